@@ -1,0 +1,1 @@
+"""crimecorpus: a crawler and corpus builder for Dutch and Flemish crime news."""
