@@ -1,0 +1,7 @@
+"""``python -m corpus`` is the ``crimecorpus`` command."""
+
+import sys
+
+from corpus.cli import main
+
+sys.exit(main())

@@ -1,0 +1,53 @@
+"""The offline demo: serve the bundled Dutch news site, crawl it, export the corpus."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.crawl import CrawlSummary, build_settings, run_crawl
+from corpus.export import ExportFilter, ExportResult, export
+from corpus.server import demo_site_root, render_sources, serve_sites
+from corpus.storage import open_database
+
+DEMO_SETTINGS = {
+    # The demo site is on this machine: no need to wait between requests to it.
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+@dataclass
+class DemoResult:
+    db_path: Path
+    summary: CrawlSummary
+    jsonl: ExportResult
+    txt: ExportResult
+
+
+def run_demo(out_dir: Path, *, progress: bool = False) -> DemoResult:
+    """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db_path = out_dir / "corpus.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_url = f"sqlite:///{db_path.resolve()}"
+    root = demo_site_root()
+    with serve_sites(root) as bases:
+        sources = render_sources(root, bases, out_dir / "sources.toml")
+        settings = build_settings(
+            db_url=db_url,
+            sources_file=str(sources),
+            extra={**DEMO_SETTINGS, "CORPUS_PROGRESS": progress},
+        )
+        summary = run_crawl(settings)
+    engine = open_database(db_url)
+    flt = ExportFilter()
+    jsonl = export(engine, out_dir / "corpus.jsonl", "jsonl", flt)
+    txt_dir = out_dir / "txt"
+    shutil.rmtree(txt_dir, ignore_errors=True)
+    txt = export(engine, txt_dir, "txt", flt)
+    engine.dispose()
+    return DemoResult(db_path, summary, jsonl, txt)

@@ -1,0 +1,163 @@
+"""Streaming exports of the stored corpus: JSONL, and dated text files in the example layout.
+
+Exports read in a stable order (publication date, then URL; undated articles last), hold one row
+at a time, and write to a temporary path that is renamed into place only when complete, so a
+killed export never leaves a half-written file where the previous one stood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import Session
+
+from corpus.models import Article
+
+DEDUP_MODES = ("none", "exact")
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be written; the message is one line."""
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    dedup: str = "exact"
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    written: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def article_query(flt: ExportFilter) -> Select[tuple[Article]]:
+    """The articles an export holds, in its stable order."""
+    query = select(Article)
+    if flt.since:
+        query = query.where(Article.published >= flt.since)
+    if flt.until:
+        query = query.where(Article.published <= flt.until)
+    if flt.sources:
+        query = query.where(Article.source.in_(flt.sources))
+    if flt.dedup == "exact":
+        query = query.where(Article.duplicate_of.is_(None))
+    return query.order_by(Article.published.is_(None), Article.published, Article.url)
+
+
+def iter_articles(engine: Engine, flt: ExportFilter, batch: int = 500) -> Iterator[Article]:
+    """Stream articles without loading the corpus into memory."""
+    with Session(engine) as session:
+        result = session.scalars(article_query(flt).execution_options(yield_per=batch))
+        for article in result:
+            yield article
+            session.expunge(article)
+
+
+def article_record(a: Article) -> dict[str, Any]:
+    """The JSONL object of one article (documented in the README)."""
+    return {
+        "id": a.id,
+        "url": a.url,
+        "source": a.source,
+        "outlet": a.outlet,
+        "country": a.country,
+        "title": a.title,
+        "text": a.text,
+        "author": a.author,
+        "published": a.published.isoformat() if a.published else None,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+        "date": a.month,
+        "date_source": a.date_source,
+        "date_confidence": a.date_confidence,
+        "language": a.language,
+        "language_prob": a.language_prob,
+        "language_variant": a.language_variant,
+        "duplicate_of": a.duplicate_of,
+        "fetched_at": a.first_seen.isoformat(),
+    }
+
+
+def dated_text(a: Article) -> str:
+    """The corpus's example-document layout: ``date YYYY-MM`` on the first line, then the text."""
+    return f"date {a.month}\n{a.text.strip()}\n"
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[Any]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ExportError(f"cannot write to {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_jsonl(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:
+    result = ExportResult(out)
+    with _atomic_file(out) as handle:
+        for article in iter_articles(engine, flt):
+            handle.write(json.dumps(article_record(article), ensure_ascii=False, sort_keys=False) + "\n")
+            result.written += 1
+    return result
+
+
+def export_txt(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:
+    """One file per dated article, ``OUT/YYYY-MM/<id>.txt``; undated articles are skipped.
+
+    The layout carries a month on its first line; an article whose month is unknown would need a
+    made-up one, so it is left out and counted instead.
+    """
+    result = ExportResult(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    except OSError as exc:
+        raise ExportError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    try:
+        for article in iter_articles(engine, flt):
+            if not article.month:
+                result.skipped["undated"] = result.skipped.get("undated", 0) + 1
+                continue
+            target = tmp / article.month / f"{article.id}.txt"
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(dated_text(article), encoding="utf-8", newline="\n")
+            result.written += 1
+        old = out.with_name(f".{out.name}.old")
+        if out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
+
+
+def export(engine: Engine, out: Path, fmt: str, flt: ExportFilter) -> ExportResult:
+    if fmt == "jsonl":
+        return export_jsonl(engine, out, flt)
+    if fmt == "txt":
+        return export_txt(engine, out, flt)
+    raise ExportError(f"unknown export format {fmt!r} (jsonl or txt)")

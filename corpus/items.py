@@ -1,0 +1,62 @@
+"""The items that flow from spiders through pipelines: a fetched page and a recorded rejection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Discovery:
+    """What the discovery channel said about a URL before it was fetched."""
+
+    channel: str  # "feed" | "sitemap" | "listing"
+    title: str | None = None
+    date: str | None = None  # raw feed pubDate / news:publication_date / lastmod
+
+
+@dataclass
+class ArticleItem:
+    """A fetched page on its way to becoming a stored article; pipelines fill the later fields."""
+
+    url: str
+    source: str
+    outlet: str
+    country: str
+    html: str
+    fetched_at: dt.datetime
+    status: int = 200
+    discovery: Discovery | None = None
+    # filled by the pipelines
+    canonical: str = ""
+    id: str = ""
+    title: str | None = None
+    text: str = ""
+    author: str | None = None
+    description: str | None = None
+    html_lang: str | None = None
+    og_locale: str | None = None
+    page_kind: str | None = None
+    published: dt.date | None = None
+    published_at: dt.datetime | None = None
+    date_source: str = "none"
+    date_confidence: float = 0.0
+    language: str | None = None
+    language_prob: float = 0.0
+    language_variant: str | None = None
+    text_hash: str = ""
+    duplicate_of: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RejectionItem:
+    """A URL that was fetched or refused and will not be kept, with where and why."""
+
+    url: str
+    source: str | None
+    stage: str
+    reason: str
+    detail: str | None = None
+    http_status: int | None = None

@@ -1,0 +1,109 @@
+"""The corpus schema as typed SQLAlchemy 2.0 models; Alembic migrations create and upgrade it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+intpk = Annotated[int, mapped_column(primary_key=True, autoincrement=True)]
+str16 = Annotated[str, mapped_column(String(16))]
+url_str = Annotated[str, mapped_column(String(2048))]
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware datetimes stored as UTC on every backend.
+
+    SQLite has no time zone type and hands back naive values; normalising on the way in and out
+    means the rest of the code only ever sees aware UTC datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class CrawlRun(Base):
+    """One crawl (or import): when it ran, over which sources, and what came of it."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(16), default="crawl")
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    sources: Mapped[str] = mapped_column(Text, default="")
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    articles_stored: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    outcomes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Article(Base):
+    """A stored Dutch news article, keyed by its canonical URL."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[str16] = mapped_column(primary_key=True)
+    url: Mapped[url_str] = mapped_column(unique=True)
+    fetched_url: Mapped[url_str]
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    outlet: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(index=True)
+    published_at: Mapped[dt.datetime | None]
+    month: Mapped[str | None] = mapped_column(String(7), index=True)
+    date_source: Mapped[str] = mapped_column(String(16), default="none")
+    date_confidence: Mapped[float] = mapped_column(default=0.0)
+    language: Mapped[str] = mapped_column(String(8))
+    language_prob: Mapped[float]
+    language_variant: Mapped[str | None] = mapped_column(String(8))
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(16))
+    discovered_via: Mapped[str | None] = mapped_column(String(16))
+    first_seen: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+    __table_args__ = (Index("ix_articles_published_url", "published", "url"),)
+
+
+class Rejection(Base):
+    """A URL fetched (or refused) and not kept, with the stage and reason, so nothing is silent."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[intpk]
+    url: Mapped[url_str]
+    source: Mapped[str | None] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(64), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None]
+    at: Mapped[dt.datetime]
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)

@@ -1,0 +1,209 @@
+"""Database access: engines, migrations and idempotent, batched writes of articles and rejections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from corpus.models import Article, CrawlRun, Rejection
+
+DEFAULT_DB_PATH = Path("data") / "crimecorpus.sqlite"
+DB_ENV = "CRIMECORPUS_DB"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used; the message is one line a user can act on."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def resolve_db_url(value: str | None = None) -> str:
+    """The database URL from ``--db``, else ``$CRIMECORPUS_DB``, else the default SQLite file.
+
+    A bare path is taken as a SQLite file; ``postgresql://`` without a driver means psycopg 3,
+    the driver this project installs.
+    """
+    url = value or os.environ.get(DB_ENV) or str(DEFAULT_DB_PATH)
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets exports and stats read while a crawl writes; the busy timeout turns a concurrent
+    # writer into a wait instead of an immediate "database is locked".
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine, preparing SQLite files (directory, WAL) and failing with one clear line."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            try:
+                Path(db).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create the directory for {db}: {exc.strerror}") from None
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except Exception as exc:  # a missing driver or bad option
+        raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creating it on an empty database)."""
+    cfg = _alembic_config()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot reach database {engine.url.render_as_string()}: {_short(exc)}") from None
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Resolve, connect and migrate: the one call every command makes before touching data."""
+    engine = make_engine(resolve_db_url(url))
+    migrate(engine)
+    return engine
+
+
+def _insert_for(engine: Engine):
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+
+# Columns an upsert must never overwrite: identity and the first sighting.
+_KEEP_ON_CONFLICT = frozenset({"id", "url", "first_seen"})
+
+
+class Store:
+    """Buffers article and rejection rows and writes them in idempotent batches.
+
+    An article is upserted on its canonical URL, so storing the same page twice (a retried batch,
+    a second crawl, two workers) updates one row. Rows are de-duplicated inside the batch first:
+    PostgreSQL refuses an upsert that touches the same row twice in one statement.
+    """
+
+    def __init__(self, engine: Engine, batch_size: int = 100) -> None:
+        self.engine = engine
+        self.batch_size = batch_size
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._articles: dict[str, dict[str, Any]] = {}
+        self._rejections: list[dict[str, Any]] = []
+
+    # -- crawl runs -------------------------------------------------------------------------
+    def start_run(self, sources: Iterable[str], kind: str = "crawl") -> int:
+        with self.sessions.begin() as session:
+            run = CrawlRun(kind=kind, started_at=utcnow(), sources=",".join(sources), outcomes={})
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, *, status: str, pages_fetched: int, outcomes: dict[str, int]) -> None:
+        self.flush()
+        with self.sessions.begin() as session:
+            stored = session.scalar(
+                select(func.count()).select_from(Article).where(Article.crawl_run_id == run_id)
+            )
+            rejected = session.scalar(
+                select(func.count()).select_from(Rejection).where(Rejection.crawl_run_id == run_id)
+            )
+            session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id)
+                .values(
+                    finished_at=utcnow(),
+                    status=status,
+                    pages_fetched=pages_fetched,
+                    articles_stored=stored or 0,
+                    rejected=rejected or 0,
+                    outcomes=dict(sorted(outcomes.items())),
+                )
+            )
+
+    # -- buffered writes ----------------------------------------------------------------------
+    def add_article(self, row: dict[str, Any]) -> None:
+        self._articles[row["url"]] = row
+        if len(self._articles) >= self.batch_size:
+            self.flush()
+
+    def add_rejection(self, row: dict[str, Any]) -> None:
+        self._rejections.append({"at": utcnow(), **row})
+        if len(self._rejections) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write everything buffered in one transaction: all of a batch or none of it."""
+        if not self._articles and not self._rejections:
+            return
+        articles = list(self._articles.values())
+        rejections = self._rejections
+        with self.engine.begin() as conn:
+            if articles:
+                insert = _insert_for(self.engine)(Article)
+                stmt = insert.values(articles)
+                updates = {c: stmt.excluded[c] for c in articles[0] if c not in _KEEP_ON_CONFLICT}
+                conn.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=updates))
+            if rejections:
+                conn.execute(Rejection.__table__.insert(), rejections)
+        self._articles = {}
+        self._rejections = []
+
+    # -- look-ups used by the pipelines ---------------------------------------------------------
+    def first_with_text_hash(self, text_hash: str) -> tuple[str, str, str] | None:
+        """The (id, url, source) of the first stored article with this text, if any."""
+        pending = next(
+            (
+                (r["id"], r["url"], r["source"])
+                for r in self._articles.values()
+                if r["text_hash"] == text_hash
+            ),
+            None,
+        )
+        with Session(self.engine) as session:
+            row = session.execute(
+                select(Article.id, Article.url, Article.source)
+                .where(Article.text_hash == text_hash)
+                .order_by(Article.first_seen, Article.url)
+                .limit(1)
+            ).first()
+        return tuple(row) if row else pending  # type: ignore[return-value]

@@ -1,0 +1,119 @@
+"""Pipeline: write articles and rejections in batches, and keep the crawl-run row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+
+from corpus.items import ArticleItem, RejectionItem
+from corpus.storage import utcnow
+from pipelines._store import crawler_store
+from pipelines.drops import Rejected
+
+_COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_status_count/")
+
+
+def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
+    """The database row of an article item."""
+    now = utcnow()
+    return {
+        "id": item.id,
+        "url": item.canonical,
+        "fetched_url": item.url,
+        "source": item.source,
+        "outlet": item.outlet,
+        "country": item.country,
+        "title": item.title,
+        "text": item.text,
+        "author": item.author,
+        "description": item.description,
+        "published": item.published,
+        "published_at": item.published_at,
+        "month": item.published.strftime("%Y-%m") if item.published else None,
+        "date_source": item.date_source,
+        "date_confidence": item.date_confidence,
+        "language": item.language or "und",
+        "language_prob": item.language_prob,
+        "language_variant": item.language_variant,
+        "text_hash": item.text_hash,
+        "duplicate_of": item.duplicate_of,
+        "discovered_via": item.discovery.channel if item.discovery else None,
+        "first_seen": item.fetched_at,
+        "last_seen": now,
+        "crawl_run_id": run_id,
+    }
+
+
+class StorePipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.store = crawler_store(crawler)
+        self.run_id: int | None = None
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        names = [s.name for s in getattr(self.crawler.spider, "sources", [])]
+        self.run_id = self.store.start_run(names)
+        self.crawler.stats.set_value("corpus/run_id", self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        if isinstance(item, RejectionItem):
+            self.store.add_rejection(
+                {
+                    "url": item.url,
+                    "source": item.source,
+                    "stage": item.stage,
+                    "reason": item.reason,
+                    "detail": item.detail,
+                    "http_status": item.http_status,
+                    "crawl_run_id": self.run_id,
+                }
+            )
+            stats.inc_value(f"corpus/rejected/{item.stage}/{item.reason}")
+        elif isinstance(item, ArticleItem):
+            self.store.add_article(article_row(item, self.run_id))
+            stats.inc_value("corpus/stored")
+        return item
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
+        if not isinstance(item, ArticleItem):
+            return
+        stage = getattr(exception, "stage", "pipeline")
+        reason = getattr(exception, "reason", type(exception).__name__)
+        self.store.add_rejection(
+            {
+                "url": item.url,
+                "source": item.source,
+                "stage": stage,
+                "reason": reason,
+                "detail": str(exception)[:500] or None,
+                "http_status": item.status,
+                "crawl_run_id": self.run_id,
+            }
+        )
+        self.crawler.stats.inc_value(f"corpus/rejected/{stage}/{reason}")
+        if not isinstance(exception, Rejected):
+            self.crawler.stats.inc_value("corpus/rejected/unexpected")
+
+    def close_spider(self) -> None:
+        self.store.flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        # Runs after the stats are final, so the run row gets the true finish reason and counts.
+        if self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        outcomes = {k: int(v) for k, v in stats.items() if k.startswith(_COUNTED) and isinstance(v, int)}
+        self.store.finish_run(
+            self.run_id,
+            status="finished" if reason == "finished" else str(reason),
+            pages_fetched=int(stats.get("downloader/response_count", 0)),
+            outcomes=outcomes,
+        )

@@ -1,0 +1,36 @@
+"""Discovery from section and listing pages, followed exactly one level deep."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from corpus.discovery import listing_links
+from corpus.items import Discovery
+from corpus.sources import Source
+from spiders._base import SourceSpider
+
+
+class ListingsMixin(SourceSpider):
+    def discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
+        for url in source.start_urls:
+            yield self.discovery_request(url, source, self.parse_listing)
+        yield from super().discovery_requests(source)
+
+    def parse_listing(self, response: Response, source: str) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        src = self.sources_by_name[source]
+        for url in listing_links(response.text, response.url):
+            request = self.article_request(url, src, Discovery("listing"))
+            if request is not None:
+                yield request
+
+
+class ListingSpider(ListingsMixin):
+    """Only the sources' listing pages."""
+
+    name = "listings"

@@ -1,0 +1,72 @@
+"""Discovery from sitemaps: indexes, gzipped files, Google News sitemaps and robots.txt lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Response
+
+from corpus.discovery import DiscoveryError, parse_xml, robots_sitemaps, sitemap_entries
+from corpus.items import Discovery, RejectionItem
+from corpus.sources import Source
+from corpus.urls import in_scope
+from spiders._base import SourceSpider
+
+MAX_SITEMAP_DEPTH = 3
+"""Sitemap indexes nest; deeper than this is a loop or a trap, not a real site."""
+
+
+def _robots_urls(source: Source) -> list[str]:
+    origins = {}
+    for url in (*source.feeds, *source.sitemaps, *source.start_urls):
+        parts = urlsplit(url)
+        origins.setdefault(f"{parts.scheme}://{parts.netloc}", None)
+    return [urlunsplit((*urlsplit(o)[:2], "/robots.txt", "", "")) for o in origins]
+
+
+class SitemapsMixin(SourceSpider):
+    def discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
+        for url in source.sitemaps:
+            yield self.discovery_request(url, source, self.parse_sitemap, depth=0)
+        for url in _robots_urls(source):
+            yield self.discovery_request(url, source, self.parse_robots)
+        yield from super().discovery_requests(source)
+
+    def parse_robots(self, response: Response, source: str) -> Iterator[Any]:
+        src = self.sources_by_name[source]
+        if response.status != 200:
+            return
+        listed = set(src.sitemaps)
+        for url in robots_sitemaps(response.text, response.url):
+            if url not in listed and in_scope(url, src.hosts):
+                yield self.discovery_request(url, src, self.parse_sitemap, depth=0)
+
+    def parse_sitemap(self, response: Response, source: str, depth: int = 0) -> Iterator[Any]:
+        src = self.sources_by_name[source]
+        try:
+            doc = sitemap_entries(parse_xml(response.body), response.url)
+        except DiscoveryError as exc:
+            self.crawler.stats.inc_value("corpus/discovery/parse_error")
+            yield RejectionItem(response.url, source, "discovery", "parse_error", str(exc), response.status)
+            return
+        if doc.kind == "index":
+            if depth >= MAX_SITEMAP_DEPTH:
+                yield RejectionItem(response.url, source, "discovery", "sitemap_too_deep", None)
+                return
+            for entry in doc.entries:
+                if in_scope(entry.url, src.hosts):
+                    yield self.discovery_request(entry.url, src, self.parse_sitemap, depth=depth + 1)
+            return
+        for entry in doc.entries:
+            request = self.article_request(entry.url, src, Discovery("sitemap", entry.title, entry.date))
+            if request is not None:
+                yield request
+
+
+class SitemapSpider(SitemapsMixin):
+    """Only the sources' sitemaps (listed, and announced in robots.txt)."""
+
+    name = "sitemaps"
