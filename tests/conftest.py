@@ -1,0 +1,102 @@
+"""Shared fixtures: the demo site on real local servers, real SQLite files, the real PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from corpus.server import demo_site_root, render_sources, serve_sites
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ENV = "CRIMECORPUS_TEST_PG"
+PG_DEFAULT = "postgresql+psycopg://127.0.0.1:5432/test"
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m corpus`` in a fresh process, as a user would (a Twisted reactor runs once)."""
+    full_env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "corpus", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full_env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_expected() -> list[dict]:
+    return json.loads((demo_site_root() / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_bases() -> Iterator[dict[str, str]]:
+    """The bundled demo site, one server per outlet on 127.0.0.1 (ports chosen by the OS)."""
+    with serve_sites(demo_site_root()) as bases:
+        yield bases
+
+
+@pytest.fixture(scope="session")
+def demo_sources(demo_bases: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "sources.toml"
+    return render_sources(demo_site_root(), demo_bases, out)
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real crawl of the whole demo site into a SQLite file, shared by the read-only tests."""
+    db = tmp_path_factory.mktemp("demo-db") / "corpus.sqlite"
+    proc = run_cli("crawl", "--sources", str(demo_sources), "--db", str(db), *FAST)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return db
+
+
+def _pg_admin_url() -> str:
+    return os.environ.get(PG_ENV, PG_DEFAULT)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards.
+
+    Locally the test is skipped when no server answers; in CI (``CI`` set) it fails instead,
+    because the PostgreSQL tests are part of what CI must prove.
+    """
+    admin = make_url(_pg_admin_url())
+    try:
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        conn = engine.connect()
+    except Exception as exc:  # any driver or connection error
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL unreachable at {admin.render_as_string()}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {admin.render_as_string()}")
+    name = f"cc_test_{uuid.uuid4().hex[:12]}"
+    conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.close()
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage test runs on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'corpus.sqlite'}"
+    return request.getfixturevalue("pg_url")
