@@ -177,7 +177,7 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
 
 
 _SKIP_PATH = re.compile(
-    r"/(tag|tags|auteur|author|zoeken|search|login|inloggen|account|abonnement|abonneren|"
+    r"/(tag|tags|auteur|author|login|inloggen|account|abonnement|abonneren|"
     r"service|contact|colofon|privacy|cookies?|over-ons|adverteren|rss|feeds?)(/|$)",
     re.IGNORECASE,
 )

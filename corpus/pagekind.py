@@ -23,6 +23,15 @@ _GALLERY_URL = re.compile(r"/(foto(serie|s|album)?|fotoserie|galerij|gallery|vid
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*"(News|Report|Blog)?(Article|Posting)"')
 
 
+def prose_words(text: str) -> int:
+    """Words in lines that read as sentences (eight words or more).
+
+    When a page has no real article, trafilatura's fallback returns the page's menus, breadcrumbs
+    and bylines: many words, but in short lines. Counting only sentence-length lines sees through it.
+    """
+    return sum(n for n in (word_count(line) for line in text.splitlines()) if n >= 8)
+
+
 @dataclass(frozen=True)
 class PageKind:
     """The verdict and the reason, so a rejection can say why."""
@@ -48,7 +57,7 @@ def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) 
     dominated by consent vocabulary); a gallery (many figures, little text); a listing (a body
     made mostly of link text and no article markup). Anything else is an article.
     """
-    words = word_count(text)
+    words = prose_words(text)
     consent_hits = len(_CONSENT.findall(text))
     if words < 200 and consent_hits >= 2:
         return PageKind("consent", f"consent wall: {consent_hits} consent phrases in {words} words")
@@ -63,7 +72,7 @@ def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) 
     if figures >= 6 and words < 40 * figures and (words < 250 or _GALLERY_URL.search(path)):
         return PageKind("gallery", f"gallery: {figures} figures, {words} words")
     if words < MIN_ARTICLE_WORDS:
-        return PageKind("empty", f"{words} words of text (minimum {MIN_ARTICLE_WORDS})")
+        return PageKind("empty", f"{words} words of running text (minimum {MIN_ARTICLE_WORDS})")
     page_source = lxml.html.tostring(html_tree, encoding="unicode")[:200_000]
     article_markup = bool(
         _ARTICLE_TYPES.search(page_source)

@@ -35,12 +35,19 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 4
 
+DOWNLOADER_MIDDLEWARES = {
+    # After decompression (590), before anything reads the text: undeclared or wrongly declared
+    # charsets are decoded as a Western European browser would (utf-8, then cp1252).
+    "spiders.middlewares.encoding.EncodingMiddleware": 585,
+}
+
 REQUEST_FINGERPRINTER_CLASS = "spiders.middlewares.fingerprint.CanonicalFingerprinter"
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.pagekind.PageKindPipeline": 200,
     "pipelines.language.LanguagePipeline": 400,
+    "pipelines.classify.ClassifyPipeline": 500,
     "pipelines.dedup.DedupPipeline": 600,
     "pipelines.store.StorePipeline": 900,
 }
