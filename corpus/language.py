@@ -5,7 +5,10 @@ with Afrikaans, and neither knows West Frisian or Low German, which they call Du
 This module combines their probabilities, separates Dutch from Afrikaans, Frisian and Low German
 with function words that only one of each pair uses, and weighs ``<html lang>``, ``og:locale``
 and the source's country as prior evidence. Short texts never decide alone: below
-``SHORT_TEXT_CHARS`` the detectors' verdict is tempered so that page metadata can outweigh it.
+``SHORT_TEXT_CHARS`` the detectors' verdict is tempered so that a declared language can
+outweigh it, and below ``_LANGDETECT_MIN_CHARS`` langdetect, confidently wrong on a few words,
+is not consulted at all. The country of the source is a small prior at every length: a Dutch
+or Flemish outlet also publishes French and English pages.
 
 The variant (``nl-NL`` or ``nl-BE``) comes, in this order, from the region of ``html_lang`` or
 ``og_locale``, from the source's country, or from a few unambiguous Flemish or Netherlands
@@ -38,7 +41,7 @@ MAX_CHARS = 3000
 """Only this many characters are fed to the detectors: more costs time and changes nothing."""
 
 SHORT_TEXT_CHARS = 200
-"""Below this length the detectors' verdict is tempered and metadata weighs in more."""
+"""Below this length a declared language (html lang, og:locale) can outweigh the detectors."""
 
 LANGDETECT_SEED = 0
 
@@ -70,6 +73,9 @@ _LINGUA_LANGUAGES = (
 _LANGDETECT_WEIGHT = 0.35
 _LANGDETECT_MIN_CHARS = 20
 _LANGDETECT_FULL_CHARS = 60
+# langdetect's n-gram extraction is most of the cost on long texts; its verdict on the first
+# thousand characters is the same in practice.
+_LANGDETECT_MAX_CHARS = 1000
 
 # Log-odds added per distinguishing function word.
 _LEXICAL_WEIGHT = 1.0
@@ -79,9 +85,13 @@ _LEXICAL_WEIGHT = 1.0
 _HTML_LANG_PRIOR = 4.0
 _OG_LOCALE_PRIOR = 3.0
 _COUNTRY_PRIOR = 1.2
-# Detector probabilities of texts shorter than SHORT_TEXT_CHARS are raised to at least this
-# power (a flatter distribution), so that short texts never decide alone.
+# When a page declares its language, detector probabilities of texts shorter than
+# SHORT_TEXT_CHARS are raised to a power down to this (a flatter distribution), so that the
+# declaration can outweigh a short text.
 _MIN_TEMPER = 0.5
+
+# Fewer letters than this ("A12", "€ 5") say nothing about a language.
+_MIN_LETTERS = 3
 
 # Languages that the detectors do not know and that a page may declare.
 _UNMODELLED = frozenset({"fy", "nds", "li", "lb"})
@@ -148,10 +158,16 @@ _DE_NOT_NDS = _words(
     das auch sich ich auf zu aus sein seine seiner dass daß zur zum dem den des durch"""
 )
 
+
+def _terms(*terms: str) -> re.Pattern[str]:
+    """One pattern that finds any of the (lower-case) terms as whole words."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\b")
+
+
 # Terms of the justice system used in only one of the two countries. A variant is only
 # inferred from them with a clear margin; place names are not used (both countries report
 # on each other's cities).
-_BE_TERMS = (
+_BE_TERMS = _terms(
     "parket",
     "onderzoeksrechter",
     "procureur des konings",
@@ -161,7 +177,7 @@ _BE_TERMS = (
     "politiezone",
     "gsm",
 )
-_NL_TERMS = (
+_NL_TERMS = _terms(
     "officier van justitie",
     "openbaar ministerie",
     "rechter-commissaris",
@@ -222,8 +238,9 @@ def detect_language(
     without letters gives ``"und"``.
     """
     sample = _sample(text or "")
-    if not any(ch.isalpha() for ch in sample):
-        return LanguageResult("und", 0.0, None, ("no letters",))
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < _MIN_LETTERS:
+        return LanguageResult("und", 0.0, None, (f"{letters} letters",))
 
     evidence: list[str] = []
     probs = _detector_probabilities(sample, evidence)
@@ -261,7 +278,7 @@ def _detector_probabilities(sample: str, evidence: list[str]) -> dict[str, float
     weight = _LANGDETECT_WEIGHT * min(1.0, max(0.0, ramp))
     lingua = _lingua_probabilities(sample)
     # Below _LANGDETECT_MIN_CHARS langdetect has no weight: skip it, it is the slower one.
-    langdetect = _langdetect_probabilities(sample) if weight > 0.0 else {}
+    langdetect = _langdetect_probabilities(sample[:_LANGDETECT_MAX_CHARS]) if weight > 0.0 else {}
     for name, dist in (("lingua", lingua), ("langdetect", langdetect)):
         if dist:
             best = max(sorted(dist), key=dist.__getitem__)
@@ -381,6 +398,8 @@ def _unmodelled_relative(
     }.get(lang, (_FY_NOT_NORDIC, _NORDIC_NOT_FY))
     fy_hits = sum(token in fy_words for token in tokens)
     own_hits = sum(token in own for token in tokens)
+    # The detectors give no probability for these languages; the share of distinguishing
+    # words stands in for one.
     if fy_hits >= 2 and fy_hits > own_hits:
         evidence.append(f"words fy {fy_hits} {lang} {own_hits}")
         return "fy", fy_hits / (fy_hits + own_hits)
@@ -432,8 +451,8 @@ def _variant(
     if country_code in ("nl", "be"):
         return f"nl-{country_code.upper()}"
     lowered = sample.lower()
-    be_hits = sum(len(re.findall(rf"\b{re.escape(term)}\b", lowered)) for term in _BE_TERMS)
-    nl_hits = sum(len(re.findall(rf"\b{re.escape(term)}\b", lowered)) for term in _NL_TERMS)
+    be_hits = len(_BE_TERMS.findall(lowered))
+    nl_hits = len(_NL_TERMS.findall(lowered))
     if be_hits >= 2 and nl_hits == 0:
         evidence.append(f"flemish terms {be_hits}")
         return "nl-BE"

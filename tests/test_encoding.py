@@ -131,6 +131,21 @@ def test_mojibake_from_a_double_encoding_is_repaired() -> None:
     assert decoded.note == "mojibake repaired"
 
 
+def test_mojibake_from_a_latin1_reader_is_repaired() -> None:
+    # "ß" and "ï" read as Latin-1 upstream give C1 control characters, not cp1252 letters.
+    damaged = SENTENCE.encode("utf-8").decode("latin-1")
+    decoded = decode_html(f"<p>{damaged}</p>".encode(), "utf-8")
+    assert decoded.text == f"<p>{SENTENCE}</p>"
+    assert decoded.repaired
+
+
+def test_only_damaged_lines_are_touched() -> None:
+    damaged = SENTENCE.encode("utf-8").decode("cp1252")
+    script = '<script>var s = "\u200b\x85";</script>'
+    decoded = decode_html(f"{script}\n<p>{damaged}</p>".encode(), "utf-8")
+    assert decoded.text == f"{script}\n<p>{SENTENCE}</p>"
+
+
 def test_utf8_body_declared_latin1_is_repaired() -> None:
     decoded = decode_html(UTF8_PAGE, "iso-8859-1")
     assert _paragraph(decoded.text) == SENTENCE

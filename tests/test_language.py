@@ -104,7 +104,7 @@ def test_relatives_stay_out_even_from_a_dutch_source(text: str) -> None:
     assert not detect_language(text, country="nl").is_dutch
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t ", "12345 678", "€ 12,50 - 3/4 !!", "😀😀"])
+@pytest.mark.parametrize("text", ["", "   \n\t ", "12345 678", "€ 12,50 - 3/4 !!", "😀😀", "A12"])
 def test_text_without_letters_is_undecided_and_does_not_raise(text: str) -> None:
     result = detect_language(text, html_lang="nl-NL", country="nl")
     assert result.lang == "und"
