@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from corpus.crawl import SettingError, build_settings, run_crawl
+from corpus.crime import CATEGORIES
 from corpus.export import DEDUP_MODES, ExportError, ExportFilter, export
+from corpus.neardup import THRESHOLD
 from corpus.sources import SourcesError
 from corpus.stats import corpus_stats, format_stats
 from corpus.storage import DEFAULT_DB_PATH, DatabaseError, open_database
@@ -52,10 +54,42 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     engine = open_database(args.db)
-    flt = ExportFilter(since=args.since, until=args.until, sources=tuple(args.source or ()), dedup=args.dedup)
+    flt = ExportFilter(
+        since=args.since,
+        until=args.until,
+        sources=tuple(args.source or ()),
+        dedup=args.dedup,
+        all_topics=args.all_topics,
+        category=args.category,
+        pseudonymise=args.pseudonymise,
+        salt=args.salt,
+    )
     result = export(engine, Path(args.out), args.format, flt)
     skipped = "".join(f", {n} skipped ({why})" for why, n in result.skipped.items())
     print(f"exported {result.written} articles to {result.path}{skipped}")
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from corpus.rescore import reclassify
+
+    if not args.rebuild:
+        print("crimecorpus classify: nothing to do (use --rebuild to re-score the stored corpus)")
+        return 0
+    engine = open_database(args.db)
+    done = reclassify(engine)
+    print(f"re-classified {done} articles")
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from corpus.clusters import rebuild_clusters
+
+    if not args.rebuild:
+        print("crimecorpus dedup: nothing to do (use --rebuild to recompute the clusters)")
+        return 0
+    articles, clusters = rebuild_clusters(open_database(args.db), threshold=args.threshold)
+    print(f"{articles} articles in {clusters} clusters (threshold {args.threshold})")
     return 0
 
 
@@ -118,7 +152,35 @@ def build_parser() -> argparse.ArgumentParser:
         default="exact",
         help="exact: leave out copies of a text already exported (default)",
     )
+    p.add_argument("--all-topics", action="store_true", help="every Dutch article, not only crime news")
+    p.add_argument("--category", choices=CATEGORIES, help="only articles with this crime category")
+    p.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace 'Mohamed B.'-style names with stable placeholders",
+    )
+    p.add_argument(
+        "--salt",
+        default="",
+        help="secret mixed into pseudonyms (keep it private to prevent re-identification)",
+    )
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("classify", help="crime classification of the stored corpus")
+    p.add_argument("--rebuild", action="store_true", help="re-run classification on every stored article")
+    _add_db(p)
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("dedup", help="near-duplicate clusters of the stored corpus")
+    p.add_argument("--rebuild", action="store_true", help="recompute every cluster and representative")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=THRESHOLD,
+        help=f"estimated Jaccard of word 5-grams (default {THRESHOLD})",
+    )
+    _add_db(p)
+    p.set_defaults(func=cmd_dedup)
 
     p = sub.add_parser("stats", help="articles per source and month, rejections by reason")
     _add_db(p)

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from corpus.models import Article
+from corpus.persons import pseudonymise
 
-DEDUP_MODES = ("none", "exact")
+DEDUP_MODES = ("none", "exact", "near")
 
 
 class ExportError(RuntimeError):
@@ -32,10 +33,16 @@ class ExportError(RuntimeError):
 
 @dataclass(frozen=True)
 class ExportFilter:
+    """Which articles an export holds and how their text is written."""
+
     since: dt.date | None = None
     until: dt.date | None = None
     sources: tuple[str, ...] = ()
-    dedup: str = "exact"
+    dedup: str = "near"  # none | exact (no identical wire copies) | near (cluster representatives)
+    all_topics: bool = False  # False: crime news only (is_crime)
+    category: str | None = None
+    pseudonymise: bool = False
+    salt: str = ""
 
 
 @dataclass
@@ -45,9 +52,13 @@ class ExportResult:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def article_query(flt: ExportFilter) -> Select[tuple[Article]]:
-    """The articles an export holds, in its stable order."""
-    query = select(Article)
+def article_query(flt: ExportFilter) -> Select[tuple[Article, int]]:
+    """The articles an export holds with their cluster sizes, in its stable order."""
+    peer = aliased(Article)
+    size = (
+        select(func.count()).select_from(peer).where(peer.cluster_id == Article.cluster_id).scalar_subquery()
+    )
+    query = select(Article, size)
     if flt.since:
         query = query.where(Article.published >= flt.since)
     if flt.until:
@@ -56,16 +67,41 @@ def article_query(flt: ExportFilter) -> Select[tuple[Article]]:
         query = query.where(Article.source.in_(flt.sources))
     if flt.dedup == "exact":
         query = query.where(Article.duplicate_of.is_(None))
+    elif flt.dedup == "near":
+        query = query.where(Article.is_representative.is_not(False))
+    if not flt.all_topics:
+        query = query.where(Article.is_crime.is_(True))
     return query.order_by(Article.published.is_(None), Article.published, Article.url)
 
 
 def iter_articles(engine: Engine, flt: ExportFilter, batch: int = 500) -> Iterator[Article]:
     """Stream articles without loading the corpus into memory."""
     with Session(engine) as session:
-        result = session.scalars(article_query(flt).execution_options(yield_per=batch))
-        for article in result:
-            yield article
+        result = session.execute(article_query(flt).execution_options(yield_per=batch))
+        for article, size in result:
             session.expunge(article)
+            article.cluster_size = size or 1  # type: ignore[attr-defined]
+            # JSON columns cannot be filtered portably in SQL; the category test runs here.
+            if flt.category and flt.category not in (article.categories or []):
+                continue
+            if flt.pseudonymise:
+                _pseudonymise_article(article, flt.salt)
+            yield article
+
+
+def _pseudonymise_article(article: Article, salt: str) -> None:
+    """Replace name-plus-initial forms in title, text and persons with stable placeholders."""
+    article.title = pseudonymise(article.title, salt=salt) if article.title else article.title
+    article.text = pseudonymise(article.text, salt=salt)
+    if article.persons:
+        article.persons = [
+            {
+                **p,
+                "name": pseudonymise(p["name"], salt=salt) if p.get("name") else None,
+                "mention": pseudonymise(p.get("mention") or "", salt=salt),
+            }
+            for p in article.persons
+        ]
 
 
 def article_record(a: Article) -> dict[str, Any]:
@@ -88,6 +124,16 @@ def article_record(a: Article) -> dict[str, Any]:
         "language_prob": a.language_prob,
         "language_variant": a.language_variant,
         "duplicate_of": a.duplicate_of,
+        "cluster_id": a.cluster_id,
+        "cluster_size": getattr(a, "cluster_size", 1),
+        "is_representative": a.is_representative is not False,
+        "is_crime": a.is_crime,
+        "crime_score": a.crime_score,
+        "categories": a.categories or [],
+        "stage": a.stage,
+        "places": a.places or [],
+        "persons": a.persons or [],
+        "crime_evidence": a.crime_evidence or [],
         "fetched_at": a.first_seen.isoformat(),
     }
 

@@ -9,6 +9,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from corpus.dates import PublishedDate, find_published
 from corpus.text import clean_text
 
 
@@ -25,6 +26,7 @@ class ExtractedArticle:
     html_lang: str | None = None
     og_locale: str | None = None
     canonical_url: str | None = None
+    date: PublishedDate | None = None  # the full date decision: day, time, source, confidence
 
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
@@ -69,16 +71,28 @@ def _strip_title_line(text: str, title: str | None) -> str:
     return text
 
 
-def extract_article(html: str | bytes, url: str) -> ExtractedArticle | None:
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    feed_date: str | None = None,
+    sitemap_date: str | None = None,
+    country: str = "nl",
+) -> ExtractedArticle | None:
     """Extract the article on a page, or None when the page holds no main text.
 
-    Deciding whether the text is an *article* (and not a listing, consent wall or gallery) is a
-    separate stage (:mod:`corpus.pagekind`); this function only extracts.
+    The publication date comes from :func:`corpus.dates.find_published` (all the evidence,
+    Dutch date formats, the discovery dates when given), not from trafilatura's metadata, whose
+    month table lacks Dutch names and falls back to a silent January 1st. Deciding whether the
+    text is an *article* (and not a listing, consent wall or gallery) is a separate stage
+    (:mod:`corpus.pagekind`); this function only extracts.
     """
     tree = parse_html(html)
     if tree is None:
         return None
     hints = head_hints(tree)
+    # Dates first: trafilatura prunes the tree it is given.
+    date = find_published(tree, url, feed_date=feed_date, sitemap_date=sitemap_date, country=country)
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -93,18 +107,13 @@ def extract_article(html: str | bytes, url: str) -> ExtractedArticle | None:
         return None
     title = (doc.title or "").strip() or None
     text = _strip_title_line(clean_text(doc.text), title)
-    published = None
-    if doc.date:
-        try:
-            published = dt.date.fromisoformat(doc.date[:10])
-        except ValueError:
-            published = None
     return ExtractedArticle(
         text=text,
         title=title,
         author=(doc.author or "").strip() or None,
-        published=published,
+        published=date.day,
         description=(doc.description or "").strip() or None,
         sitename=(doc.sitename or "").strip() or None,
+        date=date,
         **hints,
     )

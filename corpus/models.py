@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -86,6 +86,19 @@ class Article(Base):
     text_hash: Mapped[str] = mapped_column(String(64), index=True)
     duplicate_of: Mapped[str | None] = mapped_column(String(16))
     discovered_via: Mapped[str | None] = mapped_column(String(16))
+    # Crime classification (corpus.crime, corpus.places, corpus.persons); NULL until classified.
+    is_crime: Mapped[bool | None] = mapped_column(index=True)
+    crime_score: Mapped[float | None]
+    categories: Mapped[list[str] | None] = mapped_column(JSON)
+    stage: Mapped[str | None] = mapped_column(String(16))
+    places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    persons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    crime_evidence: Mapped[list[str] | None] = mapped_column(JSON)
+    classifier_version: Mapped[str | None] = mapped_column(String(16))
+    # Near-duplicates (corpus.neardup): MinHash signature, cluster and its representative.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    cluster_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    is_representative: Mapped[bool | None]
     first_seen: Mapped[dt.datetime]
     last_seen: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
@@ -107,3 +120,18 @@ class Rejection(Base):
     http_status: Mapped[int | None]
     at: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+
+
+class ArticleVersion(Base):
+    """An earlier text of an article that changed in place (same URL, new text): kept, not lost."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[intpk]
+    article_id: Mapped[str16] = mapped_column(index=True)
+    url: Mapped[url_str]
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    seen_from: Mapped[dt.datetime]
+    seen_until: Mapped[dt.datetime]

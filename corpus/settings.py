@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
     "pipelines.language.LanguagePipeline": 400,
     "pipelines.classify.ClassifyPipeline": 500,
     "pipelines.dedup.DedupPipeline": 600,
+    "pipelines.neardup.NearDupPipeline": 700,
     "pipelines.store.StorePipeline": 900,
 }
 
@@ -66,4 +67,5 @@ CORPUS_SOURCES_FILE = None  # None: the registry shipped with the package
 CORPUS_SOURCE_NAMES: list[str] = []
 CORPUS_BATCH_SIZE = 100
 CORPUS_MAX_HTML_CHARS = 5_000_000
+CORPUS_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard of word 5-grams (see corpus/neardup.py)
 CORPUS_PROGRESS = False  # the CLI turns the live progress line on when stderr is a terminal

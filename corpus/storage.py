@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from corpus.models import Article, CrawlRun, Rejection
+from corpus.models import Article, ArticleVersion, CrawlRun, Rejection
 
 DEFAULT_DB_PATH = Path("data") / "crimecorpus.sqlite"
 DB_ENV = "CRIMECORPUS_DB"
@@ -129,6 +129,7 @@ class Store:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._articles: dict[str, dict[str, Any]] = {}
         self._rejections: list[dict[str, Any]] = []
+        self._merges: list[tuple[frozenset[str], str]] = []
 
     # -- crawl runs -------------------------------------------------------------------------
     def start_run(self, sources: Iterable[str], kind: str = "crawl") -> int:
@@ -171,22 +172,61 @@ class Store:
         if len(self._rejections) >= self.batch_size:
             self.flush()
 
+    def merge_clusters(self, old_ids: frozenset[str], new_id: str) -> None:
+        """Queue moving every article of clusters ``old_ids`` into cluster ``new_id``."""
+        self._merges.append((old_ids, new_id))
+
     def flush(self) -> None:
         """Write everything buffered in one transaction: all of a batch or none of it."""
-        if not self._articles and not self._rejections:
+        if not self._articles and not self._rejections and not self._merges:
             return
         articles = list(self._articles.values())
         rejections = self._rejections
         with self.engine.begin() as conn:
             if articles:
+                self._keep_old_versions(conn, articles)
                 insert = _insert_for(self.engine)(Article)
                 stmt = insert.values(articles)
                 updates = {c: stmt.excluded[c] for c in articles[0] if c not in _KEEP_ON_CONFLICT}
                 conn.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=updates))
+            for old_ids, new_id in self._merges:
+                conn.execute(update(Article).where(Article.cluster_id.in_(old_ids)).values(cluster_id=new_id))
             if rejections:
                 conn.execute(Rejection.__table__.insert(), rejections)
         self._articles = {}
         self._rejections = []
+        self._merges = []
+
+    @staticmethod
+    def _keep_old_versions(conn: Any, articles: list[dict[str, Any]]) -> None:
+        """Before an upsert replaces a changed text, copy the old text to ``article_versions``."""
+        new_hash = {a["url"]: a["text_hash"] for a in articles}
+        old = conn.execute(
+            select(
+                Article.id,
+                Article.url,
+                Article.title,
+                Article.text,
+                Article.text_hash,
+                Article.first_seen,
+                Article.last_seen,
+            ).where(Article.url.in_(list(new_hash)))
+        ).all()
+        changed = [
+            {
+                "article_id": r.id,
+                "url": r.url,
+                "title": r.title,
+                "text": r.text,
+                "text_hash": r.text_hash,
+                "seen_from": r.first_seen,
+                "seen_until": r.last_seen,
+            }
+            for r in old
+            if r.text_hash != new_hash[r.url]
+        ]
+        if changed:
+            conn.execute(ArticleVersion.__table__.insert(), changed)
 
     # -- look-ups used by the pipelines ---------------------------------------------------------
     def first_with_text_hash(self, text_hash: str) -> tuple[str, str, str] | None:

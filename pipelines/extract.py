@@ -22,7 +22,15 @@ class ExtractPipeline:
             return item
         if len(item.html) > self.max_chars:
             raise TooLarge(f"{len(item.html)} characters of HTML (limit {self.max_chars})")
-        extracted = extract_article(item.html, item.url)
+        channel = item.discovery.channel if item.discovery else None
+        raw_date = item.discovery.date if item.discovery else None
+        extracted = extract_article(
+            item.html,
+            item.url,
+            feed_date=raw_date if channel == "feed" else None,
+            sitemap_date=raw_date if channel == "sitemap" else None,
+            country=item.country,
+        )
         if extracted is None:
             raise NoText("no main text found")
         item.text = extracted.text
@@ -32,8 +40,11 @@ class ExtractPipeline:
         item.html_lang = extracted.html_lang
         item.og_locale = extracted.og_locale
         item.extra["canonical_link"] = extracted.canonical_url
-        if extracted.published:
-            item.published = extracted.published
-            item.date_source = "trafilatura"
-            item.date_confidence = 0.5
+        date = extracted.date
+        if date is not None:
+            item.published = date.day
+            item.published_at = date.moment
+            # A bare year is not a date: the day stays unknown and the source says why.
+            item.date_source = "year_only" if date.year_only and not date.day else date.source
+            item.date_confidence = round(date.confidence, 3)
         return item

@@ -6,6 +6,7 @@ from typing import Any
 
 from scrapy import signals
 
+from corpus.annotate import CRIME_COLUMNS
 from corpus.items import ArticleItem, RejectionItem
 from corpus.storage import utcnow
 from pipelines._store import crawler_store
@@ -42,6 +43,11 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "first_seen": item.fetched_at,
         "last_seen": now,
         "crawl_run_id": run_id,
+        **dict.fromkeys(CRIME_COLUMNS),
+        **item.extra.get("crime", {}),
+        "minhash": item.extra.get("neardup", {}).get("minhash"),
+        "cluster_id": item.extra.get("neardup", {}).get("cluster_id", item.id),
+        "is_representative": None,
     }
 
 

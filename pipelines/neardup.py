@@ -1,0 +1,47 @@
+"""Pipeline: near-duplicate clusters across the whole stored corpus (MinHash + LSH), nothing dropped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corpus.clusters import ClusterState, refresh_representatives
+from corpus.items import ArticleItem
+from corpus.neardup import THRESHOLD, signature
+from pipelines._store import crawler_store
+
+
+class NearDupPipeline:
+    """Gives every article a ``cluster_id``; representatives are chosen when the crawl closes."""
+
+    def __init__(self, crawler: Any, threshold: float) -> None:
+        self.crawler = crawler
+        self.threshold = threshold
+        self.state: ClusterState | None = None
+        self.touched: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NearDupPipeline:
+        return cls(crawler, crawler.settings.getfloat("CORPUS_NEARDUP_THRESHOLD", THRESHOLD))
+
+    def open_spider(self) -> None:
+        self.state = ClusterState.load(crawler_store(self.crawler).engine, self.threshold)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem) or self.state is None:
+            return item
+        sig = signature(item.text)
+        cluster_id, merged = self.state.assign(item.id, sig, item.title)
+        item.extra["neardup"] = {"minhash": sig, "cluster_id": cluster_id}
+        if merged:
+            crawler_store(self.crawler).merge_clusters(merged, cluster_id)
+            self.crawler.stats.inc_value("corpus/neardup/merged", len(merged))
+        if len(self.state.members.get(cluster_id, ())) > 1:
+            self.crawler.stats.inc_value("corpus/neardup/in_cluster")
+        self.touched.add(cluster_id)
+        return item
+
+    def close_spider(self) -> None:
+        store = crawler_store(self.crawler)
+        store.flush()
+        if self.touched:
+            refresh_representatives(store.engine, self.touched)
