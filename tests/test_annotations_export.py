@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corpus.models import Article, ArticleVersion
-from corpus.server import demo_site_root, render_sources, serve_sites
+from corpus.server import demo_site_root, serve_sites
 from corpus.storage import open_database
 from tests.conftest import FAST, run_cli
 
