@@ -142,3 +142,11 @@ def test_the_crawl_run_is_recorded(crawled) -> None:
     assert run.pages_fetched > run.articles_stored
     assert all(a.crawl_run_id == run.id for a in articles)
     assert run.outcomes.get("corpus/stored") == len(articles)
+
+
+def test_cp1252_page_without_charset_is_stored_with_correct_accents(crawled, demo_bases) -> None:
+    base = demo_bases["courant"]
+    article = _stored(crawled, base)["/2024/02/20/phishing-verdachte-aangehouden-utrecht"]
+    for word in ("ë", "ï", "é", "€"):
+        assert word in article.text, word
+    assert "\ufffd" not in article.text and "Ã" not in article.text
