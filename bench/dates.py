@@ -1,0 +1,224 @@
+"""Benchmark publication dates: corpus.dates against plain htmldate and trafilatura, side by side.
+
+Three sets, each scored for all three tools in the same run:
+
+* ``htmldate``: 200 real news pages with gold dates (../shared/benchmarks/dates/htmldate);
+* ``trafilatura-eval``: 851 pages with a gold date field; accuracy over the pages whose gold date
+  is not empty, and for the pages whose gold is empty, how often each tool still returns a date;
+* ``dutch``: bench/data/dutch_dates.tsv, Dutch and Flemish date presentations, each wrapped in a
+  small article page (expected day in the table).
+
+A page counts as correct when the tool's calendar day equals the gold day; a year-only answer or
+no answer counts as wrong. Run from the repository root::
+
+    .venv/bin/python bench/dates.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import html as html_lib
+import json
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import htmldate
+import trafilatura
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a plain script from a checkout
+
+from corpus.dates import find_published  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "benchmarks"
+HTMLDATE_SET = SHARED / "dates" / "htmldate"
+TRAFILATURA_SET = SHARED / "extraction" / "trafilatura-eval"
+DUTCH_TABLE = ROOT / "bench" / "data" / "dutch_dates.tsv"
+
+
+@dataclass
+class Page:
+    url: str
+    html: str
+    gold: str  # YYYY-MM-DD, or "" when the gold is empty
+    country: str = "nl"
+    gold_time: str = ""  # HH:MM in the outlet's zone, where the Dutch table gives one
+
+
+@dataclass
+class Score:
+    correct: int = 0
+    scored: int = 0
+    answered_on_empty: int = 0
+    empty: int = 0
+    seconds: float = 0.0
+    misses: list[str] = field(default_factory=list)
+
+
+def ours(page: Page) -> str:
+    """As the crawl calls it: a Dutch outlet, UTC stamps converted to Europe/Amsterdam."""
+    found = find_published(page.html, page.url, country=page.country)
+    return found.day.isoformat() if found.day else ""
+
+
+def ours_zone_unknown(page: Page) -> str:
+    """Told the truth about these pages: the outlet is not Dutch, its time zone unknown."""
+    found = find_published(page.html, page.url, country="")
+    return found.day.isoformat() if found.day else ""
+
+
+def plain_htmldate(page: Page) -> str:
+    return htmldate.find_date(page.html, url=page.url, original_date=True) or ""
+
+
+def plain_trafilatura(page: Page) -> str:
+    metadata = trafilatura.extract_metadata(page.html, default_url=page.url)
+    return (metadata.date or "") if metadata is not None else ""
+
+
+TOOLS: dict[str, Callable[[Page], str]] = {
+    "ours": ours,
+    "ours(tz?)": ours_zone_unknown,
+    "htmldate": plain_htmldate,
+    "trafilatura": plain_trafilatura,
+}
+
+
+def _read_gz(path: Path) -> str:
+    return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+
+
+def htmldate_pages() -> Iterator[Page]:
+    gold = json.loads((HTMLDATE_SET / "eval_mediacloud_2020.json").read_text())
+    for url, entry in gold.items():
+        path = HTMLDATE_SET / "test_set" / f"{entry['file']}.gz"
+        if path.exists():
+            # A few gold dates are NaN (no date known): they are scored like empty ones.
+            date = entry["date"] if isinstance(entry["date"], str) else ""
+            yield Page(url, _read_gz(path), date)
+
+
+def trafilatura_pages() -> Iterator[Page]:
+    gold = json.loads((TRAFILATURA_SET / "evaldata.json").read_text())
+    for url, entry in gold.items():
+        if "date" not in entry:
+            continue
+        for folder in ("eval", "cache"):
+            path = TRAFILATURA_SET / folder / f"{entry['file']}.gz"
+            if path.exists():
+                yield Page(url, _read_gz(path), entry["date"] or "")
+                break
+
+
+def dutch_pages() -> Iterator[Page]:
+    """Each table row wrapped in a small article page, as a Dutch outlet would print it."""
+    with DUTCH_TABLE.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if not row.get("expression"):
+                continue
+            body = " ".join(["Dit is de tekst van het artikel over een inbraak."] * 20)
+            page = (
+                "<html><head><title>Inbraak in woning</title></head><body><article>"
+                f"<h1>Inbraak in woning</h1><div class='article-date'>"
+                f"{html_lib.escape(row['expression'])}</div><p>{body}</p>"
+                "</article></body></html>"
+            )
+            yield Page(
+                "https://www.example.nl/nieuws/inbraak-in-woning",
+                page,
+                row["expected"],
+                country=row["country"],
+                gold_time=row["time"],
+            )
+
+
+def times_right(pages: list[Page]) -> tuple[int, int]:
+    """How many of the table's times of day ours gets right, out of those the table gives."""
+    right = total = 0
+    for page in pages:
+        if page.gold_time:
+            total += 1
+            moment = find_published(page.html, page.url, country=page.country).moment
+            right += moment is not None and moment.strftime("%H:%M") == page.gold_time
+    return right, total
+
+
+def score(pages: list[Page]) -> dict[str, Score]:
+    scores = {name: Score() for name in TOOLS}
+    for page in pages:
+        for name, tool in TOOLS.items():
+            start = time.perf_counter()
+            try:
+                answer = tool(page)
+            except Exception:  # a crashing tool scores a miss, the run goes on
+                answer = ""
+            scores[name].seconds += time.perf_counter() - start
+            result = scores[name]
+            if page.gold:
+                result.scored += 1
+                if answer == page.gold[:10]:
+                    result.correct += 1
+                else:
+                    result.misses.append(f"{page.url}\tgold={page.gold}\tgot={answer}")
+            else:
+                result.empty += 1
+                result.answered_on_empty += bool(answer)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=0, help="pages per set (0: all)")
+    parser.add_argument("--misses", metavar="TOOL", help="print the pages TOOL got wrong")
+    parser.add_argument("--only", choices=["htmldate", "trafilatura-eval", "dutch"])
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)  # the libraries log every odd page
+    warnings.simplefilter("ignore")
+
+    sets = {
+        "htmldate": htmldate_pages,
+        "trafilatura-eval": trafilatura_pages,
+        "dutch": dutch_pages,
+    }
+    print(f"htmldate {htmldate.__version__}, trafilatura {trafilatura.__version__}")
+    header = f"{'set':<18}{'pages':>7}" + "".join(f"{name:>14}" for name in TOOLS)
+    print(header)
+    print("-" * len(header))
+    extra = []
+    for set_name, loader in sets.items():
+        if args.only and args.only != set_name:
+            continue
+        pages = list(loader())
+        if args.limit:
+            pages = pages[: args.limit]
+        scores = score(pages)
+        scored = next(iter(scores.values())).scored
+        cells = "".join(
+            f"{s.correct / s.scored:>14.1%}" if s.scored else f"{'-':>14}" for s in scores.values()
+        )
+        print(f"{set_name:<18}{scored:>7}{cells}")
+        empty = next(iter(scores.values())).empty
+        if empty:
+            cells = "".join(f"{s.answered_on_empty:>14}" for s in scores.values())
+            extra.append(f"{set_name + ' gold empty':<18}{empty:>7}{cells}  (pages answered)")
+        cells = "".join(f"{1000 * s.seconds / len(pages):>12.1f}ms" for s in scores.values())
+        extra.append(f"{set_name + ' time':<18}{len(pages):>7}{cells}  (mean per page)")
+        if set_name == "dutch":
+            right, total = times_right(pages)
+            extra.append(f"{'dutch time of day':<18}{total:>7}{right / total:>14.1%}  (ours only)")
+        if args.misses in scores:
+            for line in scores[args.misses].misses:
+                print("  miss", line)
+    for line in extra:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
