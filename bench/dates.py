@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import gzip
 import html as html_lib
 import json
@@ -58,6 +59,7 @@ class Score:
     scored: int = 0
     answered_on_empty: int = 0
     empty: int = 0
+    off_by_one: int = 0  # wrong answers one calendar day from the gold (time zone effects)
     seconds: float = 0.0
     misses: list[str] = field(default_factory=list)
 
@@ -150,6 +152,14 @@ def times_right(pages: list[Page]) -> tuple[int, int]:
     return right, total
 
 
+def _one_day_apart(answer: str, gold: str) -> bool:
+    try:
+        delta = datetime.date.fromisoformat(answer) - datetime.date.fromisoformat(gold)
+    except ValueError:
+        return False
+    return abs(delta.days) == 1
+
+
 def score(pages: list[Page]) -> dict[str, Score]:
     scores = {name: Score() for name in TOOLS}
     for page in pages:
@@ -167,6 +177,7 @@ def score(pages: list[Page]) -> dict[str, Score]:
                     result.correct += 1
                 else:
                     result.misses.append(f"{page.url}\tgold={page.gold}\tgot={answer}")
+                    result.off_by_one += _one_day_apart(answer, page.gold[:10])
             else:
                 result.empty += 1
                 result.answered_on_empty += bool(answer)
@@ -204,6 +215,8 @@ def main() -> None:
             f"{s.correct / s.scored:>14.1%}" if s.scored else f"{'-':>14}" for s in scores.values()
         )
         print(f"{set_name:<18}{scored:>7}{cells}")
+        cells = "".join(f"{s.off_by_one:>14}" for s in scores.values())
+        extra.append(f"{set_name + ' 1 day off':<18}{scored:>7}{cells}  (wrong by one day)")
         empty = next(iter(scores.values())).empty
         if empty:
             cells = "".join(f"{s.answered_on_empty:>14}" for s in scores.values())

@@ -32,7 +32,8 @@ Decision rules (what a researcher slicing by month wants: the day the article fi
 1. The page's own claim is taken from its JSON-LD, meta and ``<time>`` claims. When they
    disagree (a CMS often stamps the draft's creation as well), the day backed by most kinds of
    evidence (jsonld, meta, time, visible text, URL) wins; on a tie, the day the reader sees in
-   the text, then the day with most single claims, then the first in the order above.
+   the text, then the day with most single claims, then the earlier day (a re-dated stamp is
+   later than the original), then the first in the order above.
 2. A full URL date is minted once, when the article is created, and never changes. A page claim
    more than one day away from it is taken for a re-dated or mislabelled stamp: another piece of
    evidence that agrees with the URL is used instead, or the URL date itself.
@@ -61,6 +62,8 @@ Confidence scale (``PublishedDate.confidence``):
   text 0.6, htmldate 0.45;
 * plus 0.05 for every other kind of evidence that agrees on the day (at most 0.99);
 * minus 0.1 when evidence with a day disagrees with the decision by more than one day;
+* at most 0.4 for a bare January 1st (no time of day) that no other evidence confirms, since
+  that is what templates and parsers write when they know only the year;
 * 0.2 for a year-only date, 0.0 for none.
 So 0.9 and above means at least two independent kinds of evidence agree; below 0.6 means the day
 rests on a single weak signal and is worth a look before a month-level analysis.
@@ -107,6 +110,7 @@ BASE_CONFIDENCE: dict[str, float] = {
     "htmldate": 0.45,
 }
 YEAR_ONLY_CONFIDENCE = 0.2
+JANUARY_FIRST_CONFIDENCE = 0.4
 
 
 @dataclass(frozen=True)
@@ -678,10 +682,10 @@ def _page_claim(page: list[_Evidence], witnesses: list[_Evidence]) -> _Evidence 
         return None
     everything = [*page, *witnesses]
 
-    def support(claim: _Evidence) -> tuple[int, bool, int, int]:
+    def support(claim: _Evidence) -> tuple[int, bool, int, int, int]:
         agreeing = [e.source for e in everything if e.day == claim.day]
         visible = "text" in agreeing
-        return len(set(agreeing)), visible, len(agreeing), -page.index(claim)
+        return len(set(agreeing)), visible, len(agreeing), -claim.day.toordinal(), -page.index(claim)
 
     return max(page, key=support)
 
@@ -736,7 +740,14 @@ def _confidence(choice: _Evidence, everything: list[_Evidence]) -> float:
     agreeing = {e.source for e in everything if e.day == choice.day and e.source != choice.source}
     disagreeing = any(abs((e.day - choice.day).days) > 1 for e in everything)
     score = BASE_CONFIDENCE[choice.source] + 0.05 * len(agreeing) - (0.1 if disagreeing else 0.0)
+    if not agreeing and _bare_january_first(choice.value):
+        score = min(score, JANUARY_FIRST_CONFIDENCE)
     return round(max(0.05, min(0.99, score)), 2)
+
+
+def _bare_january_first(value: datetime.date | datetime.datetime) -> bool:
+    """January 1st without a time: what templates and parsers write when they know only a year."""
+    return not isinstance(value, datetime.datetime) and (value.month, value.day) == (1, 1)
 
 
 def _moment(choice: _Evidence, everything: list[_Evidence]) -> datetime.datetime | None:

@@ -350,3 +350,28 @@ def test_parsed_tree_is_accepted_and_left_untouched():
 def test_bytes_input():
     html = page('<div class="article-date">12 augustus 2023</div>').encode("utf-8")
     assert find_published(html, URL).day == datetime.date(2023, 8, 12)
+
+
+def test_unconfirmed_bare_january_first_claim_gets_low_confidence():
+    head = '<meta property="article:published_time" content="2021-01-01">'
+    found = find_published(page(head=head), URL)
+    assert found.day == datetime.date(2021, 1, 1)
+    assert found.confidence <= 0.4
+    confirmed = find_published(page('<span class="date">1 januari 2021</span>', head), URL)
+    assert confirmed.confidence > 0.4
+
+
+def test_claims_that_disagree_without_other_evidence_give_the_earlier_day():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-14T08:00:00+01:00")
+    head += '<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">'
+    found = find_published(page(head=head), URL)
+    assert found.day == datetime.date(2024, 3, 12)
+    assert found.confidence < 0.85  # the disagreement costs confidence
+
+
+def test_utc_stamp_of_an_outlet_elsewhere_follows_the_local_evidence():
+    # 23:30 UTC is already the next day in Amsterdam, but the page itself says the 12th: the
+    # outlet is not on Amsterdam time, and the day it printed is the day.
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T23:30:00Z")
+    header = '<span class="date">12 maart 2024</span>'
+    assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
