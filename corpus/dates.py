@@ -473,6 +473,9 @@ def _classes(element: etree._Element) -> str:
 
 def _in_boilerplate(element: etree._Element) -> bool:
     for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            # Page-wide classes ("has-sidebar", "nav-open") say nothing about this element.
+            break
         if ancestor.tag in _BOILERPLATE_TAGS or _BOILERPLATE_CLASS.search(_classes(ancestor)):
             return True
     return False
@@ -787,8 +790,9 @@ def find_published(
 
     ``feed_date`` and ``sitemap_date`` are the raw strings carried from discovery (RSS pubDate,
     Atom or news-sitemap ISO 8601). An already parsed ``lxml.html`` tree is accepted so callers
-    can reuse their parse; it is not modified. Never raises: anything unreadable gives
-    ``source="none"``.
+    can reuse their parse; it is not modified. ``country`` picks the outlet's time zone ("nl":
+    Europe/Amsterdam, "be": Europe/Brussels; anything else: unknown, see the module docstring).
+    Never raises: anything unreadable gives ``source="none"``.
     """
     try:
         return _find_published(html, url or "", feed_date, sitemap_date, country)

@@ -375,3 +375,16 @@ def test_utc_stamp_of_an_outlet_elsewhere_follows_the_local_evidence():
     head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T23:30:00Z")
     header = '<span class="date">12 maart 2024</span>'
     assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_page_wide_body_classes_do_not_hide_the_article_date():
+    html = page('<span class="date">12 maart 2024</span>').replace(
+        "<body>", '<body class="single-post has-sidebar nav-open">'
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_unreadable_feed_date_is_ignored():
+    header = '<span class="date">12 maart 2024</span>'
+    found = find_published(page(header), URL, feed_date="gisteren", sitemap_date="")
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
