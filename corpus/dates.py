@@ -564,15 +564,16 @@ def _date_in_elements(
     for element in elements:
         if element.tag in _BOILERPLATE_TAGS or _UPDATE_CLASS.search(_classes(element)):
             continue
-        text = " ".join(element.text_content().split())
-        parent = element.getparent()
-        if with_parent and len(text) < 40 and parent is not None:
-            text = " ".join(parent.text_content().split())
-        if not text or len(text) > 200 or _in_boilerplate(element):
+        if _in_boilerplate(element):
             continue
-        value = _first_publication_in(text, tz)
-        if value is not None:
-            return value
+        texts = [" ".join(element.text_content().split())]
+        parent = element.getparent()
+        if with_parent and len(texts[0]) < 40 and parent is not None:
+            texts.append(" ".join(parent.text_content().split()))
+        for text in texts:
+            value = _first_publication_in(text, tz) if 0 < len(text) <= 200 else None
+            if value is not None:
+                return value
     return None
 
 

@@ -388,3 +388,9 @@ def test_unreadable_feed_date_is_ignored():
     header = '<span class="date">12 maart 2024</span>'
     found = find_published(page(header), URL, feed_date="gisteren", sitemap_date="")
     assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+
+
+def test_label_and_date_in_one_paragraph():
+    found = find_published(page("<p>Geplaatst: 12-03-2024 om 10:15</p>"), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+    assert found.moment.strftime("%H:%M") == "10:15"
