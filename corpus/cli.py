@@ -14,13 +14,15 @@ from pathlib import Path
 
 from corpus.crawl import SettingError, build_settings, run_crawl
 from corpus.crime import CATEGORIES
-from corpus.export import DEDUP_MODES, ExportError, ExportFilter, export
+from corpus.export import DEDUP_MODES, ExportError, ExportFilter, article_record, export, iter_articles
 from corpus.neardup import THRESHOLD
 from corpus.sources import SourcesError
+from corpus.splits import SplitError, SplitSpec, parse_split
 from corpus.stats import corpus_stats, format_stats
 from corpus.storage import DEFAULT_DB_PATH, DatabaseError, open_database
 
 EXIT_ERROR = 2
+EXIT_LOCKED = 3
 _EXPECTED = (SourcesError, DatabaseError, ExportError, SettingError, OSError)
 
 
@@ -29,6 +31,13 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _split(value: str) -> SplitSpec:
+    try:
+        return parse_split(value)
+    except SplitError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -40,21 +49,63 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from corpus.runlock import AlreadyRunning, run_lock
+
+    extra: dict[str, object] = (
+        {} if args.verbose else {"CORPUS_PROGRESS": sys.stderr.isatty(), "LOG_LEVEL": "WARNING"}
+    )
+    if args.since:
+        extra["CORPUS_SINCE"] = args.since.isoformat()
+    if args.refetch_days:
+        extra["CORPUS_REFETCH_DAYS"] = args.refetch_days
     settings = build_settings(
         db_url=args.db,
         sources_file=args.sources,
         source_names=args.source or (),
         overrides=args.set or (),
-        extra={"CORPUS_PROGRESS": sys.stderr.isatty(), "LOG_LEVEL": "WARNING"} if not args.verbose else None,
+        extra=extra,
     )
-    summary = run_crawl(settings, spider=args.spider)
+    try:
+        with run_lock(settings.get("CORPUS_DB_URL")):
+            summary = run_crawl(settings, spider=args.spider)
+    except AlreadyRunning as exc:
+        print(f"crimecorpus: {exc}; not starting a second run", file=sys.stderr)
+        return EXIT_LOCKED
     print(summary.format())
     return 0 if summary.finish_reason == "finished" else 1
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    engine = open_database(args.db)
-    flt = ExportFilter(
+def _crawl_args(args: argparse.Namespace) -> list[str]:
+    """The crawl options of ``schedule`` passed on to each ``crawl`` run."""
+    out: list[str] = []
+    if args.sources:
+        out += ["--sources", args.sources]
+    for name in args.source or ():
+        out += ["--source", name]
+    if args.db:
+        out += ["--db", args.db]
+    for item in args.set or ():
+        out += ["-s", item]
+    if args.since:
+        out += ["--since", args.since.isoformat()]
+    if args.refetch_days:
+        out += ["--refetch-days", str(args.refetch_days)]
+    return out
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from corpus.schedule import parse_interval, run_schedule
+
+    try:
+        every = parse_interval(args.every)
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
+    return run_schedule(_crawl_args(args), every, max_runs=args.max_runs)
+
+
+def _export_filter(args: argparse.Namespace) -> ExportFilter:
+    """The filter of ``export``, ``dataset build`` and ``browse`` (one set of options for all)."""
+    return ExportFilter(
         since=args.since,
         until=args.until,
         sources=tuple(args.source or ()),
@@ -64,7 +115,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         pseudonymise=args.pseudonymise,
         salt=args.salt,
     )
-    result = export(engine, Path(args.out), args.format, flt)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = open_database(args.db)
+    result = export(engine, Path(args.out), args.format, _export_filter(args))
     skipped = "".join(f", {n} skipped ({why})" for why, n in result.skipped.items())
     print(f"exported {result.written} articles to {result.path}{skipped}")
     return 0
@@ -94,8 +149,85 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    print(format_stats(corpus_stats(open_database(args.db))))
+    engine = open_database(args.db)
+    print(format_stats(corpus_stats(engine)))
+    if args.plot:
+        from corpus.plots import write_plots
+        from corpus.tally import Tally
+
+        # Every stored article: these plots describe the corpus; a snapshot's card describes itself.
+        flt = ExportFilter(dedup="none", all_topics=True)
+        tally = Tally().add_all(article_record(a) for a in iter_articles(engine, flt))
+        for path in write_plots(tally, Path(args.plot)):
+            print(f"plot: {path}")
     return 0
+
+
+def cmd_dataset_build(args: argparse.Namespace) -> int:
+    from corpus.dataset import build_dataset
+
+    result = build_dataset(
+        open_database(args.db),
+        Path(args.out),
+        _export_filter(args),
+        split=args.split,
+        compression=args.compression,
+        text=not args.no_text,
+    )
+    rows = ", ".join(f"{name} {n}" for name, n in result.rows.items())
+    left_out = "".join(f", {n} left out ({why})" for why, n in result.left_out.items())
+    print(f"dataset {result.out}: {result.total} articles ({rows}){left_out}; {result.files} files")
+    print(f"data card {result.out / 'README.md'}, manifest {result.out / 'manifest.json'}")
+    return 0
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from corpus.browse import bind, browse_file, build_browse_db, serve
+
+    engine = open_database(args.db)
+    sock = bind(args.host, args.port)
+    with sock, browse_file(Path(args.out) if args.out else None) as path:
+        count = build_browse_db(engine, path, _export_filter(args))
+        engine.dispose()
+
+        def ready(url: str) -> None:
+            print(f"{count} articles; Datasette at {url} (full-text search: ?_search=...); Ctrl-C stops")
+            sys.stdout.flush()
+
+        serve(path, sock, on_ready=ready)
+    return 0
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    from corpus.health import Thresholds, format_health, health_json, source_health
+    from corpus.sources import load_sources
+
+    names = [s.name for s in load_sources(args.sources)] if args.sources else None
+    now = dt.datetime.now(dt.UTC)
+    th = Thresholds()
+    rows = source_health(open_database(args.db), names, args.days, now, th)
+    print(health_json(rows, args.days, now, th) if args.json else format_health(rows, args.days, now))
+    return 0
+
+
+def cmd_sources_list(args: argparse.Namespace) -> int:
+    from corpus.sources import load_sources
+
+    sources = load_sources(args.sources)
+    print(f"{'name':<16} {'outlet':<28} {'country':<7} {'verified':<8} feeds sitemaps listings")
+    for s in sources:
+        print(
+            f"{s.name:<16} {s.outlet:<28} {s.country:<7} {'yes' if s.verified else 'no':<8} "
+            f"{len(s.feeds):>5} {len(s.sitemaps):>8} {len(s.start_urls):>8}"
+        )
+    print(f"{len(sources)} sources, {sum(s.verified for s in sources)} verified")
+    return 0
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -113,36 +245,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="crimecorpus", description="Crawl and build a corpus of Dutch and Flemish crime news."
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("crawl", help="crawl the sources and store articles")
+def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
     p.add_argument("--source", metavar="NAME", action="append", help="crawl only this source (repeatable)")
     _add_db(p)
     p.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", help="override a Scrapy setting")
     p.add_argument(
-        "--spider",
-        default="news",
-        choices=["news", "feeds", "sitemaps", "listings"],
-        help=argparse.SUPPRESS,
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="skip feed and sitemap entries dated before this day",
     )
     p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="Scrapy's log at INFO instead of the progress line",
+        "--refetch-days",
+        type=int,
+        metavar="N",
+        default=0,
+        help="re-check stored articles discovered in the last N days (conditional GET; a changed text becomes a new version)",
     )
-    p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("export", help="export stored articles (streaming, stable order)")
-    p.add_argument("--out", required=True, metavar="PATH", help="output file (jsonl) or directory (txt)")
-    _add_db(p)
-    p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl")
+
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    """Which articles ``export``, ``dataset build`` and ``browse`` take (see ExportFilter)."""
     p.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
     p.add_argument("--source", metavar="NAME", action="append")
@@ -164,7 +288,73 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         help="secret mixed into pseudonyms (keep it private to prevent re-identification)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crimecorpus", description="Crawl and build a corpus of Dutch and Flemish crime news."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("crawl", help="crawl the sources and store articles")
+    _add_crawl_options(p)
+    p.add_argument(
+        "--spider",
+        default="news",
+        choices=["news", "feeds", "sitemaps", "listings"],
+        help=argparse.SUPPRESS,
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="Scrapy's log at INFO instead of the progress line",
+    )
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("schedule", help="run crawls in a loop (one at a time per database)")
+    p.add_argument(
+        "--every", required=True, metavar="INTERVAL", help="start a crawl every INTERVAL (30m, 1h, 1d)"
+    )
+    p.add_argument("--max-runs", type=int, metavar="N", help="stop after N runs (default: run forever)")
+    _add_crawl_options(p)
+    p.set_defaults(func=cmd_schedule)
+
+    p = sub.add_parser("export", help="export stored articles (streaming, stable order)")
+    p.add_argument("--out", required=True, metavar="PATH", help="output file (jsonl) or directory (txt)")
+    _add_db(p)
+    p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl")
+    _add_filter_options(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("dataset", help="research dataset snapshots")
+    dataset_sub = p.add_subparsers(dest="dataset_command", metavar="ACTION", required=True)
+    p = dataset_sub.add_parser(
+        "build", help="write a versioned snapshot: Parquet, JSONL, text files, plots, data card, manifest"
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="snapshot directory (replaced when complete)")
+    _add_db(p)
+    _add_filter_options(p)
+    p.add_argument(
+        "--split",
+        type=_split,
+        metavar="SPEC",
+        help="random:80/10/10 (by near-duplicate cluster) or time:YYYY-MM-DD (train before, test after)",
+    )
+    p.add_argument(
+        "--compression", choices=["none", "gzip", "zstd"], default="none", help="of the JSONL files"
+    )
+    p.add_argument("--no-text", action="store_true", help="leave out text/ (one file per article)")
+    p.set_defaults(func=cmd_dataset_build)
+
+    p = sub.add_parser("browse", help="open the corpus in Datasette with full-text search")
+    _add_db(p)
+    _add_filter_options(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0: any free port)")
+    p.add_argument("--out", metavar="FILE", help="keep the browse database here (default: a temporary file)")
+    p.set_defaults(func=cmd_browse)
 
     p = sub.add_parser("classify", help="crime classification of the stored corpus")
     p.add_argument("--rebuild", action="store_true", help="re-run classification on every stored article")
@@ -184,7 +374,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="articles per source and month, rejections by reason")
     _add_db(p)
+    p.add_argument("--plot", metavar="DIR", help="also write PNG plots of the stored corpus to DIR")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("sources", help="the sources registry, and the health of each source")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = actions.add_parser("check", help="per source: last success, yield, failure rates, flags")
+    q.add_argument("--sources", metavar="FILE", help="report these sources (default: those in the database)")
+    _add_db(q)
+    q.add_argument("--days", type=_positive, default=7, metavar="N", help="window in days (default 7)")
+    q.add_argument("--json", action="store_true", help="JSON instead of a table")
+    q.set_defaults(func=cmd_sources_check)
+    q = actions.add_parser("list", help="the registry: outlets, channels and verified flags")
+    q.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
+    q.set_defaults(func=cmd_sources_list)
 
     p = sub.add_parser("demo", help="serve the bundled offline site, crawl it and export the corpus")
     p.add_argument("--out", default="exports/demo", metavar="DIR")

@@ -60,3 +60,4 @@ class RejectionItem:
     reason: str
     detail: str | None = None
     http_status: int | None = None
+    key: str | None = None  # the frontier id of the request, when it has one

@@ -135,3 +135,33 @@ class ArticleVersion(Base):
     text_hash: Mapped[str] = mapped_column(String(64))
     seen_from: Mapped[dt.datetime]
     seen_until: Mapped[dt.datetime]
+
+
+class FrontierEntry(Base):
+    """Every URL the crawler knows: discovered articles and the feeds, sitemaps and listings.
+
+    The database, not Scrapy's memory or JOBDIR, is the source of truth for what is pending,
+    done or failed: a killed crawl resumes from here, known articles are skipped before any
+    download, and feeds and sitemaps are re-fetched with their stored validators (conditional GET).
+    """
+
+    __tablename__ = "frontier"
+
+    id: Mapped[str16] = mapped_column(primary_key=True)  # article_id(canonical url)
+    url: Mapped[url_str] = mapped_column(unique=True)  # canonical
+    fetch_url: Mapped[url_str]
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # article | feed | sitemap | sitemap_index | listing
+    channel: Mapped[str | None] = mapped_column(String(16))  # how an article was discovered
+    discovered_title: Mapped[str | None] = mapped_column(Text)
+    discovered_date: Mapped[str | None] = mapped_column(String(64))  # raw pubDate / publication_date
+    discovered_at: Mapped[dt.datetime | None]  # the same, parsed
+    first_seen: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+    last_fetched: Mapped[dt.datetime | None]
+    http_status: Mapped[int | None]
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)

@@ -9,11 +9,14 @@ ports the servers got. ``name.xml.gz`` is served gzip-compressed from ``name.xml
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -52,6 +55,8 @@ class Site:
     root: Path
     name: str
     bases: dict[str, str]
+    delay: float = 0.0  # seconds before answering an HTML page (crash and resume tests)
+    log: list[tuple[str, str, int]] = field(default_factory=list)  # (outlet, path, status)
 
 
 def _resolve(root: Path, path: str) -> tuple[Path, str] | None:
@@ -83,6 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         found = _resolve(self.site.root, urlsplit(self.path).path)
         if found is None:
+            self.site.log.append((self.site.name, self.path, 404))
             self.send_error(404)
             return
         file, mode = found
@@ -97,16 +103,54 @@ class _Handler(BaseHTTPRequestHandler):
                 body = text.encode("utf-8")
         if mode == "gzip":
             body, ctype = gzip.compress(body, mtime=0), "application/gzip"
+        # Validators, so conditional GET (If-None-Match / If-Modified-Since) can answer 304.
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        modified = formatdate(int(file.stat().st_mtime), usegmt=True)
+        if self.headers.get("If-None-Match") == etag or (
+            not self.headers.get("If-None-Match") and self.headers.get("If-Modified-Since") == modified
+        ):
+            self.site.log.append((self.site.name, self.path, 304))
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        if self.site.delay and ctype.startswith("text/html"):
+            time.sleep(self.site.delay)
+        self.site.log.append((self.site.name, self.path, 200))
         self.send_response(200)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that hangs up mid-response (a crawl killed on purpose) is not a server error.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
-def serve_sites(root: Path, names: list[str] | None = None) -> Iterator[dict[str, str]]:
-    """Serve each outlet directory under ``root`` on its own 127.0.0.1 port; yield name → origin."""
+def serve_sites(
+    root: Path,
+    names: list[str] | None = None,
+    *,
+    delay: float = 0.0,
+    log: list[tuple[str, str, int]] | None = None,
+) -> Iterator[dict[str, str]]:
+    """Serve each outlet directory under ``root`` on its own 127.0.0.1 port; yield name → origin.
+
+    ``log`` (if given) receives ``(outlet, path, status)`` for every request, so a test can count
+    what a crawl fetched.
+    """
+    log = log if log is not None else []
     names = names or sorted(
         p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     )
@@ -114,9 +158,9 @@ def serve_sites(root: Path, names: list[str] | None = None) -> Iterator[dict[str
     servers: list[ThreadingHTTPServer] = []
     try:
         for name in names:
-            handler = type(f"Handler_{name}", (_Handler,), {"site": Site(root / name, name, bases)})
-            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            server.daemon_threads = True
+            site = Site(root / name, name, bases, delay=delay, log=log)
+            handler = type(f"Handler_{name}", (_Handler,), {"site": site})
+            server = _QuietServer(("127.0.0.1", 0), handler)
             servers.append(server)
             bases[name] = f"http://127.0.0.1:{server.server_address[1]}"
         for server in servers:

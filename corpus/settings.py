@@ -36,6 +36,16 @@ REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 4
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: http(s) only, the source's own hosts, no redirect into private networks
+    # (docs/robustness.md); before robots.txt, so a refused host is never contacted.
+    "spiders.middlewares.scope.ScopeMiddleware": 40,
+    # robots.txt by RFC 9309 (4xx: allowed; 5xx/unreachable: disallowed for now), Crawl-delay.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.robots.RobotsMiddleware": 100,
+    # TDMRep reservations; its responses are read last, decompressed and decoded.
+    "spiders.middlewares.tdm.TdmMiddleware": 110,
+    # Retry-After and Crawl-delay pacing per site; sees 429/503 before RetryMiddleware (550).
+    "spiders.middlewares.pacing.PacingMiddleware": 560,
     # After decompression (590), before anything reads the text: undeclared or wrongly declared
     # charsets are decoded as a Western European browser would (utf-8, then cp1252).
     "spiders.middlewares.encoding.EncodingMiddleware": 585,
@@ -67,5 +77,15 @@ CORPUS_SOURCES_FILE = None  # None: the registry shipped with the package
 CORPUS_SOURCE_NAMES: list[str] = []
 CORPUS_BATCH_SIZE = 100
 CORPUS_MAX_HTML_CHARS = 5_000_000
+CORPUS_EXTRACT_TIMEOUT = 30.0  # seconds per page; the extraction worker is killed past it
+CORPUS_EXTRACT_MEMORY = 2 * 1024**3  # address-space limit of the extraction worker (bytes)
+CORPUS_RETRY_AFTER_MAX = 300.0  # longest rest a 429/503 Retry-After can impose on a site (s)
+CORPUS_BACKOFF_BASE = 5.0  # rest after a 429/503 without Retry-After, doubled per attempt (s)
+CORPUS_CRAWL_DELAY_MAX = 60.0  # robots.txt Crawl-delay above this is capped (s)
+# TDMRep: pages whose text and data mining is reserved are skipped; True keeps them under the
+# EU DSM Directive Art. 3 research exception (research organisations, scientific research only).
+CORPUS_TDM_RESEARCH_EXCEPTION = False
+CORPUS_SINCE = None  # "YYYY-MM-DD": skip discovered entries whose feed/sitemap date is older
+CORPUS_REFETCH_DAYS = 0  # re-check stored articles discovered within this many days (conditional GET)
 CORPUS_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard of word 5-grams (see corpus/neardup.py)
 CORPUS_PROGRESS = False  # the CLI turns the live progress line on when stderr is a terminal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from corpus.models import Article, ArticleVersion, CrawlRun, Rejection
+from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
 
 DEFAULT_DB_PATH = Path("data") / "crimecorpus.sqlite"
 DB_ENV = "CRIMECORPUS_DB"
@@ -123,13 +124,17 @@ class Store:
     PostgreSQL refuses an upsert that touches the same row twice in one statement.
     """
 
-    def __init__(self, engine: Engine, batch_size: int = 100) -> None:
+    def __init__(self, engine: Engine, batch_size: int = 100, flush_seconds: float = 5.0) -> None:
         self.engine = engine
         self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._articles: dict[str, dict[str, Any]] = {}
         self._rejections: list[dict[str, Any]] = []
         self._merges: list[tuple[frozenset[str], str]] = []
+        self._frontier_seen: dict[str, dict[str, Any]] = {}
+        self._frontier_results: dict[str, dict[str, Any]] = {}
+        self._last_flush = time.monotonic()
 
     # -- crawl runs -------------------------------------------------------------------------
     def start_run(self, sources: Iterable[str], kind: str = "crawl") -> int:
@@ -162,15 +167,33 @@ class Store:
             )
 
     # -- buffered writes ----------------------------------------------------------------------
+    def _maybe_flush(self, size: int) -> None:
+        # By size, and by age: a killed crawl loses at most a few seconds of work, which the
+        # frontier then hands to the next run again.
+        if size >= self.batch_size or time.monotonic() - self._last_flush >= self.flush_seconds:
+            self.flush()
+
     def add_article(self, row: dict[str, Any]) -> None:
         self._articles[row["url"]] = row
-        if len(self._articles) >= self.batch_size:
-            self.flush()
+        self._maybe_flush(len(self._articles))
 
     def add_rejection(self, row: dict[str, Any]) -> None:
         self._rejections.append({"at": utcnow(), **row})
-        if len(self._rejections) >= self.batch_size:
-            self.flush()
+        self._maybe_flush(len(self._rejections))
+
+    def frontier_seen(self, row: dict[str, Any]) -> None:
+        """Record a discovered URL (a new row, or a later sighting of a known one)."""
+        known = self._frontier_seen.get(row["id"])
+        if known is None:
+            self._frontier_seen[row["id"]] = row
+        else:
+            known["last_seen"] = row["last_seen"]
+        self._maybe_flush(len(self._frontier_seen))
+
+    def frontier_result(self, key: str, values: dict[str, Any]) -> None:
+        """Record what became of a frontier URL (written with the article or rejection it produced)."""
+        self._frontier_results[key] = values
+        self._maybe_flush(len(self._frontier_results))
 
     def merge_clusters(self, old_ids: frozenset[str], new_id: str) -> None:
         """Queue moving every article of clusters ``old_ids`` into cluster ``new_id``."""
@@ -178,11 +201,20 @@ class Store:
 
     def flush(self) -> None:
         """Write everything buffered in one transaction: all of a batch or none of it."""
-        if not self._articles and not self._rejections and not self._merges:
+        self._last_flush = time.monotonic()
+        if not (
+            self._articles
+            or self._rejections
+            or self._merges
+            or self._frontier_seen
+            or self._frontier_results
+        ):
             return
         articles = list(self._articles.values())
         rejections = self._rejections
         with self.engine.begin() as conn:
+            if self._frontier_seen:
+                self._upsert_frontier(conn, list(self._frontier_seen.values()))
             if articles:
                 self._keep_old_versions(conn, articles)
                 insert = _insert_for(self.engine)(Article)
@@ -193,9 +225,31 @@ class Store:
                 conn.execute(update(Article).where(Article.cluster_id.in_(old_ids)).values(cluster_id=new_id))
             if rejections:
                 conn.execute(Rejection.__table__.insert(), rejections)
+            for key, values in self._frontier_results.items():
+                extra = {"attempts": FrontierEntry.attempts + 1} if values.get("outcome") == "failed" else {}
+                conn.execute(update(FrontierEntry).where(FrontierEntry.id == key).values(**values, **extra))
         self._articles = {}
         self._rejections = []
         self._merges = []
+        self._frontier_seen = {}
+        self._frontier_results = {}
+
+    def _upsert_frontier(self, conn: Any, rows: list[dict[str, Any]]) -> None:
+        table = FrontierEntry.__table__
+        stmt = _insert_for(self.engine)(FrontierEntry).values(rows)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["id"],
+                set_={
+                    "last_seen": stmt.excluded.last_seen,
+                    "discovered_title": func.coalesce(
+                        table.c.discovered_title, stmt.excluded.discovered_title
+                    ),
+                    "discovered_date": func.coalesce(table.c.discovered_date, stmt.excluded.discovered_date),
+                    "discovered_at": func.coalesce(table.c.discovered_at, stmt.excluded.discovered_at),
+                },
+            )
+        )
 
     @staticmethod
     def _keep_old_versions(conn: Any, articles: list[dict[str, Any]]) -> None:
@@ -247,3 +301,21 @@ class Store:
                 .limit(1)
             ).first()
         return tuple(row) if row else pending  # type: ignore[return-value]
+
+
+_CRAWLER_ATTR = "_corpus_store"
+
+
+def crawler_store(crawler: Any) -> Store:
+    """The one Store of a Scrapy crawler, opened (and the schema migrated) on first use.
+
+    Spiders and pipelines share it, so a discovered URL, the article it became and the frontier
+    outcome are written in the same batch.
+    """
+    store = getattr(crawler, _CRAWLER_ATTR, None)
+    if store is None:
+        settings = crawler.settings
+        engine = open_database(settings.get("CORPUS_DB_URL"))
+        store = Store(engine, batch_size=settings.getint("CORPUS_BATCH_SIZE", 100))
+        setattr(crawler, _CRAWLER_ATTR, store)
+    return store

@@ -6,9 +6,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from corpus.items import ArticleItem
+from corpus.storage import crawler_store
 from corpus.text import text_hash
 from corpus.urls import article_id, canonical_url, url_host
-from pipelines._store import crawler_store
 from pipelines.drops import Duplicate
 
 

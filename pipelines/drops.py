@@ -26,6 +26,12 @@ class NoText(Rejected):
     stage, reason = "extract", "no_text"
 
 
+class ExtractFailed(Rejected):
+    """Extraction refused or killed: ``too_deep``, ``extract_timeout``, ``worker_crashed`` ..."""
+
+    stage, reason = "extract", "extract_failed"
+
+
 class NotAnArticle(Rejected):
     stage, reason = "page_kind", "not_article"
 

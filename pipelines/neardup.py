@@ -7,7 +7,7 @@ from typing import Any
 from corpus.clusters import ClusterState, refresh_representatives
 from corpus.items import ArticleItem
 from corpus.neardup import THRESHOLD, signature
-from pipelines._store import crawler_store
+from corpus.storage import crawler_store
 
 
 class NearDupPipeline:

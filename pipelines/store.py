@@ -7,9 +7,9 @@ from typing import Any
 from scrapy import signals
 
 from corpus.annotate import CRIME_COLUMNS
+from corpus.frontier import result_values
 from corpus.items import ArticleItem, RejectionItem
-from corpus.storage import utcnow
-from pipelines._store import crawler_store
+from corpus.storage import crawler_store, utcnow
 from pipelines.drops import Rejected
 
 _COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_status_count/")
@@ -69,8 +69,13 @@ class StorePipeline:
         self.crawler.stats.set_value("corpus/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
+        # The frontier outcome is buffered before the row it describes, so whichever buffer
+        # triggers the flush, both land in the same transaction.
         stats = self.crawler.stats
         if isinstance(item, RejectionItem):
+            if item.key:
+                values = result_values("rejected", reason=item.reason, status=item.http_status, now=utcnow())
+                self.store.frontier_result(item.key, values)
             self.store.add_rejection(
                 {
                     "url": item.url,
@@ -84,6 +89,13 @@ class StorePipeline:
             )
             stats.inc_value(f"corpus/rejected/{item.stage}/{item.reason}")
         elif isinstance(item, ArticleItem):
+            key = item.extra.get("frontier_key")
+            if key:
+                etag, last_modified = item.extra.get("validators") or (None, None)
+                values = result_values(
+                    "stored", status=item.status, etag=etag, last_modified=last_modified, now=utcnow()
+                )
+                self.store.frontier_result(key, values)
             self.store.add_article(article_row(item, self.run_id))
             stats.inc_value("corpus/stored")
         return item
@@ -93,6 +105,11 @@ class StorePipeline:
             return
         stage = getattr(exception, "stage", "pipeline")
         reason = getattr(exception, "reason", type(exception).__name__)
+        key = item.extra.get("frontier_key")
+        if key:
+            self.store.frontier_result(
+                key, result_values("rejected", reason=reason, status=item.status, now=utcnow())
+            )
         self.store.add_rejection(
             {
                 "url": item.url,

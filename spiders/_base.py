@@ -14,9 +14,12 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from corpus.bodies import binary_kind, is_html_type
+from corpus.frontier import CONDITIONAL_KINDS, FrontierState, parse_discovery_date, result_values, seen_row
 from corpus.items import ArticleItem, Discovery, RejectionItem
 from corpus.sources import Source, load_sources
-from corpus.urls import in_scope
+from corpus.storage import Store, crawler_store
+from corpus.urls import article_id, canonical_url, in_scope
+from spiders.middlewares.refusals import failure_reason, ignore_reason
 
 
 def _names(value: str | list[str] | None) -> list[str]:
@@ -33,6 +36,11 @@ class SourceSpider(scrapy.Spider):
     Arguments (``-a`` on the scrapy command line, or settings ``CORPUS_SOURCES_FILE`` and
     ``CORPUS_SOURCE_NAMES``): ``sources_file`` (a registry TOML, default the shipped one) and
     ``source`` (comma-separated names to crawl; default all).
+
+    The database frontier decides what is fetched: URLs a killed run left pending are requested
+    first; articles already done are skipped before download (``--refetch-days`` re-checks recent
+    ones with their validators); feeds, sitemaps and listings are fetched conditionally; and
+    ``CORPUS_SINCE`` drops discovered entries dated before it.
     """
 
     name: str | None = None
@@ -43,6 +51,8 @@ class SourceSpider(scrapy.Spider):
         self._source_arg = source
         self.sources: list[Source] = []
         self.sources_by_name: dict[str, Source] = {}
+        self.frontier = FrontierState()
+        self.since: dt.date | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -52,9 +62,36 @@ class SourceSpider(scrapy.Spider):
         names = _names(spider._source_arg) or _names(settings.getlist("CORPUS_SOURCE_NAMES"))
         spider.sources = load_sources(file, names)
         spider.sources_by_name = {s.name: s for s in spider.sources}
+        since = settings.get("CORPUS_SINCE")
+        spider.since = dt.date.fromisoformat(since) if since else None
+        spider.frontier = FrontierState.load(
+            crawler_store(crawler).engine,
+            [s.name for s in spider.sources],
+            refetch_days=settings.getint("CORPUS_REFETCH_DAYS") or None,
+        )
         return spider
 
+    @property
+    def store(self) -> Store:
+        return crawler_store(self.crawler)
+
     async def start(self) -> AsyncIterator[Any]:
+        stats = self.crawler.stats
+        # Unfinished URLs of earlier runs first, then recent articles due for a re-check (they
+        # would not be rediscovered: an unchanged feed answers 304), then discovery.
+        for pending in (*self.frontier.pending, *self.frontier.recheck):
+            source = self.sources_by_name.get(pending.source)
+            if source is None:
+                continue
+            discovery = Discovery(pending.channel or "frontier", pending.title, pending.date)
+            request = self.article_request(pending.fetch_url, source, discovery, resumed=True)
+            if request is not None:
+                stats.inc_value(
+                    "corpus/frontier/resumed"
+                    if pending.key not in self.frontier.refetch
+                    else "corpus/frontier/rechecked"
+                )
+                yield request
         for source in self.sources:
             for request in self.discovery_requests(source):
                 yield request
@@ -64,28 +101,105 @@ class SourceSpider(scrapy.Spider):
         yield from ()
 
     # -- helpers shared by the channels ------------------------------------------------------
-    def discovery_request(self, url: str, source: Source, callback: Any, **kw: Any) -> scrapy.Request:
+    @staticmethod
+    def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
+
+    def discovery_request(
+        self, url: str, source: Source, callback: Any, kind: str, **kw: Any
+    ) -> scrapy.Request:
+        """A feed, sitemap or listing request, conditional when the frontier has its validators."""
+        now = dt.datetime.now(dt.UTC)
+        row = seen_row(url, source.name, kind, now=now)
+        self.store.frontier_seen(row)
+        headers: dict[str, str] = {}
+        known = self.frontier.validators.get(row["url"])
+        if known and known[2] in CONDITIONAL_KINDS:
+            headers = self._conditional(known[0], known[1])
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
+            headers=headers,
             cb_kwargs={"source": source.name, **kw},
-            meta={"corpus_source": source.name, "corpus_stage": "discovery"},
+            meta={
+                "corpus_source": source.name,
+                "corpus_stage": "discovery",
+                "corpus_key": row["id"],
+                "handle_httpstatus_list": [304],
+            },
             priority=10,
         )
 
-    def article_request(self, url: str, source: Source, discovery: Discovery) -> scrapy.Request | None:
-        """A request for a discovered article URL, or None when it is outside the source."""
+    def document_fetched(self, response: Response, kind: str) -> bool:
+        """Record a discovery document's result; False when it was not modified (nothing to parse)."""
+        key = response.meta.get("corpus_key")
+        now = dt.datetime.now(dt.UTC)
+        if response.status == 304:
+            self.crawler.stats.inc_value("corpus/frontier/not_modified")
+            if key:
+                self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
+            return False
+        if key:
+            values = result_values(
+                "fetched",
+                status=response.status,
+                etag=_header(response, b"ETag"),
+                last_modified=_header(response, b"Last-Modified"),
+                now=now,
+            )
+            self.store.frontier_result(key, {**values, "kind": kind})
+        return True
+
+    def article_request(
+        self, url: str, source: Source, discovery: Discovery, *, resumed: bool = False
+    ) -> scrapy.Request | None:
+        """A request for a discovered article URL, or None when it is out of scope, done or too old."""
+        stats = self.crawler.stats
         if not in_scope(url, source.hosts) or not source.url_allowed(url):
-            self.crawler.stats.inc_value("corpus/discovery/out_of_scope")
+            stats.inc_value("corpus/discovery/out_of_scope")
             return None
-        self.crawler.stats.inc_value(f"corpus/discovery/{discovery.channel}")
+        key = article_id(canonical_url(url))
+        if key in self.frontier.done:
+            stats.inc_value("corpus/frontier/known_skipped")
+            return None
+        if self.since and discovery.date and not resumed:
+            when = parse_discovery_date(discovery.date, source.timezone)
+            if when is not None and when.date() < self.since:
+                stats.inc_value("corpus/frontier/before_since")
+                return None
+        if not resumed:
+            stats.inc_value(f"corpus/discovery/{discovery.channel}")
+            now = dt.datetime.now(dt.UTC)
+            self.store.frontier_seen(
+                seen_row(
+                    url,
+                    source.name,
+                    "article",
+                    channel=discovery.channel,
+                    title=discovery.title,
+                    date=discovery.date,
+                    now=now,
+                )
+            )
+        meta: dict[str, Any] = {"corpus_source": source.name, "corpus_stage": "fetch", "corpus_key": key}
+        headers: dict[str, str] = {}
+        if key in self.frontier.refetch:
+            headers = self._conditional(*self.frontier.refetch[key])
+            meta["handle_httpstatus_list"] = [304]
+            stats.inc_value("corpus/frontier/refetch")
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
+            headers=headers,
             cb_kwargs={"source": source.name, "discovery": discovery},
-            meta={"corpus_source": source.name, "corpus_stage": "fetch"},
+            meta=meta,
         )
 
     def parse_article(
@@ -93,6 +207,13 @@ class SourceSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         """Hand an HTML page to the pipelines, or record why it cannot be one."""
         src = self.sources_by_name[source]
+        key = response.meta.get("corpus_key")
+        if response.status == 304:
+            self.crawler.stats.inc_value("corpus/frontier/not_modified")
+            if key:
+                now = dt.datetime.now(dt.UTC)
+                self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
+            return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         kind = binary_kind(response.body)
         if kind or not is_html_type(ctype) or not isinstance(response, TextResponse):
@@ -103,12 +224,13 @@ class SourceSpider(scrapy.Spider):
                 reason="not_html",
                 detail=f"{kind or 'content type'}: {ctype or 'none'}",
                 http_status=response.status,
+                key=key,
             )
             return
         if "partial" in response.flags or "dataloss" in response.flags:
-            yield RejectionItem(response.url, source, "fetch", "truncated", "data loss", response.status)
+            yield RejectionItem(response.url, source, "fetch", "truncated", "data loss", response.status, key)
             return
-        yield ArticleItem(
+        item = ArticleItem(
             url=response.url,
             source=src.name,
             outlet=src.outlet,
@@ -118,6 +240,9 @@ class SourceSpider(scrapy.Spider):
             status=response.status,
             discovery=discovery,
         )
+        item.extra["frontier_key"] = key
+        item.extra["validators"] = (_header(response, b"ETag"), _header(response, b"Last-Modified"))
+        yield item
 
     def on_error(self, failure: Failure) -> Iterator[RejectionItem]:
         """Every failed request becomes a recorded rejection with a short reason."""
@@ -127,14 +252,13 @@ class SourceSpider(scrapy.Spider):
             status = failure.value.response.status
             reason = f"http_{status}"
         elif failure.check(scrapy.exceptions.IgnoreRequest):
-            text = str(failure.value).lower()
-            reason = "robots_disallowed" if "robots" in text or not text else "ignored"
+            reason = ignore_reason(failure.value)
         elif failure.check(DNSLookupError):
             reason = "dns"
         elif failure.check(TwistedTimeoutError, TCPTimedOutError):
             reason = "timeout"
         else:
-            reason = failure.type.__name__ if failure.type else "error"
+            reason = failure_reason(failure.value) or (failure.type.__name__ if failure.type else "error")
         yield RejectionItem(
             url=request.url,
             source=request.meta.get("corpus_source"),
@@ -142,4 +266,10 @@ class SourceSpider(scrapy.Spider):
             reason=reason[:64],
             detail=str(failure.value)[:500] or None,
             http_status=status,
+            key=request.meta.get("corpus_key"),
         )
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

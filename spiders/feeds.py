@@ -17,18 +17,28 @@ from spiders._base import SourceSpider
 class FeedsMixin(SourceSpider):
     def discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
         for url in source.feeds:
-            yield self.discovery_request(url, source, self.parse_feed)
+            yield self.discovery_request(url, source, self.parse_feed, "feed")
         yield from super().discovery_requests(source)
 
     def parse_feed(self, response: Response, source: str) -> Iterator[Any]:
         src = self.sources_by_name[source]
+        if not self.document_fetched(response, "feed"):
+            return
         try:
             root = parse_xml(response.body)
             if document_kind(root) != "feed":
                 raise DiscoveryError("not an RSS or Atom feed")
         except DiscoveryError as exc:
             self.crawler.stats.inc_value("corpus/discovery/parse_error")
-            yield RejectionItem(response.url, source, "discovery", "parse_error", str(exc), response.status)
+            yield RejectionItem(
+                response.url,
+                source,
+                "discovery",
+                "parse_error",
+                str(exc),
+                response.status,
+                response.meta.get("corpus_key"),
+            )
             return
         for entry in feed_entries(root, response.url):
             request = self.article_request(entry.url, src, Discovery("feed", entry.title, entry.date))

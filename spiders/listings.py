@@ -17,11 +17,11 @@ from spiders._base import SourceSpider
 class ListingsMixin(SourceSpider):
     def discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
         for url in source.start_urls:
-            yield self.discovery_request(url, source, self.parse_listing)
+            yield self.discovery_request(url, source, self.parse_listing, "listing")
         yield from super().discovery_requests(source)
 
     def parse_listing(self, response: Response, source: str) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
+        if not self.document_fetched(response, "listing") or not isinstance(response, TextResponse):
             return
         src = self.sources_by_name[source]
         for url in listing_links(response.text, response.url):

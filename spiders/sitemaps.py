@@ -30,35 +30,50 @@ def _robots_urls(source: Source) -> list[str]:
 class SitemapsMixin(SourceSpider):
     def discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
         for url in source.sitemaps:
-            yield self.discovery_request(url, source, self.parse_sitemap, depth=0)
+            yield self.discovery_request(url, source, self.parse_sitemap, "sitemap", depth=0)
         for url in _robots_urls(source):
-            yield self.discovery_request(url, source, self.parse_robots)
+            yield self.discovery_request(url, source, self.parse_robots, "robots")
         yield from super().discovery_requests(source)
 
     def parse_robots(self, response: Response, source: str) -> Iterator[Any]:
         src = self.sources_by_name[source]
+        self.document_fetched(response, "robots")
         if response.status != 200:
             return
         listed = set(src.sitemaps)
         for url in robots_sitemaps(response.text, response.url):
             if url not in listed and in_scope(url, src.hosts):
-                yield self.discovery_request(url, src, self.parse_sitemap, depth=0)
+                yield self.discovery_request(url, src, self.parse_sitemap, "sitemap", depth=0)
 
     def parse_sitemap(self, response: Response, source: str, depth: int = 0) -> Iterator[Any]:
         src = self.sources_by_name[source]
+        if response.status == 304:
+            self.document_fetched(response, "sitemap")
+            return
         try:
             doc = sitemap_entries(parse_xml(response.body), response.url)
         except DiscoveryError as exc:
             self.crawler.stats.inc_value("corpus/discovery/parse_error")
-            yield RejectionItem(response.url, source, "discovery", "parse_error", str(exc), response.status)
+            yield RejectionItem(
+                response.url,
+                source,
+                "discovery",
+                "parse_error",
+                str(exc),
+                response.status,
+                response.meta.get("corpus_key"),
+            )
             return
+        self.document_fetched(response, "sitemap_index" if doc.kind == "index" else "sitemap")
         if doc.kind == "index":
             if depth >= MAX_SITEMAP_DEPTH:
                 yield RejectionItem(response.url, source, "discovery", "sitemap_too_deep", None)
                 return
             for entry in doc.entries:
                 if in_scope(entry.url, src.hosts):
-                    yield self.discovery_request(entry.url, src, self.parse_sitemap, depth=depth + 1)
+                    yield self.discovery_request(
+                        entry.url, src, self.parse_sitemap, "sitemap", depth=depth + 1
+                    )
             return
         for entry in doc.entries:
             request = self.article_request(entry.url, src, Discovery("sitemap", entry.title, entry.date))

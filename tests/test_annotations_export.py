@@ -163,7 +163,9 @@ def test_text_changed_in_place_keeps_the_old_version(tmp_path: Path) -> None:
             raise AssertionError("no stored article whose first sentence is verbatim in its page")
         extra = " De politie heeft inmiddels een tweede verdachte aangehouden."
         page.write_text(html.replace(first_sentence, first_sentence + extra), encoding="utf-8")
-        assert run_cli("crawl", "--sources", str(sources), "--db", str(db), *FAST).returncode == 0
+        # Known articles are not fetched again unless re-checked: --refetch-days does that.
+        again = run_cli("crawl", "--sources", str(sources), "--db", str(db), "--refetch-days", "36500", *FAST)
+        assert again.returncode == 0
     with Session(open_database(str(db))) as s:
         versions = list(s.scalars(select(ArticleVersion)))
         assert len(versions) == 1
