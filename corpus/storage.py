@@ -173,12 +173,18 @@ class Store:
         if size >= self.batch_size or time.monotonic() - self._last_flush >= self.flush_seconds:
             self.flush()
 
-    def add_article(self, row: dict[str, Any]) -> None:
+    def add_article(self, row: dict[str, Any], frontier: tuple[str, dict[str, Any]] | None = None) -> None:
+        """Buffer an article and (optionally) its frontier outcome; both go in the same flush."""
         self._articles[row["url"]] = row
+        if frontier:
+            self._frontier_results[frontier[0]] = frontier[1]
         self._maybe_flush(len(self._articles))
 
-    def add_rejection(self, row: dict[str, Any]) -> None:
+    def add_rejection(self, row: dict[str, Any], frontier: tuple[str, dict[str, Any]] | None = None) -> None:
+        """Buffer a rejection and (optionally) its frontier outcome; both go in the same flush."""
         self._rejections.append({"at": utcnow(), **row})
+        if frontier:
+            self._frontier_results[frontier[0]] = frontier[1]
         self._maybe_flush(len(self._rejections))
 
     def frontier_seen(self, row: dict[str, Any]) -> None:

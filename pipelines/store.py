@@ -69,13 +69,16 @@ class StorePipeline:
         self.crawler.stats.set_value("corpus/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
-        # The frontier outcome is buffered before the row it describes, so whichever buffer
-        # triggers the flush, both land in the same transaction.
+        # A row and the frontier outcome it settles are buffered together, so no flush (and no
+        # kill) can separate them.
         stats = self.crawler.stats
         if isinstance(item, RejectionItem):
+            frontier = None
             if item.key:
-                values = result_values("rejected", reason=item.reason, status=item.http_status, now=utcnow())
-                self.store.frontier_result(item.key, values)
+                frontier = (
+                    item.key,
+                    result_values("rejected", reason=item.reason, status=item.http_status, now=utcnow()),
+                )
             self.store.add_rejection(
                 {
                     "url": item.url,
@@ -85,18 +88,20 @@ class StorePipeline:
                     "detail": item.detail,
                     "http_status": item.http_status,
                     "crawl_run_id": self.run_id,
-                }
+                },
+                frontier,
             )
             stats.inc_value(f"corpus/rejected/{item.stage}/{item.reason}")
         elif isinstance(item, ArticleItem):
+            frontier = None
             key = item.extra.get("frontier_key")
             if key:
                 etag, last_modified = item.extra.get("validators") or (None, None)
                 values = result_values(
                     "stored", status=item.status, etag=etag, last_modified=last_modified, now=utcnow()
                 )
-                self.store.frontier_result(key, values)
-            self.store.add_article(article_row(item, self.run_id))
+                frontier = (key, values)
+            self.store.add_article(article_row(item, self.run_id), frontier)
             stats.inc_value("corpus/stored")
         return item
 
@@ -106,10 +111,9 @@ class StorePipeline:
         stage = getattr(exception, "stage", "pipeline")
         reason = getattr(exception, "reason", type(exception).__name__)
         key = item.extra.get("frontier_key")
-        if key:
-            self.store.frontier_result(
-                key, result_values("rejected", reason=reason, status=item.status, now=utcnow())
-            )
+        frontier = (
+            (key, result_values("rejected", reason=reason, status=item.status, now=utcnow())) if key else None
+        )
         self.store.add_rejection(
             {
                 "url": item.url,
@@ -119,7 +123,8 @@ class StorePipeline:
                 "detail": str(exception)[:500] or None,
                 "http_status": item.status,
                 "crawl_run_id": self.run_id,
-            }
+            },
+            frontier,
         )
         self.crawler.stats.inc_value(f"corpus/rejected/{stage}/{reason}")
         if not isinstance(exception, Rejected):

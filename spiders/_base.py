@@ -136,25 +136,34 @@ class SourceSpider(scrapy.Spider):
             priority=10,
         )
 
-    def document_fetched(self, response: Response, kind: str) -> bool:
-        """Record a discovery document's result; False when it was not modified (nothing to parse)."""
+    def document_fetched(self, response: Response) -> bool:
+        """False (and the outcome recorded) when a discovery document answered 304 Not Modified."""
+        if response.status != 304:
+            return True
+        self.crawler.stats.inc_value("corpus/frontier/not_modified")
         key = response.meta.get("corpus_key")
-        now = dt.datetime.now(dt.UTC)
-        if response.status == 304:
-            self.crawler.stats.inc_value("corpus/frontier/not_modified")
-            if key:
-                self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
-            return False
         if key:
-            values = result_values(
-                "fetched",
-                status=response.status,
-                etag=_header(response, b"ETag"),
-                last_modified=_header(response, b"Last-Modified"),
-                now=now,
-            )
-            self.store.frontier_result(key, {**values, "kind": kind})
-        return True
+            now = dt.datetime.now(dt.UTC)
+            self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
+        return False
+
+    def document_parsed(self, response: Response, kind: str) -> None:
+        """Store a discovery document's validators, once every URL it listed is buffered.
+
+        Recorded last on purpose: had the validators been written before the entries and the
+        crawl been killed in between, the next run would get a 304 and never see those entries.
+        """
+        key = response.meta.get("corpus_key")
+        if not key:
+            return
+        values = result_values(
+            "fetched",
+            status=response.status,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            now=dt.datetime.now(dt.UTC),
+        )
+        self.store.frontier_result(key, {**values, "kind": kind})
 
     def article_request(
         self, url: str, source: Source, discovery: Discovery, *, resumed: bool = False

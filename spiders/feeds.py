@@ -22,7 +22,7 @@ class FeedsMixin(SourceSpider):
 
     def parse_feed(self, response: Response, source: str) -> Iterator[Any]:
         src = self.sources_by_name[source]
-        if not self.document_fetched(response, "feed"):
+        if not self.document_fetched(response):
             return
         try:
             root = parse_xml(response.body)
@@ -44,6 +44,7 @@ class FeedsMixin(SourceSpider):
             request = self.article_request(entry.url, src, Discovery("feed", entry.title, entry.date))
             if request is not None:
                 yield request
+        self.document_parsed(response, "feed")
 
 
 class FeedSpider(FeedsMixin):

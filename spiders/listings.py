@@ -21,13 +21,14 @@ class ListingsMixin(SourceSpider):
         yield from super().discovery_requests(source)
 
     def parse_listing(self, response: Response, source: str) -> Iterator[Any]:
-        if not self.document_fetched(response, "listing") or not isinstance(response, TextResponse):
+        if not self.document_fetched(response) or not isinstance(response, TextResponse):
             return
         src = self.sources_by_name[source]
         for url in listing_links(response.text, response.url):
             request = self.article_request(url, src, Discovery("listing"))
             if request is not None:
                 yield request
+        self.document_parsed(response, "listing")
 
 
 class ListingSpider(ListingsMixin):

@@ -37,18 +37,17 @@ class SitemapsMixin(SourceSpider):
 
     def parse_robots(self, response: Response, source: str) -> Iterator[Any]:
         src = self.sources_by_name[source]
-        self.document_fetched(response, "robots")
         if response.status != 200:
             return
         listed = set(src.sitemaps)
         for url in robots_sitemaps(response.text, response.url):
             if url not in listed and in_scope(url, src.hosts):
                 yield self.discovery_request(url, src, self.parse_sitemap, "sitemap", depth=0)
+        self.document_parsed(response, "robots")
 
     def parse_sitemap(self, response: Response, source: str, depth: int = 0) -> Iterator[Any]:
         src = self.sources_by_name[source]
-        if response.status == 304:
-            self.document_fetched(response, "sitemap")
+        if not self.document_fetched(response):
             return
         try:
             doc = sitemap_entries(parse_xml(response.body), response.url)
@@ -64,7 +63,6 @@ class SitemapsMixin(SourceSpider):
                 response.meta.get("corpus_key"),
             )
             return
-        self.document_fetched(response, "sitemap_index" if doc.kind == "index" else "sitemap")
         if doc.kind == "index":
             if depth >= MAX_SITEMAP_DEPTH:
                 yield RejectionItem(response.url, source, "discovery", "sitemap_too_deep", None)
@@ -74,11 +72,13 @@ class SitemapsMixin(SourceSpider):
                     yield self.discovery_request(
                         entry.url, src, self.parse_sitemap, "sitemap", depth=depth + 1
                     )
+            self.document_parsed(response, "sitemap_index")
             return
         for entry in doc.entries:
             request = self.article_request(entry.url, src, Discovery("sitemap", entry.title, entry.date))
             if request is not None:
                 yield request
+        self.document_parsed(response, "sitemap")
 
 
 class SitemapSpider(SitemapsMixin):
