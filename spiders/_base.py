@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
 from typing import Any
 
 import scrapy
@@ -207,12 +208,13 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             headers=headers,
-            cb_kwargs={"source": source.name, "discovery": discovery},
+            # Plain JSON values only: requests may be serialised (scrapy-redis, JOBDIR).
+            cb_kwargs={"source": source.name, "discovery": asdict(discovery)},
             meta=meta,
         )
 
     def parse_article(
-        self, response: Response, source: str, discovery: Discovery | None = None
+        self, response: Response, source: str, discovery: dict[str, Any] | None = None
     ) -> Iterator[Any]:
         """Hand an HTML page to the pipelines, or record why it cannot be one."""
         src = self.sources_by_name[source]
@@ -247,7 +249,7 @@ class SourceSpider(scrapy.Spider):
             html=response.text,
             fetched_at=dt.datetime.now(dt.UTC),
             status=response.status,
-            discovery=discovery,
+            discovery=Discovery(**discovery) if discovery else None,
         )
         item.extra["frontier_key"] = key
         item.extra["validators"] = (_header(response, b"ETag"), _header(response, b"Last-Modified"))
