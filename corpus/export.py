@@ -44,6 +44,19 @@ class ExportFilter:
     pseudonymise: bool = False
     salt: str = ""
 
+    def describe(self) -> dict[str, Any]:
+        """The filter as manifest data; the salt is a secret and is never written out."""
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "sources": list(self.sources),
+            "dedup": self.dedup,
+            "all_topics": self.all_topics,
+            "category": self.category,
+            "pseudonymise": self.pseudonymise,
+            "salted": bool(self.salt),
+        }
+
 
 @dataclass
 class ExportResult:
@@ -175,20 +188,35 @@ def export_txt(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:
     made-up one, so it is left out and counted instead.
     """
     result = ExportResult(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    except OSError as exc:
-        raise ExportError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    try:
+    with atomic_dir(out) as tmp:
         for article in iter_articles(engine, flt):
             if not article.month:
                 result.skipped["undated"] = result.skipped.get("undated", 0) + 1
                 continue
-            target = tmp / article.month / f"{article.id}.txt"
-            target.parent.mkdir(exist_ok=True)
-            target.write_text(dated_text(article), encoding="utf-8", newline="\n")
+            write_dated_text(tmp, article)
             result.written += 1
+    return result
+
+
+def write_dated_text(root: Path, article: Article) -> Path:
+    """Write ``root/YYYY-MM/<id>.txt`` in the example layout; the article must have a month."""
+    target = root / str(article.month) / f"{article.id}.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dated_text(article), encoding="utf-8", newline="\n")
+    return target
+
+
+@contextmanager
+def atomic_dir(out: Path) -> Iterator[Path]:
+    """A temporary directory beside ``out`` that replaces ``out`` only when the block succeeds."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+        tmp.chmod(0o755)  # mkdtemp's 0700 would hide a shared export from everyone else
+    except OSError as exc:
+        raise ExportError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    try:
+        yield tmp
         old = out.with_name(f".{out.name}.old")
         if out.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -198,7 +226,6 @@ def export_txt(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return result
 
 
 def export(engine: Engine, out: Path, fmt: str, flt: ExportFilter) -> ExportResult:
