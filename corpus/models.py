@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -165,3 +165,23 @@ class FrontierEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     reason: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
+
+
+class TdmDeclaration(Base):
+    """A TDMRep reservation the crawler saw (see :mod:`corpus.tdm`): where, how, and whether the
+    page was kept anyway under the research exception."""
+
+    __tablename__ = "tdm_declarations"
+    __table_args__ = (UniqueConstraint("source", "origin", "via", "location", name="uq_tdm_declaration"),)
+
+    id: Mapped[intpk]
+    source: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(255))
+    via: Mapped[str] = mapped_column(String(16))  # well-known | header | meta
+    location: Mapped[str] = mapped_column(String(1024))  # the file's rule, or the page path
+    reserved: Mapped[bool | None]
+    policy: Mapped[str | None] = mapped_column(String(2048))
+    kept: Mapped[bool] = mapped_column(default=False)
+    first_seen: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+    crawl_run_id: Mapped[int | None]

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
-from corpus.storage import make_engine, resolve_db_url
+from corpus.storage import DatabaseError, make_engine, resolve_db_url
 
 
 class AlreadyRunning(RuntimeError):
@@ -57,7 +58,12 @@ def run_lock(db: str | None, name: str = "crimecorpus-crawl") -> Iterator[None]:
         return
     engine = make_engine(url)
     key = _advisory_key(name)
-    with engine.connect() as conn:
+    try:
+        conn = engine.connect()
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {reason}") from None
+    with conn:
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             raise AlreadyRunning(f"another crawl is running on {parsed.render_as_string()}")
         try:

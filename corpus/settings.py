@@ -39,6 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     # First of all: http(s) only, the source's own hosts, no redirect into private networks
     # (docs/robustness.md); before robots.txt, so a refused host is never contacted.
     "spiders.middlewares.scope.ScopeMiddleware": 40,
+    "spiders.middlewares.scope.RedirectGuardMiddleware": 610,
     # robots.txt by RFC 9309 (4xx: allowed; 5xx/unreachable: disallowed for now), Crawl-delay.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.middlewares.robots.RobotsMiddleware": 100,
