@@ -95,6 +95,31 @@ def refresh_representatives(
     return len(ids)
 
 
+def refresh_exact_duplicates(engine: Engine, text_hashes: Iterable[str], batch: int = 500) -> None:
+    """Mark identical texts: ``duplicate_of`` = the first copy (earliest published, then smallest id)."""
+    hashes = sorted(set(text_hashes))
+    for start in range(0, len(hashes), batch):
+        chunk = hashes[start : start + batch]
+        with Session(engine) as s, s.begin():
+            rows = s.execute(
+                select(Article.id, Article.text_hash, Article.published_at, Article.published).where(
+                    Article.text_hash.in_(chunk)
+                )
+            ).all()
+            groups: dict[str, list[tuple[dt.datetime | None, str]]] = defaultdict(list)
+            for id_, h, at, day in rows:
+                groups[h].append((at or _day_start(day), id_))
+            for members in groups.values():
+                members.sort(
+                    key=lambda m: (m[0] is None, m[0] or dt.datetime.min.replace(tzinfo=dt.UTC), m[1])
+                )
+                first = members[0][1]
+                s.execute(update(Article).where(Article.id == first).values(duplicate_of=None))
+                others = [m[1] for m in members[1:]]
+                if others:
+                    s.execute(update(Article).where(Article.id.in_(others)).values(duplicate_of=first))
+
+
 def rebuild_clusters(engine: Engine, threshold: float = THRESHOLD, batch: int = 1000) -> tuple[int, int]:
     """Recompute signatures where missing, then every cluster, from the stored corpus alone."""
     with Session(engine) as s:

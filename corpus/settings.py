@@ -78,6 +78,7 @@ CORPUS_SOURCES_FILE = None  # None: the registry shipped with the package
 CORPUS_SOURCE_NAMES: list[str] = []
 CORPUS_BATCH_SIZE = 100
 CORPUS_MAX_HTML_CHARS = 5_000_000
+CORPUS_WORKERS = 0  # worker processes for the CPU stages (corpus/pool.py); 0 = one per core
 CORPUS_EXTRACT_TIMEOUT = 30.0  # seconds per page; the extraction worker is killed past it
 CORPUS_EXTRACT_MEMORY = 2 * 1024**3  # address-space limit of the extraction worker (bytes)
 CORPUS_RETRY_AFTER_MAX = 300.0  # longest rest a 429/503 Retry-After can impose on a site (s)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
 
@@ -287,26 +287,6 @@ class Store:
         ]
         if changed:
             conn.execute(ArticleVersion.__table__.insert(), changed)
-
-    # -- look-ups used by the pipelines ---------------------------------------------------------
-    def first_with_text_hash(self, text_hash: str) -> tuple[str, str, str] | None:
-        """The (id, url, source) of the first stored article with this text, if any."""
-        pending = next(
-            (
-                (r["id"], r["url"], r["source"])
-                for r in self._articles.values()
-                if r["text_hash"] == text_hash
-            ),
-            None,
-        )
-        with Session(self.engine) as session:
-            row = session.execute(
-                select(Article.id, Article.url, Article.source)
-                .where(Article.text_hash == text_hash)
-                .order_by(Article.first_seen, Article.url)
-                .limit(1)
-            ).first()
-        return tuple(row) if row else pending  # type: ignore[return-value]
 
 
 _CRAWLER_ATTR = "_corpus_store"

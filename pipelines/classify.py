@@ -21,6 +21,10 @@ class ClassifyPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        item.extra["crime"] = annotate(item.title, item.text, item.url, item.country)
+        analysis = item.extra.get("analysis")
+        crime = analysis.crime if analysis and analysis.crime is not None else None
+        if crime is None:  # an item that did not go through the worker pool
+            crime = annotate(item.title, item.text, item.url, item.country)
+        item.extra["crime"] = crime
         self.stats.inc_value("corpus/crime" if item.extra["crime"]["is_crime"] else "corpus/not_crime")
         return item

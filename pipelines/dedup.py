@@ -1,10 +1,11 @@
-"""Pipeline: exact duplicates — one canonical URL per article, one copy of a text per source."""
+"""Pipeline: exact duplicates — one canonical URL per article; identical texts marked, not dropped."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urljoin
 
+from corpus.clusters import refresh_exact_duplicates
 from corpus.items import ArticleItem
 from corpus.storage import crawler_store
 from corpus.text import text_hash
@@ -22,15 +23,18 @@ def choose_canonical(fetched_url: str, canonical_link: str | None) -> str:
 
 
 class DedupPipeline:
-    """Same canonical URL twice in a run: dropped. Same text on the same source: dropped.
+    """The same canonical URL twice in a run is dropped; the same text at another URL is kept.
 
-    The same text on *another* source (wire copy) is kept and points at the first copy through
-    ``duplicate_of``: syndication is itself a research subject, so copies are marked, not lost.
+    Copies of one text (wire copy on several outlets, or one outlet's article at two addresses)
+    are marked with ``duplicate_of`` = the id of the group's first copy: earliest published, then
+    smallest id. That is decided when the crawl closes, over the whole stored corpus, so the
+    result does not depend on the order in which pages happened to finish (1 or N workers).
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.seen_urls: set[str] = set()
+        self.hashes: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupPipeline:
@@ -43,15 +47,16 @@ class DedupPipeline:
         item.id = article_id(item.canonical)
         if item.canonical in self.seen_urls:
             raise Duplicate(
-                f"canonical URL already stored in this run: {item.canonical}",
-                reason="duplicate_url",
+                f"canonical URL already stored in this run: {item.canonical}", reason="duplicate_url"
             )
         self.seen_urls.add(item.canonical)
-        item.text_hash = text_hash(item.text)
-        first = crawler_store(self.crawler).first_with_text_hash(item.text_hash)
-        if first and first[1] != item.canonical:
-            first_id, first_url, first_source = first
-            if first_source == item.source:
-                raise Duplicate(f"same text as {first_url}", reason="duplicate_text")
-            item.duplicate_of = first_id
+        analysis = item.extra.get("analysis")
+        item.text_hash = (analysis.text_hash if analysis else None) or text_hash(item.text)
+        self.hashes.add(item.text_hash)
         return item
+
+    def close_spider(self) -> None:
+        store = crawler_store(self.crawler)
+        store.flush()
+        if self.hashes:
+            refresh_exact_duplicates(store.engine, self.hashes)

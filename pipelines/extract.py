@@ -1,55 +1,79 @@
-"""Pipeline: main text and metadata from the fetched HTML (trafilatura)."""
+"""Pipeline: hand each page to the worker pool (extraction and every CPU stage), keep the text.
+
+The size cap is checked here; the depth guard, wall-clock timeout and memory limit apply in the
+worker process (corpus.safeextract, corpus.worker), and the later stages' results travel with the
+item in ``item.extra["analysis"]`` for the thin pipelines after this one.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from twisted.internet import defer
+from twisted.python.failure import Failure
+
+from corpus.analyse import Analysis, analyse_page, warm_up
 from corpus.items import ArticleItem
-from corpus.safeextract import SafeExtractor
+from corpus.pool import WorkerPool, crawler_pool
+from corpus.worker import WorkerError
 from pipelines.drops import ExtractFailed, NoText, TooLarge
+
+_WORKER_REASONS = {"timeout": "extract_timeout"}
 
 
 class ExtractPipeline:
-    """Size cap here; depth check, wall-clock timeout and memory limit in a worker process."""
-
-    def __init__(self, max_chars: int, timeout: float = 30.0, memory: int | None = None) -> None:
+    def __init__(self, crawler: Any, max_chars: int) -> None:
+        self.crawler = crawler
         self.max_chars = max_chars
-        self.extractor = SafeExtractor(timeout, memory)
+        self.pool: WorkerPool = crawler_pool(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        settings = crawler.settings
-        return cls(
-            settings.getint("CORPUS_MAX_HTML_CHARS"),
-            settings.getfloat("CORPUS_EXTRACT_TIMEOUT", 30.0),
-            settings.getint("CORPUS_EXTRACT_MEMORY", 2 * 1024**3) or None,
-        )
+        return cls(crawler, crawler.settings.getint("CORPUS_MAX_HTML_CHARS"))
 
     def open_spider(self) -> None:
-        self.extractor.start()
+        self.pool.start(warm_up)
+        self.crawler.stats.set_value("corpus/pool/workers", self.pool.size)
 
     def close_spider(self) -> None:
-        self.extractor.close()
+        self.crawler.stats.set_value("corpus/pool/restarts", self.pool.restarts)
+        self.pool.close()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         if len(item.html) > self.max_chars:
             raise TooLarge(f"{len(item.html)} characters of HTML (limit {self.max_chars})")
-        channel = item.discovery.channel if item.discovery else None
-        raw_date = item.discovery.date if item.discovery else None
-        outcome = self.extractor.extract(
+        discovery = item.discovery
+        sightings = dict(item.extra.get("sightings") or {})
+        if discovery and discovery.date:
+            sightings.setdefault(discovery.channel, discovery.date)
+        d: defer.Deferred = self.pool.submit(
+            analyse_page,
             item.html,
             item.url,
-            feed_date=raw_date if channel == "feed" else None,
-            sitemap_date=raw_date if channel == "sitemap" else None,
             country=item.country,
+            feed_date=sightings.get("feed"),
+            sitemap_date=sightings.get("sitemap"),
+            fallback_title=discovery.title if discovery else None,
         )
-        extracted = outcome.article
+        d.addCallbacks(self._apply, self._failed, callbackArgs=(item,), errbackArgs=(item,))
+        return d
+
+    def _failed(self, failure: Failure, item: ArticleItem) -> None:
+        failure.trap(WorkerError)
+        error = failure.value
+        self.crawler.stats.inc_value(f"corpus/pool/{error.reason}")
+        raise ExtractFailed(str(error), reason=_WORKER_REASONS.get(error.reason, error.reason))
+
+    @staticmethod
+    def _apply(analysis: Analysis, item: ArticleItem) -> ArticleItem:
+        item.extra["analysis"] = analysis
+        extracted = analysis.extracted
         if extracted is None:
-            if outcome.reason in (None, "no_text"):
+            if analysis.reason in (None, "no_text"):
                 raise NoText("no main text found")
-            raise ExtractFailed(outcome.detail, reason=outcome.reason)
+            raise ExtractFailed(analysis.detail, reason=analysis.reason)
         item.text = extracted.text
         item.title = extracted.title or (item.discovery.title if item.discovery else None)
         item.author = extracted.author

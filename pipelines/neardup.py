@@ -29,7 +29,8 @@ class NearDupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or self.state is None:
             return item
-        sig = signature(item.text)
+        analysis = item.extra.get("analysis")
+        sig = (analysis.minhash if analysis else None) or signature(item.text)
         cluster_id, merged = self.state.assign(item.id, sig, item.title)
         item.extra["neardup"] = {"minhash": sig, "cluster_id": cluster_id}
         if merged:

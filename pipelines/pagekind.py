@@ -14,7 +14,10 @@ class PageKindPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        verdict = classify_page(parse_html(item.html), item.text, item.url)
+        analysis = item.extra.get("analysis")
+        verdict = analysis.page_kind if analysis and analysis.page_kind else None
+        if verdict is None:  # an item that did not go through the worker pool
+            verdict = classify_page(parse_html(item.html), item.text, item.url)
         item.page_kind = verdict.kind
         if not verdict.is_article:
             raise NotAnArticle(verdict.reason, reason=verdict.kind)

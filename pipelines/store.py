@@ -65,7 +65,9 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         names = [s.name for s in getattr(self.crawler.spider, "sources", [])]
-        self.run_id = self.store.start_run(names)
+        # "crawl", or what a spider that reads no network says it is ("warc", "reextract").
+        kind = getattr(self.crawler.spider, "run_kind", "crawl")
+        self.run_id = self.store.start_run(names, kind=kind)
         self.crawler.stats.set_value("corpus/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:

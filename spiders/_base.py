@@ -54,6 +54,9 @@ class SourceSpider(scrapy.Spider):
         self.sources_by_name: dict[str, Source] = {}
         self.frontier = FrontierState()
         self.since: dt.date | None = None
+        # Every discovery date seen for an article this run, by channel: the date stage weighs
+        # them all, whichever channel happened to lead to the download first.
+        self.sightings: dict[str, dict[str, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -178,6 +181,8 @@ class SourceSpider(scrapy.Spider):
         if key in self.frontier.done:
             stats.inc_value("corpus/frontier/known_skipped")
             return None
+        if discovery.date:
+            self.sightings.setdefault(key, {}).setdefault(discovery.channel, discovery.date)
         if self.since and discovery.date and not resumed:
             when = parse_discovery_date(discovery.date, source.timezone)
             if when is not None and when.date() < self.since:
@@ -252,6 +257,7 @@ class SourceSpider(scrapy.Spider):
             discovery=Discovery(**discovery) if discovery else None,
         )
         item.extra["frontier_key"] = key
+        item.extra["sightings"] = self.sightings.pop(key, {})
         item.extra["validators"] = (_header(response, b"ETag"), _header(response, b"Last-Modified"))
         yield item
 

@@ -119,17 +119,6 @@ def test_runs_and_rejections_are_counted(db_url: str) -> None:
         )
 
 
-def test_text_hash_lookup_sees_stored_and_pending_rows(db_url: str) -> None:
-    engine = open_database(db_url)
-    store = Store(engine, batch_size=100)
-    a = row("https://courant.example/nieuws/a-b-c", text="Zelfde tekst van het ANP.")
-    store.add_article(a)
-    assert store.first_with_text_hash(a["text_hash"])[1] == a["url"]  # pending, not yet written
-    store.flush()
-    assert store.first_with_text_hash(a["text_hash"])[0] == a["id"]
-    assert store.first_with_text_hash(text_hash("iets anders")) is None
-
-
 def test_urls_resolve_as_documented(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CRIMECORPUS_DB", raising=False)
     assert resolve_db_url(None) == "sqlite:///data/crimecorpus.sqlite"
