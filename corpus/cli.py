@@ -58,6 +58,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         extra["CORPUS_SINCE"] = args.since.isoformat()
     if args.refetch_days:
         extra["CORPUS_REFETCH_DAYS"] = args.refetch_days
+    if args.archive:
+        extra["CORPUS_ARCHIVE"] = args.archive
+    if args.archive_dir:
+        extra["CORPUS_ARCHIVE_DIR"] = args.archive_dir
     settings = build_settings(
         db_url=args.db,
         sources_file=args.sources,
@@ -90,6 +94,10 @@ def _crawl_args(args: argparse.Namespace) -> list[str]:
         out += ["--since", args.since.isoformat()]
     if args.refetch_days:
         out += ["--refetch-days", str(args.refetch_days)]
+    if args.archive:
+        out += ["--archive", args.archive]
+    if args.archive_dir:
+        out += ["--archive-dir", args.archive_dir]
     return out
 
 
@@ -245,6 +253,59 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_warc(args: argparse.Namespace, files: list[str], mode: str) -> int:
+    """``ingest-warc`` and ``reextract``: the ``warc`` spider over local files, one run per database."""
+    from scrapy.crawler import CrawlerProcess
+
+    from corpus.ingest import summary_from_stats
+    from corpus.runlock import AlreadyRunning, run_lock
+
+    extra: dict[str, object] = {"CORPUS_WARC_FILES": files, "CORPUS_WARC_MODE": mode}
+    if not args.verbose:
+        extra.update({"CORPUS_PROGRESS": sys.stderr.isatty(), "LOG_LEVEL": "WARNING"})
+    settings = build_settings(
+        db_url=args.db, sources_file=args.sources, overrides=args.set or (), extra=extra
+    )
+    try:
+        with run_lock(settings.get("CORPUS_DB_URL")):
+            open_database(settings.get("CORPUS_DB_URL")).dispose()
+            process = CrawlerProcess(settings)
+            crawler = process.create_crawler("warc")
+            process.crawl(crawler)
+            process.start()
+    except AlreadyRunning as exc:
+        print(f"crimecorpus: {exc}; not starting a second run", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # the spider could not even be built; Scrapy logged why
+        print("crimecorpus: error: the WARC ingest could not start (see the log above)", file=sys.stderr)
+        return EXIT_ERROR
+    summary = summary_from_stats(stats)
+    print(summary.format("reextract" if mode == "reextract" else "ingest"))
+    return 0 if summary.finish_reason == "finished" else 1
+
+
+def cmd_ingest_warc(args: argparse.Namespace) -> int:
+    from corpus.warcread import expand_paths
+
+    files = expand_paths(args.files)
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing or not files:
+        raise SettingError(f"no such WARC file: {', '.join(missing) or ' '.join(args.files)}")
+    return _run_warc(args, [str(f) for f in files], "ingest")
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from corpus.warcread import expand_paths
+
+    directory = Path(args.archive_dir)
+    files = expand_paths([str(directory)]) if directory.is_dir() else []
+    if not files:
+        raise SettingError(f"no WARC files in {directory} (crawl with --archive warc first)")
+    return _run_warc(args, [str(f) for f in files], "reextract")
+
+
 def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
     p.add_argument("--source", metavar="NAME", action="append", help="crawl only this source (repeatable)")
@@ -263,6 +324,12 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
         default=0,
         help="re-check stored articles discovered in the last N days (conditional GET; a changed text becomes a new version)",
     )
+    p.add_argument(
+        "--archive",
+        choices=["warc"],
+        help="also write every fetched article response to WARC files (for reextract)",
+    )
+    p.add_argument("--archive-dir", metavar="DIR", help="where the WARC files go (default: data/warc)")
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -388,6 +455,26 @@ def build_parser() -> argparse.ArgumentParser:
     q = actions.add_parser("list", help="the registry: outlets, channels and verified flags")
     q.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
     q.set_defaults(func=cmd_sources_list)
+
+    p = sub.add_parser(
+        "ingest-warc", help="store articles from WARC files (CC-NEWS, archives); resumable per file"
+    )
+    p.add_argument(
+        "files", nargs="+", metavar="FILE_OR_GLOB", help="WARC files (.warc, .warc.gz), globs, dirs"
+    )
+    p.add_argument("--sources", metavar="FILE", help="keep pages of these sources' hosts (default: shipped)")
+    _add_db(p)
+    p.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", help="override a Scrapy setting")
+    p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO")
+    p.set_defaults(func=cmd_ingest_warc)
+
+    p = sub.add_parser("reextract", help="rebuild stored articles from the WARC archive, without network")
+    _add_db(p)
+    p.add_argument("--archive-dir", default="data/warc", metavar="DIR", help="default: data/warc")
+    p.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
+    p.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", help="override a Scrapy setting")
+    p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO")
+    p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("demo", help="serve the bundled offline site, crawl it and export the corpus")
     p.add_argument("--out", default="exports/demo", metavar="DIR")

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -184,4 +194,28 @@ class TdmDeclaration(Base):
     kept: Mapped[bool] = mapped_column(default=False)
     first_seen: Mapped[dt.datetime]
     last_seen: Mapped[dt.datetime]
+    crawl_run_id: Mapped[int | None]
+
+
+class WarcFile(Base):
+    """A WARC file given to ``ingest-warc``: how far it was read, and whether it is done.
+
+    ``offset`` is where the first record not yet settled starts: every record before it went
+    through the pipelines and was committed, so a killed ingest resumes there (see docs/warc.md).
+    """
+
+    __tablename__ = "warc_files"
+
+    id: Mapped[intpk]
+    path: Mapped[url_str] = mapped_column(unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime: Mapped[float]
+    head_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # partial | done
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    records: Mapped[int] = mapped_column(default=0)
+    wanted: Mapped[int] = mapped_column(default=0)
+    broken: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None]

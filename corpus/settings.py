@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     # After decompression (590), before anything reads the text: undeclared or wrongly declared
     # charsets are decoded as a Western European browser would (utf-8, then cp1252).
     "spiders.middlewares.encoding.EncodingMiddleware": 585,
+    # Raw archive (CORPUS_ARCHIVE = "warc"): above HttpCompression (590), bodies as sent.
+    "spiders.middlewares.archive.WarcArchiveMiddleware": 950,
 }
 
 REQUEST_FINGERPRINTER_CLASS = "spiders.middlewares.fingerprint.CanonicalFingerprinter"
@@ -91,3 +93,10 @@ CORPUS_SINCE = None  # "YYYY-MM-DD": skip discovered entries whose feed/sitemap 
 CORPUS_REFETCH_DAYS = 0  # re-check stored articles discovered within this many days (conditional GET)
 CORPUS_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard of word 5-grams (see corpus/neardup.py)
 CORPUS_PROGRESS = False  # the CLI turns the live progress line on when stderr is a terminal
+# Raw archive and WARC ingest (docs/warc.md)
+CORPUS_ARCHIVE = None  # "warc": every fetched article response into WARC files
+CORPUS_ARCHIVE_DIR = "data/warc"
+CORPUS_ARCHIVE_MAX_BYTES = 1024**3  # a new WARC file past this size
+CORPUS_WARC_FILES: list[str] = []  # files the `warc` spider reads
+CORPUS_WARC_MODE = "ingest"  # "reextract": only stored articles, every file again
+CORPUS_WARC_CHECKPOINT_SECONDS = 5.0  # how often a file's settled offset is recorded
