@@ -14,6 +14,8 @@ from pathlib import Path
 
 from corpus.crawl import SettingError, build_settings, run_crawl
 from corpus.crime import CATEGORIES
+from corpus.distcli import add_commands as add_distributed_commands
+from corpus.distcli import add_redis_options
 from corpus.export import DEDUP_MODES, ExportError, ExportFilter, article_record, export, iter_articles
 from corpus.neardup import THRESHOLD
 from corpus.sources import SourcesError
@@ -62,6 +64,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         extra["CORPUS_ARCHIVE"] = args.archive
     if args.archive_dir:
         extra["CORPUS_ARCHIVE_DIR"] = args.archive_dir
+    if args.distributed:
+        from corpus.distcli import require_redis
+        from corpus.distributed import distributed_settings
+
+        extra.update(distributed_settings(require_redis(args), args.redis_prefix))
     settings = build_settings(
         db_url=args.db,
         sources_file=args.sources,
@@ -70,8 +77,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         extra=extra,
     )
     try:
-        with run_lock(settings.get("CORPUS_DB_URL")):
-            summary = run_crawl(settings, spider=args.spider)
+        if args.distributed:
+            # Workers of a distributed crawl share one database by design: no run lock.
+            summary = run_crawl(settings, spider="distributed")
+        else:
+            with run_lock(settings.get("CORPUS_DB_URL")):
+                summary = run_crawl(settings, spider=args.spider)
     except AlreadyRunning as exc:
         print(f"crimecorpus: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
@@ -378,7 +389,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Scrapy's log at INFO instead of the progress line",
     )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="be one worker of a distributed crawl: requests from the shared Redis queue (docs/distributed.md)",
+    )
+    add_redis_options(p)
     p.set_defaults(func=cmd_crawl)
+    add_distributed_commands(sub, _add_db)
 
     p = sub.add_parser("schedule", help="run crawls in a loop (one at a time per database)")
     p.add_argument(

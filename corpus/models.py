@@ -175,6 +175,10 @@ class FrontierEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     reason: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
+    # Distributed crawls (corpus/distributed.py): when a worker took the URL from the shared queue,
+    # and which worker. In flight while ``leased_at`` is later than ``last_fetched``.
+    leased_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    leased_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class TdmDeclaration(Base):

@@ -1,0 +1,256 @@
+"""A worker of a distributed crawl: requests from the shared Redis queue, leases, reconciliation.
+
+``crimecorpus crawl --distributed`` runs :class:`DistributedSpider` with :class:`RedisScheduler`
+and :class:`RedisDupeFilter` (settings from :func:`corpus.distributed.distributed_settings`).
+
+scrapy-redis 0.9.1 works with Scrapy 2.19, with two thin subclasses here: its duplicate filter
+hashes the URL with ``w3lib.canonicalize_url`` and ignores ``REQUEST_FINGERPRINTER_CLASS`` (ours
+drops tracking parameters, so the same article would be fetched twice under two URLs), and its
+scheduler neither leases what it pops nor survives a queue entry it cannot decode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy.utils.asyncio import create_looping_call
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from corpus.distributed import LEASE_SECONDS, Leases, connect, reconcile, worker_id
+from corpus.storage import crawler_store
+from spiders.news import NewsSpider
+
+logger = logging.getLogger(__name__)
+
+
+class RedisDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared seen-set, keyed by the crawler's own request fingerprints."""
+
+    def __init__(self, server: Any, key: str, debug: bool = False, fingerprinter: Any = None) -> None:
+        super().__init__(server, key, debug)
+        self.fingerprinter = fingerprinter
+
+    @classmethod
+    def from_spider(cls, spider: Any) -> RedisDupeFilter:
+        base = super().from_spider(spider)
+        return cls(base.server, base.key, base.debug, spider.crawler.request_fingerprinter)
+
+    def request_fingerprint(self, request: Any) -> str:
+        if self.fingerprinter is None:
+            return super().request_fingerprint(request)
+        return self.fingerprinter.fingerprint(request).hex()
+
+
+class RedisScheduler(Scheduler):
+    """scrapy-redis's scheduler, leasing every frontier URL it pops (see corpus/distributed.py).
+
+    An article request this worker took and has not settled yet, or an article it stored, is
+    not fetched again when it comes back (a re-queue of a request that was only slow); a failed
+    one may be.
+    """
+
+    crawler: Any = None
+    leases: Leases | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedisScheduler:
+        instance = super().from_crawler(crawler)
+        instance.crawler = crawler
+        # Keys this worker took and has not settled, and articles it stored: fetched again, its
+        # dedup stage would reject the URL as a duplicate and overwrite the stored outcome.
+        instance._taken: set[str] = set()
+        instance._stored: set[str] = set()
+        crawler.signals.connect(instance._item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(instance._item_dropped, signal=signals.item_dropped)
+        return instance
+
+    def _item_scraped(self, item: Any, **kwargs: Any) -> None:
+        key = _item_key(item)
+        if key:
+            self._taken.discard(key)
+            if hasattr(item, "extra"):  # an article, not a rejection
+                self._stored.add(key)
+
+    def _item_dropped(self, item: Any, **kwargs: Any) -> None:
+        key = _item_key(item)
+        if key:
+            self._taken.discard(key)
+
+    def open(self, spider: Any) -> None:
+        super().open(spider)
+        self.leases = Leases(crawler_store(self.crawler).engine, worker_id())
+        spider.leases = self.leases
+
+    def close(self, reason: str) -> None:
+        if self.leases is not None:
+            self.leases.flush()
+        super().close(reason)
+
+    def next_request(self) -> Any:
+        while True:
+            try:
+                request = self.queue.pop(0)
+            except Exception:  # an entry this worker cannot decode: log it, keep going
+                logger.exception("dropped an undecodable queue entry")
+                self.stats.inc_value("corpus/distributed/undecodable")
+                continue
+            if request is None:
+                if self.leases is not None:
+                    self.leases.maybe_flush()
+                return None
+            self.stats.inc_value("scheduler/dequeued/redis")
+            key = request.meta.get("corpus_key")
+            if key and self.leases is not None:
+                if key in self._stored or key in self._taken:
+                    self.stats.inc_value("corpus/distributed/repeat_skipped")
+                    continue
+                if request.meta.get("corpus_stage") == "fetch":
+                    self._taken.add(key)
+                self.leases.take(key)
+                self.stats.inc_value("corpus/distributed/leased")
+            return request
+
+    def enqueue_request(self, request: Any) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+
+def _item_key(item: Any) -> str | None:
+    extra = getattr(item, "extra", None)
+    return extra.get("frontier_key") if extra is not None else getattr(item, "key", None)
+
+
+class DistributedSpider(NewsSpider):
+    """Every channel of every selected source, taking its requests from the shared queue only.
+
+    ``crimecorpus seed`` puts the discovery documents on the queue; workers parse them and queue
+    the articles they list. A worker reconciles every ``CORPUS_RECONCILE_SECONDS`` (expired
+    leases back on the queue) and, when it runs dry, sweeps lost URLs up; it stops once the queue
+    is empty, nothing is in flight and that stayed so for ``CORPUS_IDLE_GRACE`` seconds
+    (``CORPUS_KEEP_RUNNING`` keeps it waiting for the next seed instead).
+    """
+
+    name = "distributed"
+    leases: Leases | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DistributedSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.lease_seconds = settings.getfloat("CORPUS_LEASE_SECONDS", LEASE_SECONDS)
+        spider.reconcile_every = settings.getfloat(
+            "CORPUS_RECONCILE_SECONDS", min(60.0, spider.lease_seconds / 2)
+        )
+        spider.idle_grace = settings.getfloat("CORPUS_IDLE_GRACE", 3.0)
+        spider.keep_running = settings.getbool("CORPUS_KEEP_RUNNING", False)
+        spider._last_reconcile = 0.0
+        spider._quiet_since: float | None = None
+        spider._tick = None
+        spider.redis = connect(settings.get("REDIS_URL"))
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Nothing of its own: every request comes from the shared queue."""
+        return
+        yield  # an async generator that yields nothing
+
+    # -- discovery documents: done once their requests are on the queue -------------------------
+    def parse_feed(self, response: Response, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from super().parse_feed(response, *args, **kwargs)
+        self._document_done(response)
+
+    def parse_sitemap(self, response: Response, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from super().parse_sitemap(response, *args, **kwargs)
+        self._document_done(response)
+
+    def parse_robots(self, response: Response, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from super().parse_robots(response, *args, **kwargs)
+        self._document_done(response)
+
+    def parse_listing(self, response: Response, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from super().parse_listing(response, *args, **kwargs)
+        self._document_done(response)
+
+    def _document_done(self, response: Response) -> None:
+        key = response.meta.get("corpus_key")
+        if key and self.leases is not None:
+            self.leases.release(key)
+
+    # -- the worker's clock ----------------------------------------------------------------------
+    def _on_opened(self, spider: Any) -> None:
+        # Created here, not in from_crawler: that runs before Scrapy installs its reactor.
+        self._tick = create_looping_call(self._on_tick)
+        self._tick.start(0.5, now=False)
+
+    def _on_closed(self, spider: Any, reason: str) -> None:
+        if self._tick is not None and self._tick.running:
+            self._tick.stop()
+
+    def _sources(self) -> list[str]:
+        return [s.name for s in self.sources]
+
+    def _reconcile(self, *, sweep: bool) -> Any:
+        self._last_reconcile = time.monotonic()
+        self.store.flush()  # our own outcomes first, so they do not look lost
+        if self.leases is not None:
+            self.leases.flush()
+        result = reconcile(
+            self.store.engine,
+            self.redis,
+            self._sources(),
+            prefix=self.settings.get("CORPUS_REDIS_PREFIX"),
+            lease_seconds=self.lease_seconds,
+            sweep=sweep,
+            now=dt.datetime.now(dt.UTC),
+        )
+        stats = self.crawler.stats
+        for name in ("requeued", "given_up", "swept"):
+            if getattr(result, name):
+                stats.inc_value(f"corpus/distributed/{name}", getattr(result, name))
+        return result
+
+    def _on_tick(self) -> None:
+        """Twice a second: flush leases, reconcile when due, wake the engine if the queue filled.
+
+        Without the wake-up an idle worker would look at the queue only every five seconds (the
+        engine's heartbeat), and a worker started before the seed would sit out its start.
+        """
+        try:
+            if self.leases is not None:
+                self.leases.maybe_flush()
+            if time.monotonic() - self._last_reconcile >= self.reconcile_every:
+                self._reconcile(sweep=False)
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None and slot.scheduler.has_pending_requests():
+                slot.nextcall.schedule()
+        except Exception:  # a database or Redis hiccup must not stop the clock
+            logger.exception("distributed worker tick failed")
+
+    def _on_idle(self, spider: Any) -> None:
+        now = time.monotonic()
+        if now - self._last_reconcile < 1.0:
+            raise DontCloseSpider
+        result = self._reconcile(sweep=True)
+        if result.busy or self.keep_running:
+            self._quiet_since = None
+            raise DontCloseSpider
+        if self._quiet_since is None:
+            self._quiet_since = now
+        if now - self._quiet_since < self.idle_grace:
+            raise DontCloseSpider
+        logger.info("queue empty and nothing in flight: this worker is done")
