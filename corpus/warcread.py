@@ -1,0 +1,314 @@
+"""Stream WARC files (plain or gzip): HTTP responses of wanted hosts, decoded, and broken records counted.
+
+Reading is done with FastWARC (measured here 2.3x faster than warcio at scanning record headers,
+which is what an ingest of CC-NEWS mostly does: ``bench/warc_read.py``). The ``wanted`` test on
+``WARC-Target-URI`` runs before the HTTP headers or the payload of a record are parsed, so records
+of other hosts cost only their WARC header and a skip. HTTP transfer and content encodings are
+undone here, with the same limits a live fetch has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+HEAD_BYTES = 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What tells a WARC file apart from another with the same path (size and the first MiB)."""
+
+    path: str
+    size: int
+    mtime: float
+    head_sha256: str
+
+
+def file_identity(path: str | Path) -> FileIdentity:
+    p = Path(path)
+    st = p.stat()
+    with p.open("rb") as fh:
+        head = hashlib.sha256(fh.read(HEAD_BYTES)).hexdigest()
+    return FileIdentity(str(p.resolve()), st.st_size, st.st_mtime, head)
+
+
+@dataclass
+class Page:
+    """An HTTP 200 response of a wanted host, its body decoded to the bytes a browser would parse."""
+
+    offset: int
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: dt.datetime | None
+
+
+@dataclass
+class Broken:
+    """A record (or the rest of a file) that could not be read; ``reason`` is a short name."""
+
+    offset: int
+    reason: str
+    detail: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Yielded every few hundred records that produced nothing, so a caller can yield control."""
+
+    offset: int
+
+
+@dataclass
+class ReadStats:
+    """Counters of one pass over a file: every record read, and what became of it."""
+
+    records: int = 0
+    wanted: int = 0
+    other_hosts: int = 0
+    not_response: int = 0
+    not_ok: int = 0
+    broken: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def looks_like_record_start(path: str | Path, offset: int) -> bool:
+    """Whether ``offset`` is where a gzip member or a plain WARC record starts (safe to resume at)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        head = fh.read(8)
+    return head.startswith(GZIP_MAGIC) or head.startswith(b"WARC/")
+
+
+def _dechunk(data: bytes) -> bytes:
+    """Undo HTTP chunked transfer coding; ValueError when the body is not chunked after all."""
+    out = bytearray()
+    pos = 0
+    while True:
+        end = data.find(b"\r\n", pos, pos + 64)
+        if end < 0:
+            raise ValueError("no chunk size line")
+        size = int(data[pos:end].split(b";", 1)[0].strip() or b"x", 16)
+        pos = end + 2
+        if size == 0:
+            return bytes(out)
+        if pos + size > len(data):
+            raise ValueError("chunk runs past the end of the body")
+        out += data[pos : pos + size]
+        pos += size + 2
+
+
+def _decompress(data: bytes, coding: str, limit: int) -> bytes:
+    if coding in ("gzip", "x-gzip", "deflate"):
+        # wbits 47: gzip or zlib header detected; raw deflate as the fallback some servers send.
+        try:
+            d = zlib.decompressobj(47)
+            out = d.decompress(data, limit + 1)
+        except zlib.error:
+            d = zlib.decompressobj(-15)
+            out = d.decompress(data, limit + 1)
+    elif coding == "br":
+        import brotli  # Scrapy's optional brotli support brings it
+
+        out = brotli.decompress(data)
+    elif coding == "zstd":
+        try:
+            from compression import zstd  # type: ignore[import-not-found]
+        except ImportError:  # before Python 3.14
+            from backports import zstd  # type: ignore[import-not-found,no-redef]
+        out = zstd.decompress(data)
+    else:
+        raise ValueError(f"unknown content encoding {coding!r}")
+    if len(out) > limit:
+        raise OverflowError(f"more than {limit} bytes once decompressed")
+    return out
+
+
+def decode_payload(raw: bytes, headers: list[tuple[str, str]], limit: int) -> bytes:
+    """The body a browser would see: chunking undone (when it really is chunked), then decompressed.
+
+    Like warcio, a body announced as chunked that does not parse as chunks is taken as it is:
+    archives are full of responses whose ``Transfer-Encoding`` header outlived the de-chunking.
+    """
+    names = {k.lower(): v for k, v in headers}
+    body = raw
+    if "chunked" in names.get("transfer-encoding", "").lower():
+        try:
+            body = _dechunk(raw)
+        except ValueError:
+            body = raw
+    codings = [c.strip().lower() for c in names.get("content-encoding", "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding == "identity":
+            continue
+        body = _decompress(body, coding, limit)
+    return body
+
+
+def _warc_date(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _count(stats: ReadStats, reason: str) -> None:
+    stats.broken += 1
+    stats.reasons[reason] = stats.reasons.get(reason, 0) + 1
+
+
+def iter_pages(
+    path: str | Path,
+    wanted: Callable[[str], bool],
+    *,
+    start: int = 0,
+    stats: ReadStats | None = None,
+    max_bytes: int = 16 * 1024 * 1024,
+    on_record: Callable[[int], None] | None = None,
+    tick: int = 0,
+) -> Iterator[Page | Broken | Tick]:
+    """Yield every HTTP 200 response of a wanted URL, and every record that could not be read.
+
+    ``on_record(offset)`` is called as each record is reached, before it is handled, so a caller
+    can checkpoint "everything before this offset is done". A record whose payload digest does
+    not match, whose body is cut short or will not decompress is yielded as :class:`Broken` and
+    reading goes on; a record header that cannot be parsed ends the file (one :class:`Broken`),
+    since nothing after it can be trusted to start where it claims. With ``tick``, a
+    :class:`Tick` comes every ``tick`` records that yielded nothing else.
+    """
+    stats = stats if stats is not None else ReadStats()
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        records = ArchiveIterator(fh, parse_http=False, record_types=WarcRecordType.any_type)
+        quiet = 0
+        last: int | None = None
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                if last is not None and _gzip_tail_cut(path, last):
+                    _count(stats, "truncated")
+                    yield Broken(last, "truncated", "the file ends inside a gzip member")
+                return
+            except Exception as exc:  # FastWARC raises OSError (and others) on a bad header
+                _count(stats, "bad_record")
+                yield Broken(fh.tell(), "bad_record", f"{type(exc).__name__}: {exc}"[:500])
+                return
+            offset = last = record.stream_pos  # absolute: FastWARC counts from the file's start
+            stats.records += 1
+            if on_record is not None:
+                on_record(offset)
+            quiet += 1
+            if tick and quiet >= tick:
+                quiet = 0
+                yield Tick(offset)
+            if record.record_type != WarcRecordType.response:
+                stats.not_response += 1
+                continue
+            url = (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
+            if not url or not wanted(url):
+                stats.other_hosts += 1
+                continue
+            stats.wanted += 1
+            page = _read_response(record, url, offset, max_bytes)
+            quiet = 0
+            if isinstance(page, Broken):
+                _count(stats, page.reason)
+                yield page
+            elif page is None:
+                stats.not_ok += 1
+            else:
+                yield page
+
+
+TAIL_CHECK_BYTES = 64 * 1024 * 1024
+
+
+def _gzip_tail_cut(path: str | Path, last: int) -> bool:
+    """Whether a gzip file ends inside a member after the record at ``last``.
+
+    FastWARC ends quietly at a cut gzip member (a crawl killed mid-write, a partial download);
+    the members from the last record read onwards are checked here so the loss is counted.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(last)
+        data = fh.read(TAIL_CHECK_BYTES + 1)
+    if not data.startswith(GZIP_MAGIC) or len(data) > TAIL_CHECK_BYTES:
+        return False
+    while data:
+        d = zlib.decompressobj(31)
+        try:
+            while not d.eof and data:
+                d.decompress(data, 1024 * 1024)
+                data = d.unconsumed_tail
+        except zlib.error:
+            return True
+        if not d.eof:
+            return True
+        data = d.unused_data
+    return False
+
+
+def _read_response(record: object, url: str, offset: int, max_bytes: int) -> Page | Broken | None:
+    rec = record  # fastwarc.warc.WarcRecord
+    try:
+        rec.parse_http()  # type: ignore[attr-defined]
+    except Exception as exc:
+        return Broken(offset, "bad_http", f"{type(exc).__name__}: {exc}"[:500], url)
+    http = rec.http_headers  # type: ignore[attr-defined]
+    if http is None:
+        return Broken(offset, "bad_http", "no HTTP headers", url)
+    if http.status_code != 200:
+        return None
+    headers = [(str(k), str(v)) for k, v in http.items()]
+    if rec.headers.get("WARC-Payload-Digest") and not rec.verify_payload_digest():  # type: ignore[attr-defined]
+        return Broken(offset, "digest_mismatch", "payload does not match WARC-Payload-Digest", url)
+    raw = rec.reader.read(max_bytes + 1)  # type: ignore[attr-defined]
+    if len(raw) > max_bytes:
+        return Broken(offset, "too_large", f"payload over {max_bytes} bytes", url)
+    names = {k.lower(): v for k, v in headers}
+    declared = names.get("content-length", "").strip()
+    chunked = "chunked" in names.get("transfer-encoding", "").lower()
+    if declared.isdigit() and not chunked and len(raw) < int(declared):
+        return Broken(offset, "truncated", f"{len(raw)} of {declared} bytes", url)
+    try:
+        body = decode_payload(raw, headers, max_bytes)
+    except OverflowError as exc:
+        return Broken(offset, "too_large", str(exc), url)
+    except Exception as exc:
+        return Broken(offset, "bad_encoding", f"{type(exc).__name__}: {exc}"[:500], url)
+    return Page(offset, url, 200, headers, body, _warc_date(rec.headers.get("WARC-Date")))  # type: ignore[attr-defined]
+
+
+def expand_paths(patterns: list[str]) -> list[Path]:
+    """Files named or matched by glob patterns, each once, in name order (WARC names sort by time)."""
+    import glob
+
+    seen: dict[str, Path] = {}
+    for pattern in patterns:
+        matches = (
+            glob.glob(os.path.expanduser(pattern), recursive=True) if glob.has_magic(pattern) else [pattern]
+        )
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                for child in sorted(p.iterdir()):
+                    if child.is_file() and ".warc" in child.name:
+                        seen.setdefault(str(child.resolve()), child)
+            else:
+                seen.setdefault(str(p.resolve()), p)
+    return sorted(seen.values(), key=lambda p: str(p))

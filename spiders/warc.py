@@ -1,0 +1,256 @@
+"""The ``warc`` spider: pages from local WARC files (our archive, CC-NEWS) through the same pipelines.
+
+Nothing is downloaded. ``start()`` reads each file, keeps the HTTP 200 responses whose
+``WARC-Target-URI`` is on a registry host (tested before the record's HTTP headers or payload are
+parsed), turns each into the response a crawl would have seen (content encoding undone, charset
+decoded by the crawl's own encoding middleware) and hands it to the same ``parse_article`` as
+the ``news`` spider. Extraction, page kind, language, classification, dedup, near-dup and
+storage then run unchanged.
+
+Files are resumable (table ``warc_files``): every few seconds the store is flushed and the
+offset of the first record whose item is still in the pipelines is recorded, so a killed ingest
+starts again there and a file done is skipped. Records between that offset and the kill are read
+again; storage is an upsert on the canonical URL, so they update the same rows.
+
+Mode ``reextract`` (``CORPUS_WARC_MODE``) rebuilds the stored articles from the archive instead:
+only records of URLs already stored, newest file first and the newest copy of each URL only,
+with the discovery metadata (feed title and date) the frontier kept, every file read again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request
+from scrapy.http.headers import Headers
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.asyncio import sleep
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corpus.frontier import frontier_key
+from corpus.ingest import HostIndex
+from corpus.items import ArticleItem, Discovery, RejectionItem
+from corpus.models import Article, FrontierEntry
+from corpus.warcread import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
+from corpus.warcstate import begin_file, checkpoint
+from spiders._base import SourceSpider, _names
+from spiders.middlewares.encoding import EncodingMiddleware
+
+MAX_IN_FLIGHT = 64
+"""Items handed to the pipelines and not yet settled; reading waits above it (bounded memory)."""
+
+
+class WarcSpider(SourceSpider):
+    """Reads ``CORPUS_WARC_FILES`` (or ``-a files=a.warc.gz,b.warc.gz``); see the module docstring."""
+
+    name = "warc"
+    run_kind = "warc"
+
+    def __init__(self, files: str | None = None, mode: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._files_arg = files
+        self._mode_arg = mode
+        self.files: list[Path] = []
+        self.mode = "ingest"
+        self.checkpoint_seconds = 5.0
+        self.hosts = HostIndex(())
+        # id(item) -> (item, file id, record offset, record index): what is still in the pipelines
+        self._pending: dict[int, tuple[Any, int | None, int, int]] = {}
+        self._encoding: EncodingMiddleware | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WarcSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        names = _names(spider._files_arg) or settings.getlist("CORPUS_WARC_FILES")
+        spider.files = [Path(n) for n in names]
+        spider.mode = (spider._mode_arg or settings.get("CORPUS_WARC_MODE") or "ingest").lower()
+        if spider.mode not in ("ingest", "reextract"):
+            raise ValueError(f"CORPUS_WARC_MODE must be ingest or reextract, not {spider.mode!r}")
+        spider.run_kind = "reextract" if spider.mode == "reextract" else "warc"
+        spider.checkpoint_seconds = settings.getfloat("CORPUS_WARC_CHECKPOINT_SECONDS", 5.0)
+        spider.hosts = HostIndex(spider.sources)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._settled, signal=signal)
+        return spider
+
+    def _settled(self, item: Any, **_: Any) -> None:
+        self._pending.pop(id(item), None)
+
+    async def _wait_in_flight(self, limit: int, tick: Callable[[], None] | None = None) -> None:
+        """Wait until at most ``limit`` items are in the pipelines, calling ``tick`` meanwhile."""
+        while len(self._pending) > limit:
+            await sleep(0.02)
+            if tick is not None:
+                tick()
+
+    # -- reading ----------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        stats = self.crawler.stats
+        try:
+            self._encoding = EncodingMiddleware.from_crawler(self.crawler)
+        except NotConfigured:
+            self._encoding = None
+        stored: set[str] | None = None
+        discoveries: dict[str, Discovery] = {}
+        files = self.files
+        if self.mode == "reextract":
+            stored, discoveries = self._stored_keys()
+            files = sorted(files, key=str, reverse=True)
+        yielded: set[str] = set()
+        for path in files:
+            try:
+                ident = file_identity(path)
+            except OSError as exc:
+                stats.inc_value("corpus/warc/broken/unreadable")
+                yield RejectionItem(f"file://{path}", None, "warc", "unreadable", str(exc)[:500])
+                continue
+            async for out in self._read_file(path, ident, stored, discoveries, yielded):
+                yield out
+
+    async def _read_file(
+        self,
+        path: Path,
+        ident: Any,
+        stored: set[str] | None,
+        discoveries: dict[str, Discovery],
+        yielded: set[str],
+    ) -> AsyncIterator[Any]:
+        stats = self.crawler.stats
+        engine = self.store.engine
+        resumable = self.mode == "ingest"
+        file_id = None
+        start = skip_before = base_records = 0
+        if resumable:
+            resume = begin_file(engine, ident, stats.get_value("corpus/run_id"))
+            if resume.done:
+                stats.inc_value("corpus/warc/files_skipped")
+                return
+            file_id = resume.file_id
+            if resume.offset and looks_like_record_start(path, resume.offset):
+                start, base_records = resume.offset, resume.records
+            else:
+                # One gzip stream for the whole file: no offset to seek to, so skip by count.
+                skip_before = resume.records
+            if resume.records:
+                stats.inc_value("corpus/warc/files_resumed")
+        stats.inc_value("corpus/warc/files_read")
+        read = ReadStats()
+        cursor = {"offset": start, "index": base_records}
+
+        def on_record(offset: int) -> None:
+            cursor["offset"] = offset
+            cursor["index"] = base_records + read.records - 1
+
+        def wanted(url: str) -> bool:
+            if cursor["index"] < skip_before:
+                return False
+            if stored is None:
+                return self.hosts.wanted(url)
+            key = frontier_key(url)
+            return key in stored and key not in yielded and self.hosts.wanted(url)
+
+        def save(done: bool = False) -> None:
+            if file_id is None:
+                return
+            mine = [(off, idx) for _, fid, off, idx in self._pending.values() if fid == file_id]
+            safe_offset, safe_index = min([*mine, (cursor["offset"], cursor["index"])])
+            if done:
+                safe_offset, safe_index = ident.size, base_records + read.records
+            self.store.flush()
+            checkpoint(
+                engine,
+                file_id,
+                offset=safe_offset,
+                records=safe_index,
+                wanted=read.wanted,
+                broken=read.broken,
+                done=done,
+            )
+
+        last_save = time.monotonic()
+
+        def maybe_save() -> None:
+            # Also while waiting for the pipelines: a kill during the drain resumes near its end.
+            nonlocal last_save
+            if time.monotonic() - last_save >= self.checkpoint_seconds:
+                save()
+                last_save = time.monotonic()
+
+        for event in iter_pages(path, wanted, start=start, stats=read, on_record=on_record, tick=200):
+            if isinstance(event, Tick):
+                await sleep(0)  # let the reactor breathe while records of other hosts are skipped
+            elif isinstance(event, Broken):
+                stats.inc_value(f"corpus/warc/broken/{event.reason}")
+                source = self.hosts.source_for(event.url) if event.url else None
+                item = RejectionItem(
+                    event.url or f"file://{ident.path}#{event.offset}",
+                    source.name if source else None,
+                    "warc",
+                    event.reason,
+                    f"{ident.path} @ {event.offset}: {event.detail}"[:500],
+                )
+                self._pending[id(item)] = (item, file_id, event.offset, cursor["index"])
+                yield item
+            else:
+                if stored is not None:
+                    yielded.add(frontier_key(event.url))
+                for item in self._items(event, discoveries):
+                    self._pending[id(item)] = (item, file_id, event.offset, cursor["index"])
+                    yield item
+            await self._wait_in_flight(MAX_IN_FLIGHT, maybe_save)
+            maybe_save()
+        for name in ("records", "wanted", "other_hosts", "not_response", "not_ok"):
+            stats.inc_value(f"corpus/warc/{name}", getattr(read, name))
+        await self._wait_in_flight(0, maybe_save)
+        save(done=True)
+
+    def _items(self, page: Page, discoveries: dict[str, Discovery]) -> Iterator[Any]:
+        """The response a crawl would have handed to ``parse_article``, and what that makes of it."""
+        source = self.hosts.source_for(page.url)
+        assert source is not None  # the reader only returns wanted URLs
+        headers = Headers(page.headers)
+        # The body is decoded already, as HttpCompressionMiddleware leaves it.
+        for name in (b"Content-Encoding", b"Transfer-Encoding"):
+            headers.pop(name, None)
+        request = Request(page.url, meta={"corpus_source": source.name, "corpus_stage": "fetch"})
+        cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body)
+        response = cls(url=page.url, status=page.status, headers=headers, body=page.body, request=request)
+        if self._encoding is not None:
+            response = self._encoding.process_response(request, response)
+        discovery = discoveries.get(frontier_key(page.url)) or Discovery("warc")
+        for item in self.parse_article(response, source.name, asdict(discovery)):
+            if isinstance(item, ArticleItem) and page.date is not None:
+                item.fetched_at = page.date
+            yield item
+
+    def _stored_keys(self) -> tuple[set[str], dict[str, Discovery]]:
+        """Keys of the stored articles of our sources, and the discovery the frontier kept for each."""
+        names = [s.name for s in self.sources]
+        keys: set[str] = set()
+        found: dict[str, Discovery] = {}
+        with Session(self.store.engine) as s:
+            for art_id, fetched in s.execute(
+                select(Article.id, Article.fetched_url).where(Article.source.in_(names))
+            ):
+                keys.add(art_id)
+                keys.add(frontier_key(fetched))
+            rows = s.execute(
+                select(
+                    FrontierEntry.id,
+                    FrontierEntry.channel,
+                    FrontierEntry.discovered_title,
+                    FrontierEntry.discovered_date,
+                ).where(FrontierEntry.source.in_(names), FrontierEntry.kind == "article")
+            )
+            for key, channel, title, date in rows:
+                if key in keys and channel:
+                    found[key] = Discovery(channel, title, date)
+        return keys, found
