@@ -351,8 +351,8 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--dedup",
         choices=DEDUP_MODES,
-        default="exact",
-        help="exact: leave out copies of a text already exported (default)",
+        default="near",
+        help="near (default): one representative per near-duplicate cluster; exact: no identical copies; none: all",
     )
     p.add_argument("--all-topics", action="store_true", help="every Dutch article, not only crime news")
     p.add_argument("--category", choices=CATEGORIES, help="only articles with this crime category")

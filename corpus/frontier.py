@@ -30,7 +30,7 @@ CONDITIONAL_KINDS = ("feed", "sitemap", "listing")
 says nothing about its child sitemaps, which must still be visited (each conditionally)."""
 
 _TRANSIENT = re.compile(
-    r"^(http_5\d\d|http_429|http_408|timeout|dns|.*(Timeout|Refused|NeverReceived|ConnectError|"
+    r"^(http_5\d\d|http_429|http_408|timeout|dns|robots_unavailable|.*(Timeout|Refused|NeverReceived|ConnectError|"
     r"ConnectionLost|ConnectionDone|ResponseFailed|TunnelError|NoRoute).*)$"
 )
 
