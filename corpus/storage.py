@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
@@ -22,6 +22,21 @@ from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Reje
 DEFAULT_DB_PATH = Path("data") / "crimecorpus.sqlite"
 DB_ENV = "CRIMECORPUS_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+FLUSH_ATTEMPTS = 6
+"""A batch that meets a deadlock, a serialization failure or a locked SQLite file is retried
+with back-off this many times before the crawl stops with a clear error."""
+
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+
+
+def _is_transient_db_error(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    text = str(orig or exc).lower()
+    return "database is locked" in text or "deadlock detected" in text or "could not serialize" in text
 
 
 class DatabaseError(RuntimeError):
@@ -216,11 +231,39 @@ class Store:
             or self._frontier_results
         ):
             return
-        articles = list(self._articles.values())
+        # Rows sorted by key: concurrent writers (workers of a distributed crawl) then lock rows in
+        # the same order, which keeps deadlocks rare; the ones left are retried below.
+        articles = sorted(self._articles.values(), key=lambda r: r["url"])
         rejections = self._rejections
+        seen = sorted(self._frontier_seen.values(), key=lambda r: r["id"])
+        results = sorted(self._frontier_results.items())
+        for attempt in range(1, FLUSH_ATTEMPTS + 1):
+            try:
+                self._write(articles, rejections, seen, results)
+                break
+            except (OperationalError, DBAPIError) as exc:
+                if not _is_transient_db_error(exc) or attempt == FLUSH_ATTEMPTS:
+                    raise DatabaseError(
+                        f"cannot write a batch of {len(articles)} articles: {_short(exc)}"
+                    ) from exc
+                time.sleep(min(0.1 * 2**attempt, 5.0))
+        self._articles = {}
+        self._rejections = []
+        self._merges = []
+        self._frontier_seen = {}
+        self._frontier_results = {}
+
+    def _write(
+        self,
+        articles: list[dict[str, Any]],
+        rejections: list[dict[str, Any]],
+        seen: list[dict[str, Any]],
+        results: list[tuple[str, dict[str, Any]]],
+    ) -> None:
+        """One transaction: all of the batch or none of it."""
         with self.engine.begin() as conn:
-            if self._frontier_seen:
-                self._upsert_frontier(conn, list(self._frontier_seen.values()))
+            if seen:
+                self._upsert_frontier(conn, seen)
             if articles:
                 self._keep_old_versions(conn, articles)
                 insert = _insert_for(self.engine)(Article)
@@ -231,14 +274,9 @@ class Store:
                 conn.execute(update(Article).where(Article.cluster_id.in_(old_ids)).values(cluster_id=new_id))
             if rejections:
                 conn.execute(Rejection.__table__.insert(), rejections)
-            for key, values in self._frontier_results.items():
+            for key, values in results:
                 extra = {"attempts": FrontierEntry.attempts + 1} if values.get("outcome") == "failed" else {}
                 conn.execute(update(FrontierEntry).where(FrontierEntry.id == key).values(**values, **extra))
-        self._articles = {}
-        self._rejections = []
-        self._merges = []
-        self._frontier_seen = {}
-        self._frontier_results = {}
 
     def _upsert_frontier(self, conn: Any, rows: list[dict[str, Any]]) -> None:
         table = FrontierEntry.__table__

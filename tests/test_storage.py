@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -132,3 +133,42 @@ def test_unreachable_database_is_one_clear_error() -> None:
     with pytest.raises(DatabaseError, match="cannot reach database") as err:
         open_database("postgresql://127.0.0.1:1/nothing")
     assert "\n" not in str(err.value)
+
+
+def test_a_locked_postgresql_table_is_waited_out_and_the_batch_retried(pg_url: str) -> None:
+    import threading
+
+    from sqlalchemy import event, text
+
+    engine = open_database(pg_url)
+
+    # A short lock timeout turns the wait into the transient "lock not available" error (55P03)
+    # that the Store must retry rather than crash on.
+    @event.listens_for(engine, "connect")
+    def _short_lock_timeout(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET lock_timeout = '150ms'")
+
+    engine.dispose()
+    holder = open_database(pg_url)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with holder.begin() as conn:
+            conn.execute(text("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE"))
+            locked.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    locked.wait(5)
+    threading.Timer(0.6, release.set).start()
+    store = Store(engine, batch_size=100)
+    store.add_article(row("https://courant.example/nieuws/vergrendeld-en-toch-opgeslagen"))
+    started = time.monotonic()
+    store.flush()  # fails on the lock at first, then succeeds once it is released
+    waited = time.monotonic() - started
+    thread.join()
+    assert waited >= 0.4  # it really met the lock (each attempt gives up after 150 ms)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Article)) == 1
