@@ -23,6 +23,7 @@ from corpus.splits import HASH_SALT, SplitSpec
 from corpus.tally import Tally
 
 NOT_RECORDED = "not recorded"
+NO_RESERVATION_SEEN = "none seen (TDMRep)"
 _MONTH_TABLE_MAX_OUTLETS = 6  # a wider month table does not fit a page; the plot shows all outlets
 
 # One line per field, shared by the card's schema table and checked against docs/dataset.md.
@@ -75,6 +76,7 @@ class CardContext:
     schema_version: int
     software: Mapping[str, Any]
     database: Mapping[str, Any] = field(default_factory=dict)
+    tdm: Mapping[str, str] = field(default_factory=dict)  # source -> TDM reservation status
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -139,7 +141,7 @@ def _files_section(ctx: CardContext) -> list[str]:
     return lines
 
 
-def _outlets_section(t: Tally) -> list[str]:
+def _outlets_section(t: Tally, tdm: Mapping[str, str]) -> list[str]:
     rows = [
         (
             o.outlet,
@@ -148,7 +150,7 @@ def _outlets_section(t: Tally) -> list[str]:
             o.articles,
             o.first or "",
             o.last or "",
-            NOT_RECORDED,
+            tdm.get(o.source, NO_RESERVATION_SEEN),
             "publisher's copyright; no licence recorded",
         )
         for o in sorted(t.outlets.values(), key=lambda o: (-o.articles, o.source))
@@ -353,10 +355,12 @@ def _rights_section() -> list[str]:
         "The articles remain the copyright of their publishers; this snapshot does not license "
         "them. It is meant for text and data mining for scientific research (Article 3 of "
         "Directive (EU) 2019/790). Other text and data mining (Article 4) is allowed only where "
-        "the publisher has not reserved it in a machine-readable way. The TDM reservation of each "
-        f"outlet (robots.txt, TDMRep, terms of use) is **{NOT_RECORDED}** in this version of the "
-        "corpus: check it before any use beyond research, and do not redistribute the texts "
-        "publicly. Statistics, annotations and the plots may be shared.",
+        "the publisher has not reserved it in a machine-readable way. The outlets table gives the "
+        "TDMRep reservations the crawler saw (`/.well-known/tdmrep.json`, the `tdm-reservation` "
+        "header and meta tag; `tdm_declarations` in the database); robots.txt is obeyed but not read "
+        "as a TDM statement, and terms of use are **not recorded**: check them before any use "
+        "beyond research, and do not redistribute the texts publicly. Statistics, annotations and "
+        "the plots may be shared.",
     ]
 
 
@@ -404,7 +408,7 @@ def render_card(ctx: CardContext) -> str:
     ]
     for section in (
         _files_section(ctx),
-        _outlets_section(t),
+        _outlets_section(t, ctx.tdm),
         _months_section(t),
         _categories_section(t),
         _plots_section(ctx),

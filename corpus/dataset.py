@@ -45,7 +45,7 @@ from corpus.export import (
     iter_articles,
     write_dated_text,
 )
-from corpus.models import CrawlRun
+from corpus.models import CrawlRun, TdmDeclaration
 from corpus.plots import write_plots
 from corpus.splits import SplitSpec, Splitter
 from corpus.tally import Tally
@@ -265,6 +265,21 @@ def _guard_target(out: Path) -> None:
         )
 
 
+def tdm_status(engine: Engine) -> dict[str, str]:
+    """Per source, the TDMRep reservations the crawler recorded (``tdm_declarations``)."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(TdmDeclaration.source, TdmDeclaration.reserved, TdmDeclaration.kept, TdmDeclaration.via)
+        ).all()
+    status: dict[str, set[str]] = {}
+    for source, reserved, kept, via in rows:
+        if reserved:
+            status.setdefault(source, set()).add(
+                f"reserved via {via}" + (" (kept: research exception)" if kept else "")
+            )
+    return {source: "; ".join(sorted(notes)) for source, notes in status.items()}
+
+
 def build_dataset(
     engine: Engine,
     out: Path,
@@ -322,6 +337,7 @@ def build_dataset(
             schema_version=SCHEMA_VERSION,
             software=software_versions(),
             database=database_state(engine),
+            tdm=tdm_status(engine),
         )
         (tmp / "README.md").write_text(render_card(context), encoding="utf-8", newline="\n")
         manifest = _manifest(tmp, context, now or dt.datetime.now(dt.UTC))
