@@ -100,6 +100,9 @@ def extract_article(
             with_metadata=True,
             include_comments=False,
             include_tables=True,
+            # The date is decided by corpus.dates; trafilatura's own (discarded) date search is
+            # kept to its quick mode.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except (ValueError, TypeError, etree.LxmlError):
         return None

@@ -73,9 +73,9 @@ def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) 
         return PageKind("gallery", f"gallery: {figures} figures, {words} words")
     if words < MIN_ARTICLE_WORDS:
         return PageKind("empty", f"{words} words of running text (minimum {MIN_ARTICLE_WORDS})")
-    page_source = lxml.html.tostring(html_tree, encoding="unicode")[:200_000]
+    jsonld = " ".join(html_tree.xpath("//script[@type='application/ld+json']/text()"))
     article_markup = bool(
-        _ARTICLE_TYPES.search(page_source)
+        _ARTICLE_TYPES.search(jsonld)
         or html_tree.xpath("//meta[@property='og:type'][@content='article']")
         or html_tree.xpath("//meta[@property='article:published_time']")
     )
