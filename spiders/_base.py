@@ -151,6 +151,19 @@ class SourceSpider(scrapy.Spider):
             self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
         return False
 
+    def parse_error(self, response: Response, source: str, exc: Exception) -> RejectionItem:
+        """A feed or sitemap that could not be parsed, as a recorded rejection."""
+        self.crawler.stats.inc_value("corpus/discovery/parse_error")
+        return RejectionItem(
+            response.url,
+            source,
+            "discovery",
+            "parse_error",
+            str(exc),
+            response.status,
+            response.meta.get("corpus_key"),
+        )
+
     def document_parsed(self, response: Response, kind: str) -> None:
         """Store a discovery document's validators, once every URL it listed is buffered.
 

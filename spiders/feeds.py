@@ -9,7 +9,7 @@ import scrapy
 from scrapy.http import Response
 
 from corpus.discovery import DiscoveryError, document_kind, feed_entries, parse_xml
-from corpus.items import Discovery, RejectionItem
+from corpus.items import Discovery
 from corpus.sources import Source
 from spiders._base import SourceSpider
 
@@ -29,16 +29,7 @@ class FeedsMixin(SourceSpider):
             if document_kind(root) != "feed":
                 raise DiscoveryError("not an RSS or Atom feed")
         except DiscoveryError as exc:
-            self.crawler.stats.inc_value("corpus/discovery/parse_error")
-            yield RejectionItem(
-                response.url,
-                source,
-                "discovery",
-                "parse_error",
-                str(exc),
-                response.status,
-                response.meta.get("corpus_key"),
-            )
+            yield self.parse_error(response, source, exc)
             return
         for entry in feed_entries(root, response.url):
             request = self.article_request(entry.url, src, Discovery("feed", entry.title, entry.date))

@@ -52,16 +52,7 @@ class SitemapsMixin(SourceSpider):
         try:
             doc = sitemap_entries(parse_xml(response.body), response.url)
         except DiscoveryError as exc:
-            self.crawler.stats.inc_value("corpus/discovery/parse_error")
-            yield RejectionItem(
-                response.url,
-                source,
-                "discovery",
-                "parse_error",
-                str(exc),
-                response.status,
-                response.meta.get("corpus_key"),
-            )
+            yield self.parse_error(response, source, exc)
             return
         if doc.kind == "index":
             if depth >= MAX_SITEMAP_DEPTH:
