@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.annotate import annotate
 from corpus.items import ArticleItem
 
 
 class ClassifyPipeline:
-    """Annotates every article; nothing is dropped here (``export`` filters on ``is_crime``)."""
+    """Stores the annotations the worker pool computed; nothing is dropped here (``export`` filters)."""
 
     def __init__(self, stats: Any) -> None:
         self.stats = stats
@@ -21,10 +20,6 @@ class ClassifyPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        analysis = item.extra.get("analysis")
-        crime = analysis.crime if analysis and analysis.crime is not None else None
-        if crime is None:  # an item that did not go through the worker pool
-            crime = annotate(item.title, item.text, item.url, item.country)
-        item.extra["crime"] = crime
+        item.extra["crime"] = item.extra["analysis"].crime
         self.stats.inc_value("corpus/crime" if item.extra["crime"]["is_crime"] else "corpus/not_crime")
         return item

@@ -8,7 +8,6 @@ from urllib.parse import urljoin
 from corpus.clusters import refresh_exact_duplicates
 from corpus.items import ArticleItem
 from corpus.storage import crawler_store
-from corpus.text import text_hash
 from corpus.urls import article_id, canonical_url, url_host
 from pipelines.drops import Duplicate
 
@@ -50,8 +49,7 @@ class DedupPipeline:
                 f"canonical URL already stored in this run: {item.canonical}", reason="duplicate_url"
             )
         self.seen_urls.add(item.canonical)
-        analysis = item.extra.get("analysis")
-        item.text_hash = (analysis.text_hash if analysis else None) or text_hash(item.text)
+        item.text_hash = item.extra["analysis"].text_hash
         self.hashes.add(item.text_hash)
         return item
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.items import ArticleItem
-from corpus.language import detect_language
 from pipelines.drops import NotDutch
 
 
 class LanguagePipeline:
+    """Applies the language decision the worker pool computed (``corpus.analyse``)."""
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        text = f"{item.title}\n{item.text}" if item.title else item.text
-        result = detect_language(
-            text, html_lang=item.html_lang, country=item.country, og_locale=item.og_locale
-        )
+        result = item.extra["analysis"].language
         item.language = result.lang
         item.language_prob = round(result.probability, 4)
         item.language_variant = result.variant

@@ -6,7 +6,7 @@ from typing import Any
 
 from corpus.clusters import ClusterState, refresh_representatives
 from corpus.items import ArticleItem
-from corpus.neardup import THRESHOLD, signature
+from corpus.neardup import THRESHOLD
 from corpus.storage import crawler_store
 
 
@@ -29,8 +29,7 @@ class NearDupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or self.state is None:
             return item
-        analysis = item.extra.get("analysis")
-        sig = (analysis.minhash if analysis else None) or signature(item.text)
+        sig = item.extra["analysis"].minhash
         cluster_id, merged = self.state.assign(item.id, sig, item.title)
         item.extra["neardup"] = {"minhash": sig, "cluster_id": cluster_id}
         if merged:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.extract import parse_html
 from corpus.items import ArticleItem
-from corpus.pagekind import classify_page
 from pipelines.drops import NotAnArticle
 
 
 class PageKindPipeline:
+    """Applies the page-kind verdict the worker pool computed (``corpus.analyse``)."""
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        analysis = item.extra.get("analysis")
-        verdict = analysis.page_kind if analysis and analysis.page_kind else None
-        if verdict is None:  # an item that did not go through the worker pool
-            verdict = classify_page(parse_html(item.html), item.text, item.url)
+        verdict = item.extra["analysis"].page_kind
         item.page_kind = verdict.kind
         if not verdict.is_article:
             raise NotAnArticle(verdict.reason, reason=verdict.kind)
