@@ -47,13 +47,14 @@ def analyse_page(
     max_depth: int = MAX_DEPTH,
 ) -> Analysis:
     """Run every CPU stage on one page (see the module docstring)."""
+    tree = parse_html(html)
     outcome = checked_extract(
-        html, url, max_depth, feed_date=feed_date, sitemap_date=sitemap_date, country=country
+        tree, url, max_depth, feed_date=feed_date, sitemap_date=sitemap_date, country=country
     )
     extracted = outcome.article
     if extracted is None:
         return Analysis(stage="extract", reason=outcome.reason or "no_text", detail=outcome.detail)
-    kind = classify_page(parse_html(html), extracted.text, url)
+    kind = classify_page(tree, extracted.text, url)
     if not kind.is_article:
         return Analysis(extracted, kind, stage="page_kind", reason=kind.kind, detail=kind.reason)
     title = extracted.title or fallback_title

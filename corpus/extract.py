@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 
 from corpus.dates import PublishedDate, find_published
 from corpus.text import clean_text
@@ -71,15 +81,97 @@ def _strip_title_line(text: str, title: str | None) -> str:
     return text
 
 
+FALLBACK_BELOW_CHARS = 1000
+"""A fast extraction at least this long is kept without consulting the fallback extractors."""
+FALLBACK_ALWAYS_BELOW_CHARS = 250
+"""Below this, trafilatura's own minimum, the fallback extractors are always consulted."""
+FALLBACK_PARAGRAPH_RATIO = 2.0
+"""... and in between, when the page's paragraphs hold this many times the extracted text."""
+
+
+def paragraph_chars(tree: lxml.html.HtmlElement) -> int:
+    """Characters of text in the page's outermost ``<p>`` elements: prose an extractor can miss."""
+    total = 0
+    for p in tree.iter("p"):
+        if p.getparent() is not None and next(p.iterancestors("p"), None) is None:
+            total += len(" ".join(p.text_content().split()))
+    return total
+
+
+def needs_fallback(text: str, tree: lxml.html.HtmlElement) -> bool:
+    """Whether a fast extraction looks short of the page's prose, so readability and jusText
+    should be consulted.
+
+    trafilatura's default cascade runs both fallback extractors on every page; on news pages
+    with large menus they cost twice its main extractor, and they rarely change a long result.
+    Measured on trafilatura-eval (``bench/extraction.py``), this gate runs them on about one page
+    in twenty and keeps the F1 of the full cascade.
+    """
+    n = len(text)
+    if n < FALLBACK_ALWAYS_BELOW_CHARS:
+        return True
+    return n < FALLBACK_BELOW_CHARS and paragraph_chars(tree) > FALLBACK_PARAGRAPH_RATIO * n
+
+
+def _main_text(tree: lxml.html.HtmlElement, url: str) -> str | None:
+    """The main text: trafilatura's fast cascade, then the full one where :func:`needs_fallback`."""
+    options = {"url": url, "with_metadata": False, "include_comments": False, "include_tables": True}
+    doc = trafilatura.bare_extraction(tree, fast=True, **options)
+    text = (doc.text or "") if doc is not None else ""
+    if needs_fallback(text, tree):
+        full = trafilatura.bare_extraction(tree, fast=False, **options)
+        full_text = (full.text or "") if full is not None else ""
+        if full_text.strip():
+            text = full_text
+    return text if text.strip() else None
+
+
+def _clean(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def page_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str | None]:
+    """Title, author, description and site name, by trafilatura's own metadata rules.
+
+    trafilatura's ``extract_metadata`` also searches the date (decided here by
+    :mod:`corpus.dates`), categories, tags and a licence, which together cost more than the
+    fields kept; this runs its rules for the kept fields only, in the same order.
+    """
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    # trafilatura guards its own JSON-LD parser the same way: broken JSON-LD is no metadata.
+    with contextlib.suppress(Exception):
+        meta = extract_meta_json(tree, meta)
+    meta.title = meta.title or extract_title(tree)
+    meta.author = meta.author or extract_author(tree)
+    meta.sitename = meta.sitename or extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    else:
+        match = META_URL.match(meta.url or extract_url(tree, url) or "")
+        meta.sitename = match[1] if match else None
+    meta.clean_and_trim()  # entities, white space and length, as trafilatura leaves them
+    return {
+        "title": _clean(meta.title),
+        "author": _clean(meta.author),
+        "description": _clean(meta.description),
+        "sitename": _clean(meta.sitename),
+    }
+
+
 def extract_article(
-    html: str | bytes,
+    html: str | bytes | lxml.html.HtmlElement,
     url: str,
     *,
     feed_date: str | None = None,
     sitemap_date: str | None = None,
     country: str = "nl",
 ) -> ExtractedArticle | None:
-    """Extract the article on a page, or None when the page holds no main text.
+    """Extract the article on a page (HTML or an already parsed tree, left unchanged), or None
+    when the page holds no main text.
 
     The publication date comes from :func:`corpus.dates.find_published` (all the evidence,
     Dutch date formats, the discovery dates when given), not from trafilatura's metadata, whose
@@ -87,36 +179,26 @@ def extract_article(
     text is an *article* (and not a listing, consent wall or gallery) is a separate stage
     (:mod:`corpus.pagekind`); this function only extracts.
     """
-    tree = parse_html(html)
+    tree = html if isinstance(html, lxml.html.HtmlElement) else parse_html(html)
     if tree is None:
         return None
-    hints = head_hints(tree)
-    # Dates first: trafilatura prunes the tree it is given.
-    date = find_published(tree, url, feed_date=feed_date, sitemap_date=sitemap_date, country=country)
     try:
-        doc = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            # The date is decided by corpus.dates; trafilatura's own (discarded) date search is
-            # kept to its quick mode.
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        raw = _main_text(tree, url)  # trafilatura works on its own copy of the tree
     except (ValueError, TypeError, etree.LxmlError):
         return None
-    if doc is None or not (doc.text or "").strip():
+    if raw is None:
         return None
-    title = (doc.title or "").strip() or None
-    text = _strip_title_line(clean_text(doc.text), title)
+    hints = head_hints(tree)
+    date = find_published(tree, url, feed_date=feed_date, sitemap_date=sitemap_date, country=country)
+    meta = page_metadata(tree, url)
+    title = meta["title"]
     return ExtractedArticle(
-        text=text,
+        text=_strip_title_line(clean_text(raw), title),
         title=title,
-        author=(doc.author or "").strip() or None,
+        author=meta["author"],
         published=date.day,
-        description=(doc.description or "").strip() or None,
-        sitename=(doc.sitename or "").strip() or None,
+        description=meta["description"],
+        sitename=meta["sitename"],
         date=date,
         **hints,
     )

@@ -43,15 +43,18 @@ class Outcome:
     detail: str = ""
 
 
-def checked_extract(html: str, url: str, max_depth: int = MAX_DEPTH, **options: Any) -> Outcome:
-    """Refuse a page too deep to parse faithfully, else extract it (runs inside the worker)."""
-    tree = parse_html(html)
+def checked_extract(html: str | Any, url: str, max_depth: int = MAX_DEPTH, **options: Any) -> Outcome:
+    """Refuse a page too deep to parse faithfully, else extract it (runs inside the worker).
+
+    ``html`` may be a tree already parsed by :func:`corpus.extract.parse_html`: a page is parsed
+    once for the depth check, extraction and the later stages.
+    """
+    tree = parse_html(html) if isinstance(html, (str, bytes)) else html
     if tree is not None:
         depth = tree_depth(tree)
         if depth >= max_depth:
             return Outcome(None, "too_deep", f"elements nested {depth} deep (limit {max_depth})")
-    del tree
-    article = extract_article(html, url, **options)
+    article = extract_article(tree, url, **options) if tree is not None else None
     return Outcome(article, None if article else "no_text", "" if article else "no main text found")
 
 
