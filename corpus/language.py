@@ -76,6 +76,11 @@ _LANGDETECT_FULL_CHARS = 60
 # langdetect's n-gram extraction is most of the cost on long texts; its verdict on the first
 # thousand characters is the same in practice.
 _LANGDETECT_MAX_CHARS = 1000
+# lingua at least _LINGUA_SURE sure of a text of _LINGUA_SURE_CHARS or more (an article, not a
+# sentence): langdetect is not consulted; with its weight it could move the probability, not the
+# winner.
+_LINGUA_SURE = 0.99
+_LINGUA_SURE_CHARS = 400
 
 # Log-odds added per distinguishing function word.
 _LEXICAL_WEIGHT = 1.0
@@ -277,8 +282,11 @@ def _detector_probabilities(sample: str, evidence: list[str]) -> dict[str, float
     ramp = (len(sample) - _LANGDETECT_MIN_CHARS) / (_LANGDETECT_FULL_CHARS - _LANGDETECT_MIN_CHARS)
     weight = _LANGDETECT_WEIGHT * min(1.0, max(0.0, ramp))
     lingua = _lingua_probabilities(sample)
-    # Below _LANGDETECT_MIN_CHARS langdetect has no weight: skip it, it is the slower one.
-    langdetect = _langdetect_probabilities(sample[:_LANGDETECT_MAX_CHARS]) if weight > 0.0 else {}
+    # Below _LANGDETECT_MIN_CHARS langdetect has no weight, and on a long text that lingua is
+    # sure of it cannot change the answer: skip it then, it is three times slower than lingua.
+    sure = len(sample) >= _LINGUA_SURE_CHARS and max(lingua.values(), default=0.0) >= _LINGUA_SURE
+    consult = weight > 0.0 and not sure
+    langdetect = _langdetect_probabilities(sample[:_LANGDETECT_MAX_CHARS]) if consult else {}
     for name, dist in (("lingua", lingua), ("langdetect", langdetect)):
         if dist:
             best = max(sorted(dist), key=dist.__getitem__)
