@@ -79,11 +79,15 @@ def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) 
         or html_tree.xpath("//meta[@property='og:type'][@content='article']")
         or html_tree.xpath("//meta[@property='article:published_time']")
     )
+    if article_markup:
+        return PageKind("article", f"{words} words")
+    # Link text is counted only without article markup: on a news page's mega-menus it is the
+    # costliest check here, and only a page without the markup can be a listing.
     n_links, link_words = _link_words(html_tree)
     body_words = word_count(html_tree.xpath("string(//body)")) or 1
     link_share = link_words / body_words
-    if not article_markup and n_links >= 12 and link_share > 0.45:
+    if n_links >= 12 and link_share > 0.45:
         return PageKind("listing", f"listing: {n_links} links carry {link_share:.0%} of the words")
-    if not article_markup and path.rstrip("/") in ("",) and n_links >= 12:
+    if path.rstrip("/") in ("",) and n_links >= 12:
         return PageKind("listing", "home page")
     return PageKind("article", f"{words} words")
