@@ -56,6 +56,16 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 # in Latin-1 (a C1 control character) when the damage was done by a Latin-1 reader.
 _CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
 _MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{re.escape(_CONTINUATION)}\u0080-\u009f]")
+# The same pattern over UTF-8 bytes: a page decoded as strict UTF-8 is searched in its body,
+# ten times faster than its text (a literal lead byte lets the regex engine skip ahead).
+_MOJIBAKE_HINT_UTF8 = re.compile(
+    rb"\xc3[\x82-\xb4](?:"
+    + b"|".join(
+        re.escape(ch.encode("utf-8"))
+        for ch in sorted(set(_CONTINUATION) | {chr(c) for c in range(0x80, 0xA0)})
+    )
+    + b")"
+)
 
 # The <meta> declarations a browser reads, in the first bytes of the document.
 _META_CHARSET = re.compile(
@@ -98,7 +108,8 @@ def decode_html(body: bytes, declared: str | None) -> DecodedBody:
     Never raises: bytes that no rule decodes become U+FFFD and are counted.
     """
     text, encoding, note = _decode(body, declared)
-    fixed = _repair_mojibake(text)
+    strict_utf8 = encoding == "utf-8" and not read_bom(body)[0]
+    fixed = _repair_mojibake(text, body if strict_utf8 else None)
     repaired = fixed != text
     if repaired:
         text = fixed
@@ -109,13 +120,17 @@ def decode_html(body: bytes, declared: str | None) -> DecodedBody:
     return DecodedBody(text, encoding, replacements, repaired, note)
 
 
-def _repair_mojibake(text: str) -> str:
+def _repair_mojibake(text: str, utf8_body: bytes | None = None) -> str:
     """Let ftfy repair the lines that look like UTF-8 read as windows-1252, and only those.
 
     ftfy's badness check costs about 50 ms on a 150 KB page; the cheap pattern first rules out
-    nearly every page, and only lines it flags are checked and fixed.
+    nearly every page, and only lines it flags are checked and fixed. ``utf8_body`` is the body
+    ``text`` was strictly decoded from as UTF-8, if it was: the pattern is then searched there.
     """
-    if not _MOJIBAKE_HINT.search(text):
+    if utf8_body is not None:
+        if utf8_body.isascii() or not _MOJIBAKE_HINT_UTF8.search(utf8_body):
+            return text
+    elif not _MOJIBAKE_HINT.search(text):
         return text
     lines = text.split("\n")
     for index, line in enumerate(lines):

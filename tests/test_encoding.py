@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
-from corpus.encoding import DecodedBody, declare_utf8, decode_html
+from corpus.encoding import _MOJIBAKE_HINT, _MOJIBAKE_HINT_UTF8, DecodedBody, declare_utf8, decode_html
 from spiders.middlewares.encoding import EncodingMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -329,3 +330,18 @@ def test_real_crawl_decodes_cp1252_pages_served_without_or_with_wrong_charset(
     assert items["/wrongcharset"]["corpus_encoding"]["encoding"] == "cp1252"
     assert items["/utf8"]["corpus_encoding"]["encoding"] == "utf-8"
     assert result["stats"] == {"corpus/encoding/cp1252": 3, "corpus/encoding/utf-8": 1}
+
+
+def test_the_byte_pattern_flags_exactly_what_the_text_pattern_flags() -> None:
+    # The UTF-8 body is searched instead of the decoded text for speed; both must agree.
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x180))] + list(
+        "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+    )
+    flagged = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(24))
+        hit = bool(_MOJIBAKE_HINT.search(text))
+        flagged += hit
+        assert hit == bool(_MOJIBAKE_HINT_UTF8.search(text.encode("utf-8"))), text
+    assert flagged > 100  # the sample exercises both answers
