@@ -266,10 +266,12 @@ class Store:
                 self._upsert_frontier(conn, seen)
             if articles:
                 self._keep_old_versions(conn, articles)
-                insert = _insert_for(self.engine)(Article)
-                stmt = insert.values(articles)
+                # One statement executed for many rows (not one multi-VALUES statement): it is
+                # compiled once per crawl instead of once per batch, and no batch size can exceed
+                # the database's limit on bound parameters.
+                stmt = _insert_for(self.engine)(Article)
                 updates = {c: stmt.excluded[c] for c in articles[0] if c not in _KEEP_ON_CONFLICT}
-                conn.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=updates))
+                conn.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=updates), articles)
             for old_ids, new_id in self._merges:
                 conn.execute(update(Article).where(Article.cluster_id.in_(old_ids)).values(cluster_id=new_id))
             if rejections:
@@ -280,7 +282,7 @@ class Store:
 
     def _upsert_frontier(self, conn: Any, rows: list[dict[str, Any]]) -> None:
         table = FrontierEntry.__table__
-        stmt = _insert_for(self.engine)(FrontierEntry).values(rows)
+        stmt = _insert_for(self.engine)(FrontierEntry)
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=["id"],
@@ -292,7 +294,8 @@ class Store:
                     "discovered_date": func.coalesce(table.c.discovered_date, stmt.excluded.discovered_date),
                     "discovered_at": func.coalesce(table.c.discovered_at, stmt.excluded.discovered_at),
                 },
-            )
+            ),
+            rows,
         )
 
     @staticmethod
