@@ -9,6 +9,9 @@ server; every tool is a separate process whose whole process tree is sampled for
 - ``scrapy-raw``: Scrapy fetching every article URL, no processing: the network ceiling.
 - ``trafilatura-pool``: plain ``trafilatura.extract`` over the same pages, already on disk, in N
   processes: the CPU ceiling.
+- ``trafilatura-pool-fast``: the same with ``fast=True`` (no readability/jusText fallbacks), for
+  reference: crimecorpus runs this fast cascade and the fallbacks only on pages whose fast text
+  looks short of their prose (``corpus.extract.needs_fallback``).
 - ``crimecorpus-crawl``: ``crimecorpus crawl`` end to end (discovery, extract, language, classify,
   dedup, near-dup, store), politeness delays off.
 - ``crimecorpus-ingest-warc``: ``crimecorpus ingest-warc`` over the same responses in a WARC file.
@@ -156,9 +159,10 @@ TRAFILATURA_POOL = textwrap.dedent(
     import sys, glob
     from multiprocessing import Pool
     import trafilatura
+    FAST = len(sys.argv) > 3 and sys.argv[3] == "fast"
     def run(path):
         with open(path, encoding="utf-8") as f:
-            return 1 if trafilatura.extract(f.read()) else 0
+            return 1 if trafilatura.extract(f.read(), fast=FAST) else 0
     if __name__ == "__main__":
         files = sorted(glob.glob(sys.argv[1] + "/*.html"))
         with Pool(int(sys.argv[2])) as pool:
@@ -242,6 +246,12 @@ def main() -> None:
             results.append(
                 (f"trafilatura.extract x{args.workers} processes", int(out.split()[-1] or 0), t, rss)
             )
+        if want("trafilatura-pool-fast"):
+            (tmp / "traf.py").write_text(TRAFILATURA_POOL, encoding="utf-8")
+            t, rss, out = measure([py, str(tmp / "traf.py"), str(pages), str(args.workers), "fast"], tmp)
+            results.append(
+                (f"trafilatura.extract fast=True x{args.workers}", int(out.split()[-1] or 0), t, rss)
+            )
         if want("crimecorpus-crawl"):
             db = tmp / "crawl.sqlite"
             cmd = [py, "-m", "corpus", "crawl", "--sources", str(sources), "--db", str(db), "-s", "DOWNLOAD_DELAY=0",
@@ -298,7 +308,7 @@ def main() -> None:
                 print(
                     "news-please: not installed (python3 -m venv .bench-venv && .bench-venv/bin/pip install news-please)"
                 )
-    ceiling = next((n / t for name, n, t, _ in results if name.startswith("trafilatura.extract")), None)
+    ceiling = next((n / t for name, n, t, _ in results if name.startswith("trafilatura.extract x")), None)
     print(
         f"\n{'tool':<40} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'% CPU ceiling':>13} {'peak RSS MB':>11}"
     )
