@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import simplemma
 
@@ -389,8 +389,10 @@ _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _DEATH = re.compile(r"\b(?:dode|overleden|overleed|dood van|lichaam|om het leven)\b")
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _lemma(word: str) -> str:
+    # Bounded: a worker lives for the whole crawl under a memory limit, and every distinct token
+    # of every page passes through here.
     return simplemma.lemmatize(word, lang="nl").lower()
 
 
@@ -462,7 +464,9 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     by_lemma, part_pattern, parts = _term_index()
     hit_terms: dict[int, str] = {}  # term index -> first word that matched it
     for token in _WORD.findall(work):
-        index = by_lemma.get(token, by_lemma.get(_lemma(token)))
+        index = by_lemma.get(token)
+        if index is None:  # lemmatise only words whose own form is not a term
+            index = by_lemma.get(_lemma(token))
         if index is None:
             part = part_pattern.search(token)
             index = parts[part.group()] if part else None
