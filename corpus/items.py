@@ -46,7 +46,6 @@ class ArticleItem:
     language_prob: float = 0.0
     language_variant: str | None = None
     text_hash: str = ""
-    duplicate_of: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -16,7 +16,12 @@ _COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_statu
 
 
 def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
-    """The database row of an article item."""
+    """The database row of an article item.
+
+    ``duplicate_of`` and ``is_representative`` are left out on purpose: they are decided over the
+    whole corpus when a crawl closes, and an upsert that wrote them empty would wipe the marks of
+    every re-fetched article until then (for good, if the crawl is killed first).
+    """
     now = utcnow()
     return {
         "id": item.id,
@@ -38,7 +43,6 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "language_prob": item.language_prob,
         "language_variant": item.language_variant,
         "text_hash": item.text_hash,
-        "duplicate_of": item.duplicate_of,
         "discovered_via": item.discovery.channel if item.discovery else None,
         "first_seen": item.fetched_at,
         "last_seen": now,
@@ -47,7 +51,6 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         **item.extra.get("crime", {}),
         "minhash": item.extra.get("neardup", {}).get("minhash"),
         "cluster_id": item.extra.get("neardup", {}).get("cluster_id", item.id),
-        "is_representative": None,
     }
 
 
