@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
@@ -241,7 +241,7 @@ class Store:
             try:
                 self._write(articles, rejections, seen, results)
                 break
-            except (OperationalError, DBAPIError) as exc:
+            except DBAPIError as exc:
                 if not _is_transient_db_error(exc) or attempt == FLUSH_ATTEMPTS:
                     raise DatabaseError(
                         f"cannot write a batch of {len(articles)} articles: {_short(exc)}"
@@ -276,9 +276,23 @@ class Store:
                 conn.execute(update(Article).where(Article.cluster_id.in_(old_ids)).values(cluster_id=new_id))
             if rejections:
                 conn.execute(Rejection.__table__.insert(), rejections)
-            for key, values in results:
-                extra = {"attempts": FrontierEntry.attempts + 1} if values.get("outcome") == "failed" else {}
-                conn.execute(update(FrontierEntry).where(FrontierEntry.id == key).values(**values, **extra))
+            if results:
+                self._write_frontier_results(conn, results)
+
+    @staticmethod
+    def _write_frontier_results(conn: Any, results: list[tuple[str, dict[str, Any]]]) -> None:
+        """One UPDATE executed over many rows per shape of result (same columns, failed or not)."""
+        groups: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = {}
+        for key, values in results:  # sorted by key, so each group is too
+            shape = (tuple(sorted(values)), values.get("outcome") == "failed")
+            groups.setdefault(shape, []).append({"k_id": key, **{"v_" + c: v for c, v in values.items()}})
+        for (columns, failed), params in groups.items():
+            sets: dict[str, Any] = {c: bindparam("v_" + c) for c in columns}
+            if failed:
+                sets["attempts"] = FrontierEntry.attempts + 1
+            conn.execute(
+                update(FrontierEntry).where(FrontierEntry.id == bindparam("k_id")).values(sets), params
+            )
 
     def _upsert_frontier(self, conn: Any, rows: list[dict[str, Any]]) -> None:
         table = FrontierEntry.__table__
@@ -302,6 +316,11 @@ class Store:
     def _keep_old_versions(conn: Any, articles: list[dict[str, Any]]) -> None:
         """Before an upsert replaces a changed text, copy the old text to ``article_versions``."""
         new_hash = {a["url"]: a["text_hash"] for a in articles}
+        # Hashes first: only the URLs whose text changed need their old text read.
+        stored = conn.execute(select(Article.url, Article.text_hash).where(Article.url.in_(list(new_hash))))
+        changed_urls = [url for url, old_hash in stored if old_hash != new_hash[url]]
+        if not changed_urls:
+            return
         old = conn.execute(
             select(
                 Article.id,
@@ -311,7 +330,7 @@ class Store:
                 Article.text_hash,
                 Article.first_seen,
                 Article.last_seen,
-            ).where(Article.url.in_(list(new_hash)))
+            ).where(Article.url.in_(changed_urls))
         ).all()
         changed = [
             {
@@ -324,7 +343,6 @@ class Store:
                 "seen_until": r.last_seen,
             }
             for r in old
-            if r.text_hash != new_hash[r.url]
         ]
         if changed:
             conn.execute(ArticleVersion.__table__.insert(), changed)
