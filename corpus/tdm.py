@@ -26,13 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.dialects import postgresql, sqlite
 
 from corpus.models import TdmDeclaration
+from corpus.storage import _insert_for
 
 WELL_KNOWN_PATH = "/.well-known/tdmrep.json"
 MAX_FILE_BYTES = 256 * 1024
@@ -47,6 +47,11 @@ class TdmRule:
     location: str
     reserved: bool | None
     policy: str | None = None
+    # The location compiled once, here, not on every request it is matched against.
+    pattern: re.Pattern[str] | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", _location_pattern(self.location))
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,25 @@ def parse_tdmrep_json(body: bytes) -> list[TdmRule]:
     return rules
 
 
-def location_matches(location: str, path: str) -> bool:
-    """Robots.txt-style path pattern: ``*`` any characters, final ``$`` end, else a prefix."""
+def _location_pattern(location: str) -> re.Pattern[str] | None:
+    """A location as a regex (``None`` for an empty location, which matches nothing)."""
     if not location:
-        return False
+        return None
     anchored = location.endswith("$")
     pattern = location[:-1] if anchored else location
     regex = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.match(regex + ("$" if anchored else ""), path) is not None
+    return re.compile(regex + ("$" if anchored else ""))
+
+
+def location_matches(location: str, path: str) -> bool:
+    """Robots.txt-style path pattern: ``*`` any characters, final ``$`` end, else a prefix."""
+    pattern = _location_pattern(location)
+    return pattern is not None and pattern.match(path) is not None
 
 
 def match_rule(rules: list[TdmRule], path: str) -> TdmRule | None:
     """The first rule whose location matches ``path`` (path plus query, as requested)."""
-    return next((r for r in rules if location_matches(r.location, path)), None)
+    return next((r for r in rules if r.pattern is not None and r.pattern.match(path) is not None), None)
 
 
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
@@ -164,11 +175,12 @@ def record_declarations(engine: Engine, rows: list[dict[str, Any]]) -> None:
             "first_seen": row.get("first_seen", now),
             "last_seen": now,
         }
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(TdmDeclaration).values(list(unique.values()))
+    # One statement executed over the rows (not one multi-VALUES statement): no crawl's record
+    # can exceed the database's limit on bound parameters.
+    stmt = _insert_for(engine)(TdmDeclaration)
     stmt = stmt.on_conflict_do_update(
         index_elements=["source", "origin", "via", "location"],
         set_={c: stmt.excluded[c] for c in ("reserved", "policy", "kept", "last_seen", "crawl_run_id")},
     )
     with engine.begin() as conn:
-        conn.execute(stmt)
+        conn.execute(stmt, list(unique.values()))

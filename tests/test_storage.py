@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from corpus.models import Article, CrawlRun, Rejection
+from corpus.models import Article, CrawlRun, Rejection, TdmDeclaration
 from corpus.storage import DatabaseError, Store, open_database, resolve_db_url
+from corpus.tdm import record_declarations
 from corpus.text import text_hash
 from corpus.urls import article_id, canonical_url
 
@@ -118,6 +119,29 @@ def test_runs_and_rejections_are_counted(db_url: str) -> None:
         assert (
             s.scalar(select(func.count()).select_from(Rejection).where(Rejection.reason == "not_dutch")) == 2
         )
+
+
+def test_a_crawl_of_40000_tdm_declarations_is_recorded_whole(db_url: str) -> None:
+    # One multi-VALUES statement would pass SQLite's (32,766) and PostgreSQL's (65,535) limits on
+    # bound parameters and lose the whole record.
+    engine = open_database(db_url)
+    rows = [
+        {
+            "source": "courant",
+            "origin": "https://courant.example",
+            "via": "header",
+            "location": f"/nieuws/{i}",
+            "reserved": True,
+            "policy": None,
+            "kept": False,
+            "crawl_run_id": None,
+        }
+        for i in range(40_000)
+    ]
+    record_declarations(engine, rows + rows[:10])  # the repeats are folded into one row each
+    record_declarations(engine, rows[:5])  # a later sighting updates, not duplicates
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(TdmDeclaration)) == 40_000
 
 
 def test_urls_resolve_as_documented(monkeypatch: pytest.MonkeyPatch) -> None:
