@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from corpus.storage import DatabaseError, make_engine, resolve_db_url
+from corpus.storage import DatabaseError, _short, make_engine, resolve_db_url
 
 
 class AlreadyRunning(RuntimeError):
@@ -61,8 +61,7 @@ def run_lock(db: str | None, name: str = "crimecorpus-crawl") -> Iterator[None]:
     try:
         conn = engine.connect()
     except OperationalError as exc:
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {reason}") from None
+        raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {_short(exc)}") from None
     with conn:
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             raise AlreadyRunning(f"another crawl is running on {parsed.render_as_string()}")
