@@ -90,10 +90,6 @@ class SourceHealth:
     baseline_per_day: float | None  # in the baseline windows; None without enough baseline
     flags: tuple[str, ...]
 
-    @property
-    def ok(self) -> bool:
-        return not self.flags
-
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         for key in ("last_article", "last_run"):

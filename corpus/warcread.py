@@ -14,7 +14,7 @@ import hashlib
 import os
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -80,7 +80,6 @@ class ReadStats:
     not_response: int = 0
     not_ok: int = 0
     broken: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
 
 
 def looks_like_record_start(path: str | Path, offset: int) -> bool:
@@ -109,7 +108,51 @@ def _dechunk(data: bytes) -> bytes:
         pos += size + 2
 
 
+CHUNK_BYTES = 64 * 1024
+
+
+def _too_large(out: bytearray, limit: int) -> None:
+    if len(out) > limit:
+        raise OverflowError(f"more than {limit} bytes once decompressed")
+
+
+def _unbrotli(data: bytes, limit: int) -> bytes:
+    """Brotli, stopped as soon as the output passes ``limit`` (a bomb never expands in full)."""
+    import brotli  # Scrapy's brotli support brings it
+
+    d = brotli.Decompressor()
+    out = bytearray(d.process(data, output_buffer_limit=CHUNK_BYTES))
+    while not d.is_finished():
+        _too_large(out, limit)
+        if d.can_accept_more_data():  # all the input is used and the stream has not ended
+            raise ValueError("brotli stream cut short")
+        out += d.process(b"", output_buffer_limit=CHUNK_BYTES)
+    _too_large(out, limit)
+    return bytes(out)
+
+
+def _unzstd(data: bytes, limit: int) -> bytes:
+    """Zstandard (every frame, as ``zstd.decompress`` does), stopped once the output passes ``limit``."""
+    try:
+        from compression import zstd  # type: ignore[import-not-found]
+    except ImportError:  # before Python 3.14
+        from backports import zstd  # type: ignore[import-not-found,no-redef]
+    out = bytearray()
+    while data:
+        d = zstd.ZstdDecompressor()
+        out += d.decompress(data, CHUNK_BYTES)
+        while not d.eof and not d.needs_input:
+            _too_large(out, limit)
+            out += d.decompress(b"", CHUNK_BYTES)
+        _too_large(out, limit)
+        if not d.eof:
+            raise ValueError("zstd stream cut short")
+        data = d.unused_data
+    return bytes(out)
+
+
 def _decompress(data: bytes, coding: str, limit: int) -> bytes:
+    """One content coding undone; OverflowError as soon as the output passes ``limit`` bytes."""
     if coding in ("gzip", "x-gzip", "deflate"):
         # wbits 47: gzip or zlib header detected; raw deflate as the fallback some servers send.
         try:
@@ -119,15 +162,9 @@ def _decompress(data: bytes, coding: str, limit: int) -> bytes:
             d = zlib.decompressobj(-15)
             out = d.decompress(data, limit + 1)
     elif coding == "br":
-        import brotli  # Scrapy's optional brotli support brings it
-
-        out = brotli.decompress(data)
+        out = _unbrotli(data, limit)
     elif coding == "zstd":
-        try:
-            from compression import zstd  # type: ignore[import-not-found]
-        except ImportError:  # before Python 3.14
-            from backports import zstd  # type: ignore[import-not-found,no-redef]
-        out = zstd.decompress(data)
+        out = _unzstd(data, limit)
     else:
         raise ValueError(f"unknown content encoding {coding!r}")
     if len(out) > limit:
@@ -166,11 +203,6 @@ def _warc_date(value: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _count(stats: ReadStats, reason: str) -> None:
-    stats.broken += 1
-    stats.reasons[reason] = stats.reasons.get(reason, 0) + 1
-
-
 def iter_pages(
     path: str | Path,
     wanted: Callable[[str], bool],
@@ -201,11 +233,11 @@ def iter_pages(
                 record = next(records)
             except StopIteration:
                 if last is not None and _gzip_tail_cut(path, last):
-                    _count(stats, "truncated")
+                    stats.broken += 1
                     yield Broken(last, "truncated", "the file ends inside a gzip member")
                 return
             except Exception as exc:  # FastWARC raises OSError (and others) on a bad header
-                _count(stats, "bad_record")
+                stats.broken += 1
                 yield Broken(fh.tell(), "bad_record", f"{type(exc).__name__}: {exc}"[:500])
                 return
             offset = last = record.stream_pos  # absolute: FastWARC counts from the file's start
@@ -227,7 +259,7 @@ def iter_pages(
             page = _read_response(record, url, offset, max_bytes)
             quiet = 0
             if isinstance(page, Broken):
-                _count(stats, page.reason)
+                stats.broken += 1
                 yield page
             elif page is None:
                 stats.not_ok += 1

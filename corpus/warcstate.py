@@ -86,8 +86,3 @@ def checkpoint(
                 updated_at=_now(),
             )
         )
-
-
-def file_rows(engine: Engine) -> list[WarcFile]:
-    with Session(engine) as s:
-        return list(s.scalars(select(WarcFile).order_by(WarcFile.path)))

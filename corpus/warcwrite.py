@@ -61,7 +61,6 @@ class RotatingWarcWriter:
         self._writer: WARCWriter | None = None
         self.path: Path | None = None
         self.files: list[Path] = []
-        self.records = 0
 
     def _open(self) -> WARCWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -126,7 +125,6 @@ class RotatingWarcWriter:
         writer.write_record(response)
         writer.write_record(request)
         self._fh.flush()
-        self.records += 2
         return self._fh.tell() - start
 
     def close(self) -> None:

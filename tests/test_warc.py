@@ -101,6 +101,23 @@ def test_reextract_rebuilds_stored_articles_without_network(
     assert kinds[-1] == "reextract"
 
 
+def test_reextract_finds_the_archive_through_the_setting(
+    archived: tuple[Path, Path], demo_sources: Path, tmp_path: Path
+) -> None:
+    """Without --archive-dir, reextract reads CORPUS_ARCHIVE_DIR, ``-s`` overrides included."""
+    crawl_db, warcs = archived
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(crawl_db, db)
+    empty = tmp_path / "no-warcs"
+    empty.mkdir()
+    args = ("--sources", str(demo_sources), "--db", str(db))
+    proc = run_cli("reextract", *args, "-s", f"CORPUS_ARCHIVE_DIR={empty}")
+    assert proc.returncode != 0 and f"no WARC files in {empty}" in proc.stderr
+    proc = run_cli("reextract", *args, "-s", f"CORPUS_ARCHIVE_DIR={warcs}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert _articles(db) == _articles(crawl_db)
+
+
 def test_benchmark_warcs_broken_records_are_skipped_and_counted(tmp_path: Path) -> None:
     sources = tmp_path / "sources.toml"
     sources.write_text(
@@ -269,3 +286,32 @@ def test_decode_payload_undoes_chunking_and_compression() -> None:
     assert decode_payload(body, [("Transfer-Encoding", "chunked")], 1000) == body
     with pytest.raises(OverflowError):
         decode_payload(gzip.compress(b"a" * 5000), [("Content-Encoding", "gzip")], 1000)
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd"])
+def test_decode_payload_refuses_brotli_and_zstd_bombs(coding: str) -> None:
+    """50 MB of zeros in a few KB: refused once the output passes the limit, as gzip is."""
+    if coding == "br":
+        brotli = pytest.importorskip("brotli")
+        compress = lambda data: brotli.compress(data, quality=5)  # noqa: E731
+    else:
+        try:
+            from compression import zstd  # type: ignore[import-not-found]
+        except ImportError:  # before Python 3.14
+            from backports import zstd  # type: ignore[import-not-found,no-redef]
+        compress = zstd.compress
+    headers = [("Content-Encoding", coding)]
+    bomb = compress(bytes(50 * 1024 * 1024))
+    assert len(bomb) < 100_000
+    with pytest.raises(OverflowError, match="more than 1000000 bytes"):
+        decode_payload(bomb, headers, 1_000_000)
+    # Under the limit it decodes, also in several frames (zstd) and exactly at the limit.
+    body = b"<p>hallo</p>" * 1000
+    assert decode_payload(compress(body), headers, len(body)) == body
+    with pytest.raises(OverflowError):
+        decode_payload(compress(body), headers, len(body) - 1)
+    if coding == "zstd":
+        assert decode_payload(compress(body) + compress(b"!"), headers, 100_000) == body + b"!"
+    # A stream cut short is an error (bad_encoding), not a page.
+    with pytest.raises(ValueError, match="cut short"):
+        decode_payload(compress(body)[:-8], headers, 100_000)
