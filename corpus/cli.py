@@ -310,7 +310,11 @@ def cmd_ingest_warc(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from corpus.warcread import expand_paths
 
-    directory = Path(args.archive_dir)
+    # Without --archive-dir: CORPUS_ARCHIVE_DIR as a crawl sees it (project settings, then -s).
+    archive_dir = args.archive_dir or build_settings(overrides=args.set or ()).get("CORPUS_ARCHIVE_DIR")
+    if not archive_dir:
+        raise SettingError("no WARC archive directory: pass --archive-dir or set CORPUS_ARCHIVE_DIR")
+    directory = Path(archive_dir)
     files = expand_paths([str(directory)]) if directory.is_dir() else []
     if not files:
         raise SettingError(f"no WARC files in {directory} (crawl with --archive warc first)")
@@ -488,7 +492,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reextract", help="rebuild stored articles from the WARC archive, without network")
     _add_db(p)
-    p.add_argument("--archive-dir", default="data/warc", metavar="DIR", help="default: data/warc")
+    p.add_argument(
+        "--archive-dir",
+        metavar="DIR",
+        help="the WARC files to read (default: the CORPUS_ARCHIVE_DIR setting, -s applied; shipped: data/warc)",
+    )
     p.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
     p.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", help="override a Scrapy setting")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO")
