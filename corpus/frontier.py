@@ -24,7 +24,6 @@ from corpus.urls import article_id, canonical_url
 MAX_ATTEMPTS = 3
 """A URL that failed transiently this many times is given up (outcome stays ``failed``)."""
 
-DOCUMENT_KINDS = ("feed", "sitemap", "sitemap_index", "listing")
 CONDITIONAL_KINDS = ("feed", "sitemap", "listing")
 """Fetched with If-None-Match / If-Modified-Since. Sitemap indexes are not: an unchanged index
 says nothing about its child sitemaps, which must still be visited (each conditionally)."""
@@ -143,9 +142,14 @@ def seen_row(
     channel: str | None = None,
     title: str | None = None,
     date: str | None = None,
+    tz: str = "Europe/Amsterdam",
     now: dt.datetime,
 ) -> dict[str, Any]:
-    """A frontier row for a URL just discovered (inserted once, then only ``last_seen`` moves)."""
+    """A frontier row for a URL just discovered (inserted once, then only ``last_seen`` moves).
+
+    ``tz`` is the source's time zone, for a discovery date without one (as the ``--since`` check
+    reads it).
+    """
     canon = canonical_url(url)
     return {
         "id": article_id(canon),
@@ -156,7 +160,7 @@ def seen_row(
         "channel": channel,
         "discovered_title": title[:2000] if title else None,
         "discovered_date": date[:64] if date else None,
-        "discovered_at": parse_discovery_date(date),
+        "discovered_at": parse_discovery_date(date, tz),
         "first_seen": now,
         "last_seen": now,
         "outcome": "pending",

@@ -15,11 +15,18 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from corpus.bodies import binary_kind, is_html_type
-from corpus.frontier import CONDITIONAL_KINDS, FrontierState, parse_discovery_date, result_values, seen_row
+from corpus.frontier import (
+    CONDITIONAL_KINDS,
+    FrontierState,
+    frontier_key,
+    parse_discovery_date,
+    result_values,
+    seen_row,
+)
 from corpus.items import ArticleItem, Discovery, RejectionItem
 from corpus.sources import Source, load_sources
 from corpus.storage import Store, crawler_store
-from corpus.urls import article_id, canonical_url, in_scope
+from corpus.urls import in_scope
 from spiders.middlewares.refusals import failure_reason, ignore_reason
 
 
@@ -141,7 +148,7 @@ class SourceSpider(scrapy.Spider):
         )
 
     def document_fetched(self, response: Response) -> bool:
-        """False (and the outcome recorded) when a discovery document answered 304 Not Modified."""
+        """False (and the outcome recorded) when a document or article answered 304 Not Modified."""
         if response.status != 304:
             return True
         self.crawler.stats.inc_value("corpus/frontier/not_modified")
@@ -190,7 +197,7 @@ class SourceSpider(scrapy.Spider):
         if not in_scope(url, source.hosts) or not source.url_allowed(url):
             stats.inc_value("corpus/discovery/out_of_scope")
             return None
-        key = article_id(canonical_url(url))
+        key = frontier_key(url)
         if key in self.frontier.done:
             stats.inc_value("corpus/frontier/known_skipped")
             return None
@@ -212,6 +219,7 @@ class SourceSpider(scrapy.Spider):
                     channel=discovery.channel,
                     title=discovery.title,
                     date=discovery.date,
+                    tz=source.timezone,
                     now=now,
                 )
             )
@@ -237,11 +245,7 @@ class SourceSpider(scrapy.Spider):
         """Hand an HTML page to the pipelines, or record why it cannot be one."""
         src = self.sources_by_name[source]
         key = response.meta.get("corpus_key")
-        if response.status == 304:
-            self.crawler.stats.inc_value("corpus/frontier/not_modified")
-            if key:
-                now = dt.datetime.now(dt.UTC)
-                self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
+        if not self.document_fetched(response):
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         kind = binary_kind(response.body)

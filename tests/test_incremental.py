@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from corpus.frontier import seen_row
 from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry
 from corpus.runlock import run_lock
 from corpus.server import demo_site_root, render_sources, serve_sites
@@ -209,3 +210,11 @@ def test_schedule_runs_crawls_in_a_loop(demo_sources: Path, tmp_path: Path) -> N
         runs = list(s.scalars(select(CrawlRun).order_by(CrawlRun.id)))
     assert [r.status for r in runs] == ["finished", "finished"]
     assert runs[1].articles_stored == 0 and runs[0].articles_stored > 0
+
+
+def test_a_bare_discovery_date_is_read_in_the_sources_time_zone() -> None:
+    now = dt.datetime(2024, 3, 2, tzinfo=dt.UTC)
+    utc = seen_row("https://x.example/a", "x", "article", date="2024-03-01", tz="UTC", now=now)
+    amsterdam = seen_row("https://x.example/a", "x", "article", date="2024-03-01", now=now)
+    assert utc["discovered_at"] == dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    assert amsterdam["discovered_at"] == dt.datetime(2024, 2, 29, 23, tzinfo=dt.UTC)
