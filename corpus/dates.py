@@ -608,10 +608,9 @@ class _UrlDate:
 def _url_date(url: str) -> _UrlDate | None:
     path = re.sub(r"^[a-z]+://[^/]+", "", url or "", flags=re.IGNORECASE).split("#")[0]
     for match in _URL_DAY.finditer(path):
-        # Undelimited digits (20190805) only count as a whole token, not inside a longer id.
-        if not match.group("sep") and (
-            len(match.group(0)) != 8 or not re.search(rf"(^|\D){match.group(0)}(\D|$)", path)
-        ):
+        # Undelimited digits count only as the full YYYYMMDD (the pattern's digit guards already
+        # keep it from matching inside a longer id).
+        if not match.group("sep") and len(match.group(0)) != 8:
             continue
         try:
             day = datetime.date(int(match.group("year")), int(match.group("month")), int(match.group("day")))

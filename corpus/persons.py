@@ -145,7 +145,6 @@ _NAMED = re.compile(
     r"(?:\s+(?:van|de|der|den|el|al|ter|ten|op|'t)(?:\s+(?:der|den|de|het))?)?)"
     r"\s+([A-Z]{1,2}\.(?:\s?[A-Z]\.)?)(?=[\s,;:)(]|$)(?:\s*\((\d{1,3})\))?"
 )
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?=\s|$)|\n|$)")
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
