@@ -10,13 +10,10 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.metadata import (
-    META_URL,
     examine_meta,
     extract_author,
     extract_meta_json,
-    extract_sitename,
     extract_title,
-    extract_url,
 )
 
 from corpus.dates import PublishedDate, find_published
@@ -32,7 +29,6 @@ class ExtractedArticle:
     author: str | None
     published: dt.date | None
     description: str | None = None
-    sitename: str | None = None
     html_lang: str | None = None
     og_locale: str | None = None
     canonical_url: str | None = None
@@ -130,12 +126,13 @@ def _clean(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def page_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str | None]:
-    """Title, author, description and site name, by trafilatura's own metadata rules.
+def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
+    """Title, author and description, by trafilatura's own metadata rules.
 
     trafilatura's ``extract_metadata`` also searches the date (decided here by
-    :mod:`corpus.dates`), categories, tags and a licence, which together cost more than the
-    fields kept; this runs its rules for the kept fields only, in the same order.
+    :mod:`corpus.dates`), site name, categories, tags and a licence, which no stage stores and
+    which together cost more than the fields kept; this runs its rules for the kept fields only,
+    in the same order.
     """
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
@@ -145,20 +142,11 @@ def page_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, str | None
         meta = extract_meta_json(tree, meta)
     meta.title = meta.title or extract_title(tree)
     meta.author = meta.author or extract_author(tree)
-    meta.sitename = meta.sitename or extract_sitename(tree)
-    if meta.sitename:
-        meta.sitename = meta.sitename.lstrip("@")
-        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
-            meta.sitename = meta.sitename.title()
-    else:
-        match = META_URL.match(meta.url or extract_url(tree, url) or "")
-        meta.sitename = match[1] if match else None
     meta.clean_and_trim()  # entities, white space and length, as trafilatura leaves them
     return {
         "title": _clean(meta.title),
         "author": _clean(meta.author),
         "description": _clean(meta.description),
-        "sitename": _clean(meta.sitename),
     }
 
 
@@ -190,7 +178,7 @@ def extract_article(
         return None
     hints = head_hints(tree)
     date = find_published(tree, url, feed_date=feed_date, sitemap_date=sitemap_date, country=country)
-    meta = page_metadata(tree, url)
+    meta = page_metadata(tree)
     title = meta["title"]
     return ExtractedArticle(
         text=_strip_title_line(clean_text(raw), title),
@@ -198,7 +186,6 @@ def extract_article(
         author=meta["author"],
         published=date.day,
         description=meta["description"],
-        sitename=meta["sitename"],
         date=date,
         **hints,
     )
