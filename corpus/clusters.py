@@ -106,16 +106,13 @@ def refresh_exact_duplicates(engine: Engine, text_hashes: Iterable[str], batch: 
                     Article.text_hash.in_(chunk)
                 )
             ).all()
-            groups: dict[str, list[tuple[dt.datetime | None, str]]] = defaultdict(list)
+            groups: dict[str, list[Member]] = defaultdict(list)
             for id_, h, at, day in rows:
-                groups[h].append((at or _day_start(day), id_))
+                groups[h].append(Member(id_, at or _day_start(day), 0))  # same text: same length
             for members in groups.values():
-                members.sort(
-                    key=lambda m: (m[0] is None, m[0] or dt.datetime.min.replace(tzinfo=dt.UTC), m[1])
-                )
-                first = members[0][1]
+                first = choose_representative(members)
                 s.execute(update(Article).where(Article.id == first).values(duplicate_of=None))
-                others = [m[1] for m in members[1:]]
+                others = [m.key for m in members if m.key != first]
                 if others:
                     s.execute(update(Article).where(Article.id.in_(others)).values(duplicate_of=first))
 
