@@ -126,7 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _QuietServer(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server that does not log clients hanging up mid-response."""
+
     daemon_threads = True
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -160,7 +162,7 @@ def serve_sites(
         for name in names:
             site = Site(root / name, name, bases, delay=delay, log=log)
             handler = type(f"Handler_{name}", (_Handler,), {"site": site})
-            server = _QuietServer(("127.0.0.1", 0), handler)
+            server = QuietServer(("127.0.0.1", 0), handler)
             servers.append(server)
             bases[name] = f"http://127.0.0.1:{server.server_address[1]}"
         for server in servers:

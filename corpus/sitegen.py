@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 from functools import cached_property
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from corpus.server import QuietServer
 
 SITEMAP_CHUNK = 500
 """URLs per sitemap file (real outlets use 1,000 to 50,000; smaller files spread the discovery)."""
@@ -178,8 +180,7 @@ class GeneratedSite:
     pages: int = 2000
     seed: int = 7
     outlet: str = "Generated Gazette"
-    _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _cache: dict[str, tuple[bytes, str]] = field(default_factory=dict, repr=False)  # body, ETag
 
     @cached_property
     def articles(self) -> tuple[Article, ...]:
@@ -199,17 +200,19 @@ class GeneratedSite:
     def sitemap_count(self) -> int:
         return max(1, -(-self.pages // SITEMAP_CHUNK))
 
-    def respond(self, path: str, base: str) -> tuple[int, str, bytes]:
-        """(status, content type, body) for a URL path; bodies are cached per path and base."""
+    def respond(self, path: str, base: str) -> tuple[int, str, bytes, str | None]:
+        """(status, content type, body, ETag) for a URL path; cached per path and base.
+
+        Two threads may render the same page at once; both store the same bytes, so no lock.
+        """
         key = f"{base}{path}"
-        body = self._cache.get(key)
-        if body is None:
+        cached = self._cache.get(key)
+        if cached is None:
             found = self._render(path, base)
             if found is None:
-                return 404, "text/plain; charset=utf-8", b"niet gevonden\n"
-            with self._lock:
-                self._cache[key] = body = found
-        return 200, _content_type(path), body
+                return 404, "text/plain; charset=utf-8", b"niet gevonden\n", None
+            cached = self._cache[key] = (found, '"' + hashlib.sha1(found).hexdigest()[:16] + '"')
+        return 200, _content_type(path), *cached
 
     def _render(self, path: str, base: str) -> bytes | None:
         if path == "/robots.txt":
@@ -338,9 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
-        status, ctype, body = self.site.respond(urlsplit(self.path).path, base)
-        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        if status == 200 and self.headers.get("If-None-Match") == etag:
+        status, ctype, body, etag = self.site.respond(urlsplit(self.path).path, base)
+        if etag is not None and self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
             self.send_header("Content-Length", "0")
@@ -349,22 +351,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        if status == 200:
+        if etag is not None:
             self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.write(body)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Workers killed on purpose hang up mid-response; that is not a server error.
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
+class _Server(QuietServer):
+    request_queue_size = 128  # thousands of requests from many concurrent clients
 
 
 @contextmanager
