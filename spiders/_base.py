@@ -52,6 +52,8 @@ class SourceSpider(scrapy.Spider):
     """
 
     name: str | None = None
+    uses_frontier = True
+    """Load the frontier at start; a spider that never reads it (WARC ingest) skips the scan."""
 
     def __init__(self, sources_file: str | None = None, source: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -75,11 +77,12 @@ class SourceSpider(scrapy.Spider):
         spider.sources_by_name = {s.name: s for s in spider.sources}
         since = settings.get("CORPUS_SINCE")
         spider.since = dt.date.fromisoformat(since) if since else None
-        spider.frontier = FrontierState.load(
-            crawler_store(crawler).engine,
-            [s.name for s in spider.sources],
-            refetch_days=settings.getint("CORPUS_REFETCH_DAYS") or None,
-        )
+        if spider.uses_frontier:
+            spider.frontier = FrontierState.load(
+                crawler_store(crawler).engine,
+                [s.name for s in spider.sources],
+                refetch_days=settings.getint("CORPUS_REFETCH_DAYS") or None,
+            )
         return spider
 
     @property

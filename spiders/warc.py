@@ -52,6 +52,7 @@ class WarcSpider(SourceSpider):
 
     name = "warc"
     run_kind = "warc"
+    uses_frontier = False  # what is done is tracked per WARC file (corpus.warcstate)
 
     def __init__(self, files: str | None = None, mode: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
