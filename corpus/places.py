@@ -99,7 +99,6 @@ _IRREGULAR_ADJECTIVES = {
     "Luikse": "Luik",
     "Delftse": "Delft",
 }
-_MAX_NGRAM = 5
 
 
 @cache
@@ -117,6 +116,21 @@ def _gazetteer() -> dict[str, tuple[_Entry, ...]]:
         name: tuple(sorted(entries, key=lambda e: _KIND_RANK[e.place.kind]))
         for name, entries in table.items()
     }
+
+
+@cache
+def _name_lengths() -> dict[str, int]:
+    """First word of a gazetteer name -> the most words a name starting with it has.
+
+    Most capitalised words start no name at all, and most names are one word: looking up only
+    the lengths that exist keeps the per-article scan from joining candidates that cannot match.
+    """
+    lengths: dict[str, int] = {}
+    for name in _gazetteer():
+        words = _TOKEN.findall(name)
+        if words:
+            lengths[words[0]] = max(lengths.get(words[0], 0), len(words))
+    return lengths
 
 
 @cache
@@ -192,6 +206,7 @@ def _at_sentence_start(text: str, pos: int) -> bool:
 
 def _mentions(text: str) -> Iterator[_Mention]:
     gazetteer = _gazetteer()
+    lengths = _name_lengths()
     adjectives = _adjectives()
     tokens = list(_TOKEN.finditer(text))
     i = 0
@@ -201,7 +216,7 @@ def _mentions(text: str) -> Iterator[_Mention]:
             i += 1
             continue
         found = None
-        for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
+        for n in range(min(lengths.get(word, 0), len(tokens) - i), 0, -1):
             span = tokens[i : i + n]
             if any(text[a.end() : b.start()] != " " for a, b in pairwise(span)):
                 continue
