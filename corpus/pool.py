@@ -79,13 +79,8 @@ class WorkerPool:
     def _call(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         worker = self._idle.get()
         try:
-            self._prepare(worker)
-            try:
-                return worker.call(fn, *args, **kwargs)
-            except Exception:
-                if not worker.alive:
-                    self._warm.discard(id(worker))
-                raise
+            self._prepare(worker)  # a worker killed by its last call is not alive: re-warmed here
+            return worker.call(fn, *args, **kwargs)
         finally:
             self._idle.put(worker)
 
