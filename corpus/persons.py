@@ -187,69 +187,40 @@ def _named_matches(text: str) -> list[re.Match[str]]:
     return [m for m in _NAMED.finditer(text) if m.group(1).split()[0] not in _NOT_A_FIRST_NAME]
 
 
+def _person(
+    text: str, m: re.Match[str], age: int | None, noun: str | None, name: str | None = None
+) -> Person:
+    """The person a match describes, with the home town that may follow it ("uit Zwolle")."""
+    home = _HOME.match(text[m.end() :])
+    end = m.end() + (home.end() if home else 0)
+    after, sentence = _sentence_around(text, m.start(), end)
+    return Person(
+        text[m.start() : end].strip(),
+        age,
+        _gender(noun),
+        _role(noun, after, sentence),
+        home.group(1) if home else None,
+        name,
+    )
+
+
 def find_persons(text: str) -> list[Person]:
     """Persons described in the text, in order of first mention.
 
     A later description with the same age ("de 45-jarige verdachte" after "een 45-jarige man")
     is taken as the same person and fills in what the first one lacked.
     """
-    found: list[tuple[int, Person]] = []
-    for m in _AGED_NOUN.finditer(text):
-        noun = m.group(2)
-        home = _HOME.match(text[m.end() :])
-        end = m.end() + (home.end() if home else 0)
-        after, sentence = _sentence_around(text, m.start(), end)
-        mention = text[m.start() : end].strip()
-        found.append(
+    found: list[tuple[int, Person]] = [
+        *((m.start(), _person(text, m, int(m.group(1)), m.group(2))) for m in _AGED_NOUN.finditer(text)),
+        *((m.start(), _person(text, m, int(m.group(2)), m.group(1))) for m in _NOUN_AGE.finditer(text)),
+        *(
             (
                 m.start(),
-                Person(
-                    mention,
-                    int(m.group(1)),
-                    _gender(noun),
-                    _role(noun, after, sentence),
-                    home.group(1) if home else None,
-                    None,
-                ),
+                _person(text, m, int(m.group(3)) if m.group(3) else None, None, f"{m.group(1)} {m.group(2)}"),
             )
-        )
-    for m in _NOUN_AGE.finditer(text):
-        noun = m.group(1)
-        home = _HOME.match(text[m.end() :])
-        end = m.end() + (home.end() if home else 0)
-        after, sentence = _sentence_around(text, m.start(), end)
-        found.append(
-            (
-                m.start(),
-                Person(
-                    text[m.start() : end].strip(),
-                    int(m.group(2)),
-                    _gender(noun),
-                    _role(noun, after, sentence),
-                    home.group(1) if home else None,
-                    None,
-                ),
-            )
-        )
-    for m in _named_matches(text):
-        name = f"{m.group(1)} {m.group(2)}"
-        home = _HOME.match(text[m.end() :])
-        end = m.end() + (home.end() if home else 0)
-        after, sentence = _sentence_around(text, m.start(), end)
-        age = int(m.group(3)) if m.group(3) else None
-        found.append(
-            (
-                m.start(),
-                Person(
-                    text[m.start() : end].strip(),
-                    age,
-                    None,
-                    _role(None, after, sentence),
-                    home.group(1) if home else None,
-                    name,
-                ),
-            )
-        )
+            for m in _named_matches(text)
+        ),
+    ]
     persons: list[Person] = []
     for _, person in sorted(found, key=lambda pair: pair[0]):
         same = next((i for i, p in enumerate(persons) if _same_person(p, person)), None)
