@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Engine, and_, bindparam, func, or_, select, update
 
-from corpus.frontier import MAX_ATTEMPTS, seen_row
+from corpus.frontier import CONDITIONAL_KINDS, DOCUMENT_PRIORITY, MAX_ATTEMPTS, conditional_headers, seen_row
 from corpus.models import FrontierEntry
 from corpus.sources import Source
 from corpus.storage import DatabaseError, Store
@@ -48,7 +48,6 @@ LEASE_SECONDS = 600.0
 delays a request can wait minutes in its site's download slot; a re-queue of a live request only
 costs a second fetch (storage is idempotent)."""
 QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
-DOCUMENT_PRIORITY = 10
 REQUEUE_PRIORITY = 5
 
 CALLBACKS = {
@@ -217,15 +216,6 @@ def push(client: Any, key: str, entries: Iterable[dict[str, Any]]) -> int:
 
 
 # -- seeding --------------------------------------------------------------------------------------
-def robots_urls(source: Source) -> list[str]:
-    """One robots.txt per origin of the source's feeds, sitemaps and listings (sitemap discovery)."""
-    origins: dict[str, None] = {}
-    for url in (*source.feeds, *source.sitemaps, *source.start_urls):
-        parts = urlsplit(url)
-        origins.setdefault(f"{parts.scheme}://{parts.netloc}", None)
-    return [f"{origin}/robots.txt" for origin in origins]
-
-
 @dataclass
 class SeedResult:
     documents: int = 0
@@ -255,7 +245,7 @@ def seed(
         documents = [
             *((u, "feed") for u in source.feeds),
             *((u, "sitemap") for u in source.sitemaps),
-            *((u, "robots") for u in robots_urls(source)),
+            *((u, "robots") for u in source.robots_urls),
             *((u, "listing") for u in source.start_urls),
         ]
         for url, kind in documents:
@@ -269,12 +259,7 @@ def seed(
         row = entry["row"]
         known = validators.get(row["id"])
         kind = known[2] if known and known[2] in CALLBACKS else entry["kind"]
-        headers = {}
-        if known and kind in ("feed", "sitemap", "listing"):
-            if known[0]:
-                headers["If-None-Match"] = known[0]
-            if known[1]:
-                headers["If-Modified-Since"] = known[1]
+        headers = conditional_headers(known[0], known[1]) if known and kind in CONDITIONAL_KINDS else {}
         dicts.append(
             request_dict(
                 row["fetch_url"], row["source"], kind, row["id"], headers=headers, priority=DOCUMENT_PRIORITY
@@ -442,7 +427,8 @@ _ROW_COLUMNS = (
 )
 
 
-def _entry(r: Any, requeued: int) -> dict[str, Any]:
+def _entry(r: Any) -> dict[str, Any]:
+    """The queue entry of a claimed row (``attempts`` already counts this re-queue)."""
     return request_dict(
         r.fetch_url,
         r.source,
@@ -452,7 +438,7 @@ def _entry(r: Any, requeued: int) -> dict[str, Any]:
         title=r.discovered_title,
         date=r.discovered_date,
         priority=REQUEUE_PRIORITY if r.kind == "article" else DOCUMENT_PRIORITY,
-        requeued=requeued,
+        requeued=r.attempts,
     )
 
 
@@ -478,7 +464,7 @@ def _requeue_expired(
             .values(leased_at=None, attempts=FrontierEntry.attempts + 1)
             .returning(*_ROW_COLUMNS)
         ).all()
-    push(client, queue_key(prefix), (_entry(r, r.attempts) for r in claimed))
+    push(client, queue_key(prefix), (_entry(r) for r in claimed))
     if claimed or given_up:
         logger.info("re-queued %d expired leases, gave up %d", len(claimed), len(given_up))
     return len(claimed), len(given_up)
@@ -500,7 +486,7 @@ def _sweep(engine: Engine, client: Any, sources: list[str], prefix: str, *, incl
             .values(leased_at=None, attempts=FrontierEntry.attempts + 1)
             .returning(*_ROW_COLUMNS)
         ).all()
-    n = push(client, queue_key(prefix), (_entry(r, r.attempts) for r in claimed))
+    n = push(client, queue_key(prefix), (_entry(r) for r in claimed))
     if n:
         logger.info("queued %d pending article URLs that no worker held", n)
     return n

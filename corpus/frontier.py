@@ -28,6 +28,9 @@ CONDITIONAL_KINDS = ("feed", "sitemap", "listing")
 """Fetched with If-None-Match / If-Modified-Since. Sitemap indexes are not: an unchanged index
 says nothing about its child sitemaps, which must still be visited (each conditionally)."""
 
+DOCUMENT_PRIORITY = 10
+"""Scrapy priority of discovery documents (feeds, sitemaps, robots.txt, listings): before articles."""
+
 _TRANSIENT = re.compile(
     r"^(http_5\d\d|http_429|http_408|timeout|dns|robots_unavailable|.*(Timeout|Refused|NeverReceived|ConnectError|"
     r"ConnectionLost|ConnectionDone|ResponseFailed|TunnelError|NoRoute).*)$"
@@ -37,6 +40,16 @@ _TRANSIENT = re.compile(
 def is_transient(reason: str) -> bool:
     """Failures worth another try in a later run (server errors, time-outs, DNS), not verdicts."""
     return bool(_TRANSIENT.match(reason))
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The If-None-Match / If-Modified-Since headers for the validators a frontier row holds."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def frontier_key(url: str) -> str:

@@ -46,6 +46,15 @@ class Source:
         return frozenset({url_host(u) for u in urls} | {d.lower() for d in self.domains})
 
     @property
+    def robots_urls(self) -> list[str]:
+        """One robots.txt per origin of the feeds, sitemaps and listings (sitemap discovery)."""
+        origins: dict[str, None] = {}
+        for url in (*self.feeds, *self.sitemaps, *self.start_urls):
+            parts = urlsplit(url)
+            origins.setdefault(f"{parts.scheme}://{parts.netloc}", None)
+        return [f"{origin}/robots.txt" for origin in origins]
+
+    @property
     def timezone(self) -> str:
         return "Europe/Brussels" if self.country == "be" else "Europe/Amsterdam"
 

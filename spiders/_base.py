@@ -17,7 +17,9 @@ from twisted.python.failure import Failure
 from corpus.bodies import binary_kind, is_html_type
 from corpus.frontier import (
     CONDITIONAL_KINDS,
+    DOCUMENT_PRIORITY,
     FrontierState,
+    conditional_headers,
     frontier_key,
     parse_discovery_date,
     result_values,
@@ -115,15 +117,6 @@ class SourceSpider(scrapy.Spider):
         yield from ()
 
     # -- helpers shared by the channels ------------------------------------------------------
-    @staticmethod
-    def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        return headers
-
     def discovery_request(
         self, url: str, source: Source, callback: Any, kind: str, **kw: Any
     ) -> scrapy.Request:
@@ -134,7 +127,7 @@ class SourceSpider(scrapy.Spider):
         headers: dict[str, str] = {}
         known = self.frontier.validators.get(row["url"])
         if known and known[2] in CONDITIONAL_KINDS:
-            headers = self._conditional(known[0], known[1])
+            headers = conditional_headers(known[0], known[1])
         return scrapy.Request(
             url,
             callback=callback,
@@ -147,7 +140,7 @@ class SourceSpider(scrapy.Spider):
                 "corpus_key": row["id"],
                 "handle_httpstatus_list": [304],
             },
-            priority=10,
+            priority=DOCUMENT_PRIORITY,
         )
 
     def document_fetched(self, response: Response) -> bool:
@@ -229,7 +222,7 @@ class SourceSpider(scrapy.Spider):
         meta: dict[str, Any] = {"corpus_source": source.name, "corpus_stage": "fetch", "corpus_key": key}
         headers: dict[str, str] = {}
         if key in self.frontier.refetch:
-            headers = self._conditional(*self.frontier.refetch[key])
+            headers = conditional_headers(*self.frontier.refetch[key])
             meta["handle_httpstatus_list"] = [304]
             stats.inc_value("corpus/frontier/refetch")
         return scrapy.Request(

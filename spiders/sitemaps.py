@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
@@ -19,19 +18,11 @@ MAX_SITEMAP_DEPTH = 3
 """Sitemap indexes nest; deeper than this is a loop or a trap, not a real site."""
 
 
-def _robots_urls(source: Source) -> list[str]:
-    origins = {}
-    for url in (*source.feeds, *source.sitemaps, *source.start_urls):
-        parts = urlsplit(url)
-        origins.setdefault(f"{parts.scheme}://{parts.netloc}", None)
-    return [urlunsplit((*urlsplit(o)[:2], "/robots.txt", "", "")) for o in origins]
-
-
 class SitemapsMixin(SourceSpider):
     def discovery_requests(self, source: Source) -> Iterator[scrapy.Request]:
         for url in source.sitemaps:
             yield self.discovery_request(url, source, self.parse_sitemap, "sitemap", depth=0)
-        for url in _robots_urls(source):
+        for url in source.robots_urls:
             yield self.discovery_request(url, source, self.parse_robots, "robots")
         yield from super().discovery_requests(source)
 
