@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.error import DNSLookupError
 
 from corpus.urls import in_scope
 from spiders.middlewares.refusals import Refused
@@ -78,9 +77,7 @@ class ScopeMiddleware:
 
         try:
             return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
-        except (DNSLookupError, OSError):
-            return None  # the download itself fails and is recorded as "dns"
-        except Exception:  # any resolver failure: leave it to the download
+        except Exception:  # DNS or any resolver failure: leave it to the download (recorded as "dns")
             return None
 
     async def _private_allowed(self, source: Source | None) -> bool:
