@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import sqlite3
@@ -24,11 +23,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from corpus.export import ExportError, ExportFilter, article_record, iter_articles
+from corpus.export import ExportError, ExportFilter, article_record, atomic_path, iter_articles
 
 TABLE = "articles"
 FTS_TABLE = "articles_fts"
-_BATCH = 500
 # JSON-valued fields are stored as JSON text: Datasette renders them and facets on arrays.
 _JSON_FIELDS = frozenset({"categories", "places", "persons", "crime_evidence"})
 _COLUMNS: tuple[tuple[str, str], ...] = (
@@ -72,29 +70,17 @@ def _row(record: dict[str, Any]) -> tuple[Any, ...]:
 
 def build_browse_db(engine: Engine, path: Path, flt: ExportFilter) -> int:
     """Copy the articles ``flt`` selects into a fresh SQLite file with an FTS5 index; return the count."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {path}: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    count = 0
-    try:
+    with atomic_path(path) as tmp:
         conn = sqlite3.connect(tmp)
         try:
             columns = ", ".join(f'"{name}" {kind}' for name, kind in _COLUMNS)
             conn.execute(f"CREATE TABLE {TABLE} ({columns})")
             placeholders = ", ".join("?" for _ in _COLUMNS)
-            batch: list[tuple[Any, ...]] = []
-            for article in iter_articles(engine, flt):
-                batch.append(_row(article_record(article)))
-                if len(batch) >= _BATCH:
-                    conn.executemany(f"INSERT INTO {TABLE} VALUES ({placeholders})", batch)
-                    count += len(batch)
-                    batch = []
-            conn.executemany(f"INSERT INTO {TABLE} VALUES ({placeholders})", batch)
-            count += len(batch)
+            # executemany streams the generator; its rowcount is the total number of rows inserted.
+            count = conn.executemany(
+                f"INSERT INTO {TABLE} VALUES ({placeholders})",
+                (_row(article_record(article)) for article in iter_articles(engine, flt)),
+            ).rowcount
             for column in ("outlet", "date", "published", "cluster_id"):
                 conn.execute(f'CREATE INDEX "ix_{TABLE}_{column}" ON {TABLE} ("{column}")')
             # External content: the index stores no second copy of the texts. The double quotes
@@ -107,10 +93,6 @@ def build_browse_db(engine: Engine, path: Path, flt: ExportFilter) -> int:
             conn.commit()
         finally:
             conn.close()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return count
 
 
@@ -139,6 +121,8 @@ def datasette_metadata(database: str) -> dict[str, Any]:
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket; port 0 lets the OS choose, and the caller learns the port before serving."""
+    # Not socket.create_server: it makes an IPv6 socket v6-only (so "::" would stop accepting
+    # IPv4) and rewrites the error text that the message below passes on.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -15,11 +15,11 @@ import pyarrow as pa
 
 from corpus.crime import _CATEGORY_MIN as CATEGORY_MIN
 from corpus.crime import CATEGORIES, CRIME_THRESHOLD, STAGES
-from corpus.export import ExportFilter
+from corpus.export import JSONL_SUFFIX, ExportFilter, split_file_stem
 from corpus.language import SHORT_TEXT_CHARS
 from corpus.neardup import NUM_PERM, SHINGLE_SIZE, THRESHOLD, TITLE_TEXT_FLOOR, TITLE_THRESHOLD
 from corpus.plots import PLOT_TITLES, TOP_PLACES
-from corpus.splits import HASH_SALT, SplitSpec
+from corpus.splits import HASH_SALT, SPLIT_NAMES, SplitSpec
 from corpus.tally import Tally
 
 NOT_RECORDED = "not recorded"
@@ -108,11 +108,12 @@ def _filters_text(flt: ExportFilter) -> list[str]:
 
 
 def _files_section(ctx: CardContext) -> list[str]:
-    suffix = {"none": ".jsonl", "gzip": ".jsonl.gz", "zstd": ".jsonl.zst"}[ctx.compression]
-    names = ["articles"] if ctx.split is None else list(ctx.split.names)
+    suffix = JSONL_SUFFIX[ctx.compression]
+    splits = ("all",) if ctx.split is None else ctx.split.names
+    names = [split_file_stem(split) for split in splits]
     rows = [
-        (f"`parquet/{n}.parquet`, `jsonl/{n}{suffix}`", ctx.rows.get("all" if n == "articles" else n, 0))
-        for n in names
+        (f"`parquet/{n}.parquet`, `jsonl/{n}{suffix}`", ctx.rows.get(split, 0))
+        for split, n in zip(splits, names, strict=True)
     ]
     text_dir = "text/YYYY-MM/ID.txt" if ctx.split is None else "text/SPLIT/YYYY-MM/ID.txt"
     lines = ["## Files", ""]
@@ -268,10 +269,7 @@ def _splits_section(ctx: CardContext) -> list[str]:
     if spec is None:
         return [*lines, "None: all records are in `articles` (Hugging Face calls it `train`)."]
     if spec.kind == "random":
-        shares = ", ".join(
-            f"{n} {round(100 * s)}%"
-            for n, s in zip(("train", "validation", "test"), spec.shares, strict=True)
-        )
+        shares = ", ".join(f"{n} {round(100 * s)}%" for n, s in zip(SPLIT_NAMES, spec.shares, strict=True))
         lines += [
             f"Random by near-duplicate cluster ({shares}): every article goes to the split chosen by "
             f"`sha256('{HASH_SALT}:' + cluster_id)`, so all copies of one story are in one split "

@@ -26,7 +26,6 @@ import importlib.metadata
 import json
 import platform
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -38,11 +37,13 @@ from sqlalchemy.orm import Session
 
 from corpus.datacard import CardContext, render_card
 from corpus.export import (
+    JSONL_SUFFIX,
     ExportError,
     ExportFilter,
     article_record,
     atomic_dir,
     iter_articles,
+    split_file_stem,
     write_dated_text,
 )
 from corpus.models import CrawlRun, TdmDeclaration
@@ -59,7 +60,6 @@ SCHEMA_VERSION = 1
 COMPRESSIONS = ("none", "gzip", "zstd")
 ROW_GROUP_ROWS = 2_000  # fixed, so row-group boundaries (and the file bytes) never depend on timing
 PARQUET_COMPRESSION = "zstd"
-_SUFFIX = {"none": ".jsonl", "gzip": ".jsonl.gz", "zstd": ".jsonl.zst"}
 # Libraries whose behaviour shapes the data, recorded in every manifest beside the installed
 # requirements of crimecorpus itself.
 _RECORDED = (
@@ -177,13 +177,13 @@ class _SplitWriter:
     """The Parquet and JSONL files of one split, written in fixed-size row groups."""
 
     def __init__(self, root: Path, name: str, compression: str) -> None:
-        stem = "articles" if name == "all" else name
+        stem = split_file_stem(name)
         (root / "parquet").mkdir(exist_ok=True)
         (root / "jsonl").mkdir(exist_ok=True)
         self.parquet = pq.ParquetWriter(
             root / "parquet" / f"{stem}.parquet", ARROW_SCHEMA, compression=PARQUET_COMPRESSION
         )
-        self.jsonl = _open_jsonl(root / "jsonl" / f"{stem}{_SUFFIX[compression]}", compression)
+        self.jsonl = _open_jsonl(root / "jsonl" / f"{stem}{JSONL_SUFFIX[compression]}", compression)
         self._gzip_raw = self.jsonl.fileobj if isinstance(self.jsonl, gzip.GzipFile) else None
         self.rows: list[dict[str, Any]] = []
         self.count = 0
@@ -252,11 +252,6 @@ def database_state(engine: Engine) -> dict[str, Any]:
     }
 
 
-def _records(engine: Engine, flt: ExportFilter) -> Iterator[tuple[Any, dict[str, Any]]]:
-    for article in iter_articles(engine, flt):
-        yield article, article_record(article)
-
-
 def _guard_target(out: Path) -> None:
     """Refuse to replace a directory that is not an earlier snapshot: --out ~ must not wipe $HOME."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
@@ -298,25 +293,22 @@ def build_dataset(
     result = DatasetResult(out)
     splitter = Splitter(split)
     tally = Tally()
-    text_skipped = 0
     with atomic_dir(out) as tmp:
         writers: dict[str, _SplitWriter] = {}
         try:
             for name in split.names if split else ("all",):
                 writers[name] = _SplitWriter(tmp, name, compression)
-            for article, record in _records(engine, flt):
+            for article in iter_articles(engine, flt):
+                record = article_record(article)
                 name = splitter.assign(record)
                 if name is None:
                     continue
                 writers[name].add(record)
-                tally.add(record, None if split is None else name)
-                if not text:
-                    continue
-                if not article.month:
-                    text_skipped += 1
-                    continue
-                write_dated_text(tmp / "text" if split is None else tmp / "text" / name, article)
-                result.text_files += 1
+                tally.add(record)
+                # Undated articles (no month) get no text file; the tally counts them as undated.
+                if text and article.month:
+                    write_dated_text(tmp / "text" if split is None else tmp / "text" / name, article)
+                    result.text_files += 1
         finally:
             for writer in writers.values():
                 writer.close()
@@ -331,7 +323,9 @@ def build_dataset(
             left_out=result.left_out,
             compression=compression,
             text_files=result.text_files,
-            text_undated=text_skipped,
+            # record["date"] is article.month, so the tally's undated count is exactly the
+            # articles left without a text file.
+            text_undated=tally.undated if text else 0,
             plots=[p.relative_to(tmp).as_posix() for p in plot_files],
             schema=ARROW_SCHEMA,
             schema_version=SCHEMA_VERSION,

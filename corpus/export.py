@@ -25,6 +25,13 @@ from corpus.models import Article
 from corpus.persons import pseudonymise
 
 DEDUP_MODES = ("none", "exact", "near")
+# File-name suffix of a JSONL file per compression (snapshots in corpus.dataset, their data card).
+JSONL_SUFFIX = {"none": ".jsonl", "gzip": ".jsonl.gz", "zstd": ".jsonl.zst"}
+
+
+def split_file_stem(split: str) -> str:
+    """The name of a snapshot split's Parquet and JSONL files: ``articles`` for the unsplit ``all``."""
+    return "articles" if split == "all" else split
 
 
 class ExportError(RuntimeError):
@@ -157,19 +164,27 @@ def dated_text(a: Article) -> str:
 
 
 @contextmanager
-def _atomic_file(path: Path) -> Iterator[Any]:
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces ``path`` only when the block succeeds."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
     except OSError as exc:
         raise ExportError(f"cannot write to {path}: {exc.strerror or exc}") from None
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[Any]:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        yield handle
 
 
 def export_jsonl(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:

@@ -42,15 +42,12 @@ class Tally:
     per_country: Counter[str] = field(default_factory=Counter)
     per_variant: Counter[str] = field(default_factory=Counter)
     per_place: Counter[str] = field(default_factory=Counter)
-    per_split: Counter[str] = field(default_factory=Counter)
     shared_clusters: set[str] = field(default_factory=set)  # clusters with more than one article
     in_shared_clusters: int = 0  # articles in those clusters
 
-    def add(self, record: Mapping[str, Any], split: str | None = None) -> None:
-        """Count one article record (and the split it went to, if any)."""
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Count one article record."""
         self.articles += 1
-        if split:
-            self.per_split[split] += 1
         info = self.outlets.get(record["source"])
         if info is None:
             info = self.outlets[record["source"]] = OutletInfo(
