@@ -1,0 +1,1 @@
+"""crimecorpus: the public Python interface (work in progress; see README "Library API")."""
