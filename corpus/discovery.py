@@ -3,6 +3,14 @@
 All XML goes through one hardened parser: no DTD loading, no entity expansion, no network, no
 huge trees. Hostile feeds (external entities, billion laughs) therefore parse to nothing harmful
 or fail with :class:`DiscoveryError`, which the caller records as a parse error.
+
+Feeds are often written by HTML templates: ``&eacute;`` or ``&nbsp;`` appear without any DTD
+that declares them, and bare ``&`` in links. libxml2's recovery mode does not skip such a
+reference cleanly: it loses every later ``&amp;`` of the document (``?a=1&amp;b=2`` became
+``?a=1b=2``) and ``&lt;`` with it. :func:`resolve_html_entities` therefore rewrites, before
+parsing, each HTML named reference as numeric character references (a fixed table, no
+declaration is ever read, so nothing expands past one character per reference) and escapes a
+bare ``&``; the five XML entities and numeric references stay as written.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from html.entities import html5
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -67,6 +76,37 @@ def maybe_gunzip(body: bytes, max_size: int = MAX_XML_BYTES) -> bytes:
     return gunzip_bounded(body, max_size) if body[:2] == b"\x1f\x8b" else body
 
 
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+_REFERENCE = re.compile(
+    rb"<!\[CDATA\[.*?\]\]>|&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]{0,31};)?", re.DOTALL
+)
+
+
+def _reference(match: re.Match[bytes]) -> bytes:
+    whole, ref = match.group(0), match.group(1)
+    if whole.startswith(b"<!"):
+        return whole  # CDATA: its text is literal, references included
+    if ref is None:
+        return b"&amp;"  # a bare ampersand (an unescaped link): the text it stands for
+    if ref.startswith(b"#") or ref[:-1] in _XML_ENTITIES:
+        return whole
+    text = html5.get(ref.decode("ascii"))
+    if text is None:
+        return b"&amp;" + ref  # not an entity anyone defines: keep it as the text it shows
+    return b"".join(b"&#%d;" % ord(char) for char in text)
+
+
+def resolve_html_entities(body: bytes) -> bytes:
+    """HTML named references as numeric references and bare ``&`` escaped (see module).
+
+    Works on the bytes, so any ASCII-compatible encoding the declaration names stays valid;
+    CDATA sections are left alone. A document in UTF-16 is returned as it is.
+    """
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"&" not in body:
+        return body
+    return _REFERENCE.sub(_reference, body)
+
+
 def parse_xml(body: bytes) -> etree._Element:
     """Parse untrusted XML safely, or raise DiscoveryError."""
     body = maybe_gunzip(body)
@@ -76,6 +116,7 @@ def parse_xml(body: bytes) -> etree._Element:
         # Entity declarations have no business in feeds or sitemaps; they are the vehicle of
         # XXE and billion-laughs attacks, so the document is refused outright.
         raise DiscoveryError("XML declares entities (refused: possible XXE or entity bomb)")
+    body = resolve_html_entities(body)
     try:
         root = etree.fromstring(body, parser=_parser())
     except etree.XMLSyntaxError as exc:
