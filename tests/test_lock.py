@@ -10,19 +10,21 @@ import re
 import tomllib
 from pathlib import Path
 
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements.lock"
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?: ; ([^\\]+))?")
 
 
 def _locked() -> dict[str, str]:
     pins: dict[str, str] = {}
     for line in LOCK.read_text(encoding="utf-8").splitlines():
         m = PIN.match(line)
-        if m:
+        # A universal lock pins some packages twice, for different Pythons: keep this one's.
+        if m and (not m.group(3) or Marker(m.group(3).strip()).evaluate()):
             pins[canonicalize_name(m.group(1))] = m.group(2)
     return pins
 
