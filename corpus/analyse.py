@@ -1,10 +1,10 @@
 """All CPU-heavy work on one page, as one picklable call: what a pool worker runs.
 
-Extraction (with the depth guard), page kind, language, crime annotations, the MinHash signature
-and the text hash are computed in one go, stopping at the first stage that rejects the page. The
-pipelines then stay thin: each applies one stage's verdict from the :class:`Analysis` and the
-reactor never runs CPU-bound parsing. The result is a pure function of its arguments, so 1 and
-N workers give identical corpora.
+Extraction (with the depth guard), the prose check, page kind, language, crime annotations, the
+MinHash signature and the text hash are computed in one go, stopping at the first stage that
+rejects the page. The pipelines then stay thin: each applies one stage's verdict from the
+:class:`Analysis` and the reactor never runs CPU-bound parsing. The result is a pure function of
+its arguments, so 1 and N workers give identical corpora.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from corpus.extract import ExtractedArticle, parse_html
 from corpus.language import LanguageResult, detect_language
 from corpus.neardup import signature
 from corpus.pagekind import PageKind, classify_page
+from corpus.prose import not_prose_reason
 from corpus.safeextract import MAX_DEPTH, checked_extract
 from corpus.text import text_hash
 
@@ -54,6 +55,12 @@ def analyse_page(
     extracted = outcome.article
     if extracted is None:
         return Analysis(stage="extract", reason=outcome.reason or "no_text", detail=outcome.detail)
+    # Junk with no prose structure (one endless line, no spaces, no sentence ends) is refused
+    # before the page-kind rules, which would count its millions of "words" as an article.
+    junk = not_prose_reason(extracted.text)
+    if junk:
+        kind = PageKind("not_prose", junk)
+        return Analysis(extracted, kind, stage="page_kind", reason="not_prose", detail=junk)
     kind = classify_page(tree, extracted.text, url)
     if not kind.is_article:
         return Analysis(extracted, kind, stage="page_kind", reason=kind.kind, detail=kind.reason)

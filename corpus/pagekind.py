@@ -36,7 +36,7 @@ def prose_words(text: str) -> int:
 class PageKind:
     """The verdict and the reason, so a rejection can say why."""
 
-    kind: str  # "article" | "listing" | "consent" | "gallery" | "empty"
+    kind: str  # "article" | "listing" | "consent" | "gallery" | "empty" | "not_prose" (corpus.prose)
     reason: str
 
     @property
