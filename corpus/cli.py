@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from corpus.crawl import SettingError, build_settings, run_crawl
+from corpus.crawl import EXIT_INTERRUPTED, CrawlFailed, RunOutcome, SettingError, build_settings, run_crawl
 from corpus.crime import CATEGORIES
 from corpus.distcli import add_commands as add_distributed_commands
 from corpus.distcli import add_redis_options
@@ -23,8 +23,11 @@ from corpus.splits import SplitError, SplitSpec, parse_split
 from corpus.stats import corpus_stats, format_stats
 from corpus.storage import DEFAULT_DB_PATH, DatabaseError, open_database
 
+EXIT_OK = 0
+EXIT_NOT_FINISHED = 1
 EXIT_ERROR = 2
 EXIT_LOCKED = 3
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
 _EXPECTED = (SourcesError, DatabaseError, ExportError, SettingError, OSError)
 
 
@@ -79,15 +82,28 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     try:
         if args.distributed:
             # Workers of a distributed crawl share one database by design: no run lock.
-            summary = run_crawl(settings, spider="distributed")
+            summary, outcome = run_crawl(settings, spider="distributed")
         else:
             with run_lock(settings.get("CORPUS_DB_URL")):
-                summary = run_crawl(settings, spider=args.spider)
+                summary, outcome = run_crawl(settings, spider=args.spider)
     except AlreadyRunning as exc:
         print(f"crimecorpus: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
     print(summary.format())
+    if summary.finish_reason != "redis_lost":
+        return _run_status(summary.finish_reason, outcome)
     return 0 if summary.finish_reason == "finished" else 1
+
+
+def _run_status(finish_reason: str, outcome: RunOutcome) -> int:
+    """Print the run's one error line, if any, and return its exit status (see ``main``)."""
+    from corpus.crawl import outcome_error
+
+    code, message = outcome_error(finish_reason, outcome)
+    if message:
+        prefix = "crimecorpus: " if code == EXIT_INTERRUPTED else "crimecorpus: error: "
+        print(prefix + message, file=sys.stderr)
+    return code
 
 
 def _crawl_args(args: argparse.Namespace) -> list[str]:
@@ -253,8 +269,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from corpus.demo import run_demo
 
     out = Path(args.out)
-    result = run_demo(out, progress=sys.stderr.isatty())
+    result = run_demo(out, progress=sys.stderr.isatty(), overrides=args.set or ())
     print(result.summary.format())
+    if result.jsonl is None or result.txt is None:  # the crawl did not finish: nothing exported
+        return _run_status(result.summary.finish_reason, result.outcome)
     print()
     print(f"demo database  {result.db_path}")
     print(f"JSONL export   {result.jsonl.path} ({result.jsonl.written} articles)")
@@ -266,8 +284,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _run_warc(args: argparse.Namespace, files: list[str], mode: str) -> int:
     """``ingest-warc`` and ``reextract``: the ``warc`` spider over local files, one run per database."""
-    from scrapy.crawler import CrawlerProcess
-
+    from corpus.crawl import run_spider
     from corpus.ingest import summary_from_stats
     from corpus.runlock import AlreadyRunning, run_lock
 
@@ -280,21 +297,13 @@ def _run_warc(args: argparse.Namespace, files: list[str], mode: str) -> int:
     try:
         with run_lock(settings.get("CORPUS_DB_URL")):
             open_database(settings.get("CORPUS_DB_URL")).dispose()
-            process = CrawlerProcess(settings)
-            crawler = process.create_crawler("warc")
-            process.crawl(crawler)
-            process.start()
+            outcome = run_spider(settings, "warc")
     except AlreadyRunning as exc:
         print(f"crimecorpus: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
-    try:
-        stats = crawler.stats.get_stats()
-    except RuntimeError:  # the spider could not even be built; Scrapy logged why
-        print("crimecorpus: error: the WARC ingest could not start (see the log above)", file=sys.stderr)
-        return EXIT_ERROR
-    summary = summary_from_stats(stats)
+    summary = summary_from_stats(outcome.stats, outcome.counts)
     print(summary.format("reextract" if mode == "reextract" else "ingest"))
-    return 0 if summary.finish_reason == "finished" else 1
+    return _run_status(summary.finish_reason, outcome)
 
 
 def cmd_ingest_warc(args: argparse.Namespace) -> int:
@@ -372,11 +381,20 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _version() -> str:
+    """``crimecorpus X.Y.Z``, plus the git commit when run from a checkout."""
+    from corpus.export import git_commit, package_version
+
+    commit = git_commit()
+    return f"crimecorpus {package_version()}" + (f" (git {commit[:12]})" if commit else "")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crimecorpus", description="Crawl and build a corpus of Dutch and Flemish crime news."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("crawl", help="crawl the sources and store articles")
@@ -504,27 +522,63 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="serve the bundled offline site, crawl it and export the corpus")
     p.add_argument("--out", default="exports/demo", metavar="DIR")
+    p.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", help="override a Scrapy setting")
     p.set_defaults(func=cmd_demo)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return EXIT_ERROR
-    func: Callable[[argparse.Namespace], int] = args.func
+def _quiet_broken_pipe() -> int:
+    """A reader that went away (``| head``) ends the command quietly, as SIGPIPE would have.
+
+    Standard output is pointed at /dev/null so that the interpreter's final flush of the
+    buffered rest cannot raise a second BrokenPipeError on the way out.
+    """
+    import os
+
     try:
-        return func(args)
-    except _EXPECTED as exc:
-        if args.debug:
-            raise
-        print(f"crimecorpus: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("crimecorpus: interrupted", file=sys.stderr)
-        return 130
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit status says how it ended.
+
+    0 done; 1 a crawl, demo, ingest or reextract run that did not finish (could not start,
+    crashed, the database failed, or any finish reason but ``finished``); 2 an error the user
+    can fix (bad option, sources file, database URL, path); 3 another crawl holds the database;
+    130 interrupted (SIGINT or SIGTERM); 141 standard output closed by its reader.
+    """
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return EXIT_ERROR
+        func: Callable[[argparse.Namespace], int] = args.func
+        try:
+            code = func(args)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+            return code
+        except BrokenPipeError:  # before OSError, which the expected errors include
+            return _quiet_broken_pipe()
+        except _EXPECTED as exc:
+            if args.debug:
+                raise
+            print(f"crimecorpus: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        except CrawlFailed as exc:
+            if args.debug:
+                raise
+            print(f"crimecorpus: error: the run could not start or crashed: {exc}", file=sys.stderr)
+            return EXIT_NOT_FINISHED
+        except KeyboardInterrupt:
+            print("crimecorpus: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
 
 
 if __name__ == "__main__":

@@ -1,20 +1,54 @@
-"""Run a crawl in this process: settings layered as Scrapy does, then a summary from the stats."""
+"""Run a crawl in this process: settings layered as Scrapy does, an honest outcome, a bounded stop.
+
+Three promises every command that runs a crawler (crawl, demo, ingest-warc, reextract, a
+distributed worker) gets from :func:`run_spider`:
+
+- **An honest outcome.** A crawl that could not start or crashed raises :class:`CrawlFailed`
+  with one line naming the cause (the failure of the Deferred ``CrawlerProcess.crawl`` returns,
+  captured instead of being logged as an unhandled error). A crawl stopped by a failing store
+  ends with ``finish_reason = "store_failed"`` and the error in :attr:`RunOutcome.failure`.
+- **Counts the database holds.** The summary's articles and rejections are counted in the
+  database at the end, by crawl run, not taken from the stats: after a failed batch the stats
+  count items the database never received.
+- **Always stoppable.** SIGTERM and SIGINT reach a watcher thread through ``signal.set_wakeup_fd``
+  even while the main thread is blocked in C (a SQLite busy wait, a hung connection). The first
+  signal starts Scrapy's graceful stop and stops the worker pool; after ``CORPUS_STOP_GRACE``
+  seconds what is complete is committed and the process exits; a second signal exits at once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy.exc import SQLAlchemyError
 
 from corpus.sources import load_sources
-from corpus.storage import open_database
+from corpus.storage import DatabaseError, _short, open_database
+
+logger = logging.getLogger(__name__)
+
+EXIT_INTERRUPTED = 130
+_FAILURE_ATTR = "_corpus_failure"
+_STOP_SIGNALS = {int(signal.SIGINT): "SIGINT", int(signal.SIGTERM): "SIGTERM"}
+STORE_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, SQLAlchemyError)
+"""What a failing store raises: our one-line DatabaseError, or SQLAlchemy's own from a direct query."""
 
 
 class SettingError(ValueError):
     """A ``-s NAME=VALUE`` that cannot be applied."""
+
+
+class CrawlFailed(RuntimeError):
+    """The run could not start or crashed; the message is one line naming the cause."""
 
 
 def build_settings(
@@ -45,19 +79,113 @@ def build_settings(
     return settings
 
 
+# -- a failing store stops the crawl ------------------------------------------------------------
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: our DatabaseError as written, others by type and first line."""
+    if isinstance(exc, DatabaseError):
+        text = str(exc).strip().splitlines()
+        return text[0] if text else "database error"
+    if isinstance(exc, SQLAlchemyError):
+        return f"database error: {_short(exc)}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def crawl_failure(crawler: Any) -> BaseException | None:
+    """The error that stopped this crawl (see :func:`fail_crawl`), or None."""
+    return getattr(crawler, _FAILURE_ATTR, None)
+
+
+def fail_crawl(crawler: Any, exc: BaseException, reason: str = "store_failed") -> None:
+    """Stop the crawl because of ``exc``: no new downloads, workers stopped, the spider closed.
+
+    Called by whatever first sees the store fail (a pipeline, a spider callback through
+    ``StoreFailureMiddleware``, a close step); later calls only keep the first cause. Nothing is
+    logged here: the command prints the cause as its one error line.
+    """
+    if crawl_failure(crawler) is not None:
+        return
+    setattr(crawler, _FAILURE_ATTR, exc)
+    crawler.stats.set_value("corpus/failure", one_line(exc))
+    interrupt_pool(crawler)
+    engine = getattr(crawler, "_engine", None)
+    if engine is None or getattr(engine, "spider", None) is None:
+        return  # not open yet, or closing already: the failure is reported all the same
+    from scrapy.utils.defer import deferred_from_coro
+
+    d = deferred_from_coro(engine.close_spider_async(reason=reason))
+    d.addErrback(lambda f: logger.debug("closing after a store failure: %s", f.value))
+
+
+def interrupt_pool(crawler: Any) -> None:
+    """Kill the crawler's extraction workers now (pages in them are left undone, not rejected)."""
+    pool = getattr(crawler, "_corpus_pool", None)
+    if pool is not None:
+        pool.interrupt()
+
+
+# -- the summary -------------------------------------------------------------------------------
+@dataclass
+class DbCounts:
+    """What the database holds for one crawl run, or why it could not be read."""
+
+    stored: int | None = None
+    rejected: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+def db_counts(db_url: str | None, run_id: int | None) -> DbCounts:
+    """Articles and rejections (by ``stage/reason``) written by crawl run ``run_id``.
+
+    Read with a fresh, short-lived engine and without migrations: this runs after a store
+    failure too, where the one thing wanted is the truth about what was committed.
+    """
+    if run_id is None:
+        return DbCounts(error="the run was never recorded")
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.engine import make_url
+
+    from corpus.models import Article, Rejection
+    from corpus.storage import resolve_db_url
+
+    try:
+        url = make_url(resolve_db_url(db_url))
+        args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {"timeout": 5}
+        engine = create_engine(url, connect_args=args)
+        try:
+            with engine.connect() as conn:
+                stored = conn.scalar(
+                    select(func.count()).select_from(Article).where(Article.crawl_run_id == run_id)
+                )
+                rows = conn.execute(
+                    select(Rejection.stage, Rejection.reason, func.count())
+                    .where(Rejection.crawl_run_id == run_id)
+                    .group_by(Rejection.stage, Rejection.reason)
+                )
+                rejected = {f"{stage}/{reason}": int(n) for stage, reason, n in rows}
+        finally:
+            engine.dispose()
+    except Exception as exc:  # any driver or database error: say so rather than guess
+        return DbCounts(error=one_line(exc))
+    return DbCounts(int(stored or 0), rejected)
+
+
 @dataclass
 class CrawlSummary:
     run_id: int | None
     pages_fetched: int
-    stored: int
+    stored: int | None
     rejected: dict[str, int] = field(default_factory=dict)
     finish_reason: str = "finished"
+    counts_error: str | None = None
 
     def format(self) -> str:
+        head = f"crawl run {self.run_id}" if self.run_id is not None else "crawl"
+        stored = str(self.stored) if self.stored is not None else f"unknown ({self.counts_error})"
         lines = [
-            f"crawl run {self.run_id}: {self.finish_reason}",
+            f"{head}: {self.finish_reason}",
             f"  pages fetched   {self.pages_fetched}",
-            f"  articles stored {self.stored}",
+            f"  articles stored {stored}",
             f"  rejected        {sum(self.rejected.values())}",
         ]
         lines += [
@@ -67,25 +195,203 @@ class CrawlSummary:
         return "\n".join(lines)
 
 
-def summary_from_stats(stats: dict[str, Any]) -> CrawlSummary:
+def summary_from_stats(stats: dict[str, Any], counts: DbCounts | None = None) -> CrawlSummary:
+    """The summary of a run: pages from the stats; articles and rejections from ``counts``."""
     prefix = "corpus/rejected/"
     rejected = {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
     rejected.pop("unexpected", None)
+    stored: int | None = int(stats.get("corpus/stored", 0))
+    error = None
+    if counts is not None:
+        stored, error = counts.stored, counts.error
+        rejected = counts.rejected if counts.error is None else {}
     return CrawlSummary(
         run_id=stats.get("corpus/run_id"),
         pages_fetched=int(stats.get("downloader/response_count", 0)),
-        stored=int(stats.get("corpus/stored", 0)),
+        stored=stored,
         rejected=rejected,
         finish_reason=str(stats.get("finish_reason", "unknown")),
+        counts_error=error,
     )
 
 
-def run_crawl(settings: Settings, spider: str = "news") -> CrawlSummary:
+# -- stopping ----------------------------------------------------------------------------------
+class StopGuard:
+    """Bounds the time from SIGTERM/SIGINT to exit, whatever the main thread is stuck in.
+
+    Python runs signal handlers in the main thread between bytecodes, so a main thread blocked
+    in C (SQLite's busy wait, a connect to a dead server) would not see a signal for as long as
+    it is blocked. The C-level handler still writes the signal number to the wakeup fd; a daemon
+    thread reads it there (and passes the bytes on to the fd the reactor had set). First signal:
+    the pool is stopped and Scrapy's graceful stop runs; ``grace`` seconds later what is
+    complete is committed from the reactor thread and the process exits; 2.5 s after that it
+    exits regardless. Second signal: exit at once. Exit status 130 either way.
+    """
+
+    def __init__(
+        self,
+        grace: float,
+        on_signal: Callable[[], None],
+        commit: Callable[[], None],
+    ) -> None:
+        self.grace = grace
+        self.on_signal = on_signal
+        self.commit = commit
+        self.received: list[str] = []
+        self._previous_fd = -1
+
+    def install(self) -> None:
+        """Take over the wakeup fd (main thread, once the reactor has set its own)."""
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(write_fd, False)
+        try:
+            self._previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+        except ValueError:  # not the main thread: nothing to guard here
+            os.close(read_fd)
+            os.close(write_fd)
+            return
+        threading.Thread(target=self._watch, args=(read_fd,), name="corpus-stop", daemon=True).start()
+
+    def _watch(self, read_fd: int) -> None:
+        while True:
+            try:
+                data = os.read(read_fd, 512)
+            except OSError:
+                return
+            if not data:
+                return
+            if self._previous_fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.write(self._previous_fd, data)
+            for signum in data:
+                if signum in _STOP_SIGNALS:
+                    self._signalled(_STOP_SIGNALS[signum])
+
+    def _signalled(self, name: str) -> None:
+        self.received.append(name)
+        if len(self.received) > 1:
+            self.exit_now(f"second {name}: stopped at once")
+            return
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._in_reactor, self.on_signal)
+        for delay, action in ((self.grace, self._commit_then_exit), (self.grace + 2.5, self._give_up)):
+            timer = threading.Timer(delay, action)
+            timer.daemon = True
+            timer.start()
+
+    @staticmethod
+    def _in_reactor(action: Callable[[], None]) -> None:
+        try:
+            action()
+        except Exception:  # a stop must not fail on a side task
+            logger.debug("stop action failed", exc_info=True)
+
+    def _commit_then_exit(self) -> None:
+        from twisted.internet import reactor
+
+        def commit_and_exit() -> None:
+            self._in_reactor(self.commit)
+            self.exit_now("stopped before the graceful close ended; what was complete is committed")
+
+        reactor.callFromThread(commit_and_exit)
+
+    def _give_up(self) -> None:
+        self.exit_now("stopped; the last batch could not be committed in time")
+
+    def exit_now(self, why: str) -> None:
+        from corpus.worker import kill_all
+
+        kill_all()
+        name = self.received[0] if self.received else "a signal"
+        with contextlib.suppress(OSError):
+            os.write(2, f"\ncrimecorpus: interrupted by {name}: {why}\n".encode())
+        os._exit(EXIT_INTERRUPTED)
+
+
+# -- running -----------------------------------------------------------------------------------
+@dataclass
+class RunOutcome:
+    """What a finished reactor leaves: the stats, the first store failure, the signals received."""
+
+    stats: dict[str, Any]
+    failure: BaseException | None
+    signals: list[str]
+    counts: DbCounts
+
+
+def _describe(failure: Any) -> str:
+    """One line for a failed crawl Deferred: the exception and where it was raised."""
+    line = one_line(failure.value)
+    frames = getattr(failure, "frames", None) or []
+    if frames:
+        _func, filename, lineno = frames[-1][:3]
+        with contextlib.suppress(ValueError):
+            relative = os.path.relpath(filename)
+            filename = filename if relative.startswith("..") else relative
+        line += f" ({filename}:{lineno})"
+    return line
+
+
+def _commit(crawler: Crawler) -> None:
+    """Flush what is complete and mark the run ``interrupted`` (a forced stop's last act)."""
+    store = getattr(crawler, "_corpus_store", None)
+    if store is None or getattr(store, "failed", None) is not None or crawl_failure(crawler):
+        return
+    run_id = crawler.stats.get_value("corpus/run_id")
+    store.flush()
+    if run_id is not None:
+        store.finish_run(
+            run_id,
+            status="interrupted",
+            pages_fetched=int(crawler.stats.get_value("downloader/response_count", 0)),
+            outcomes={},
+        )
+
+
+def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutcome:
+    """Run one spider to its end in this process (see the module docstring for the promises)."""
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider)
+    failures: list[Any] = []
+    guard = StopGuard(
+        settings.getfloat("CORPUS_STOP_GRACE"),
+        on_signal=lambda: interrupt_pool(crawler),
+        commit=lambda: _commit(crawler),
+    )
+    d = process.crawl(crawler, **spider_kwargs)
+    d.addErrback(failures.append)  # consumed: reported as one line below, not as a traceback
+    if not d.called:
+        # Imported only now: crawl() has installed the reactor the settings ask for.
+        from twisted.internet import reactor
+
+        reactor.addSystemEventTrigger("after", "startup", guard.install)
+    process.start()
+    try:
+        stats = crawler.stats.get_stats()
+    except (AttributeError, RuntimeError):
+        stats = {}
+    if failures and not guard.received:
+        raise CrawlFailed(_describe(failures[0]))
+    counts = db_counts(settings.get("CORPUS_DB_URL"), stats.get("corpus/run_id"))
+    return RunOutcome(stats, crawl_failure(crawler), guard.received, counts)
+
+
+def run_crawl(settings: Settings, spider: str = "news") -> tuple[CrawlSummary, RunOutcome]:
     """Check the sources and the database first (clear errors before any network), then crawl."""
     load_sources(settings.get("CORPUS_SOURCES_FILE"), settings.getlist("CORPUS_SOURCE_NAMES"))
     open_database(settings.get("CORPUS_DB_URL")).dispose()
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler)
-    process.start()
-    return summary_from_stats(crawler.stats.get_stats())
+    outcome = run_spider(settings, spider)
+    return summary_from_stats(outcome.stats, outcome.counts), outcome
+
+
+def outcome_error(summary_reason: str, outcome: RunOutcome) -> tuple[int, str | None]:
+    """Exit status and error line of a run: 0 finished, 130 interrupted, 1 anything else."""
+    if outcome.failure is not None:
+        return 1, f"the database failed, the run stopped: {one_line(outcome.failure)}"
+    if outcome.signals or summary_reason == "shutdown":
+        name = outcome.signals[0] if outcome.signals else "a signal"
+        return EXIT_INTERRUPTED, f"interrupted by {name}; what was complete is committed"
+    if summary_reason != "finished":
+        return 1, f"the run did not finish: {summary_reason}"
+    return 0, None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.crawl import CrawlSummary, build_settings, run_crawl
+from corpus.crawl import CrawlSummary, RunOutcome, build_settings, run_crawl
 from corpus.export import ExportFilter, ExportResult, export
 from corpus.server import demo_site_root, render_sources, serve_sites
 from corpus.storage import open_database
@@ -23,11 +24,12 @@ DEMO_SETTINGS = {
 class DemoResult:
     db_path: Path
     summary: CrawlSummary
-    jsonl: ExportResult
-    txt: ExportResult
+    outcome: RunOutcome
+    jsonl: ExportResult | None  # None: the crawl did not finish, so nothing was exported
+    txt: ExportResult | None
 
 
-def run_demo(out_dir: Path, *, progress: bool = False) -> DemoResult:
+def run_demo(out_dir: Path, *, progress: bool = False, overrides: Iterable[str] = ()) -> DemoResult:
     """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there."""
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "corpus.sqlite"
@@ -40,9 +42,12 @@ def run_demo(out_dir: Path, *, progress: bool = False) -> DemoResult:
         settings = build_settings(
             db_url=db_url,
             sources_file=str(sources),
+            overrides=overrides,
             extra={**DEMO_SETTINGS, "CORPUS_PROGRESS": progress},
         )
-        summary = run_crawl(settings)
+        summary, outcome = run_crawl(settings)
+    if summary.finish_reason != "finished" or outcome.failure is not None:
+        return DemoResult(db_path, summary, outcome, None, None)
     engine = open_database(db_url)
     flt = ExportFilter()
     jsonl = export(engine, out_dir / "corpus.jsonl", "jsonl", flt)
@@ -50,4 +55,4 @@ def run_demo(out_dir: Path, *, progress: bool = False) -> DemoResult:
     shutil.rmtree(txt_dir, ignore_errors=True)
     txt = export(engine, txt_dir, "txt", flt)
     engine.dispose()
-    return DemoResult(db_path, summary, jsonl, txt)
+    return DemoResult(db_path, summary, outcome, jsonl, txt)

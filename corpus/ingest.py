@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from corpus.crawl import DbCounts
 from corpus.sources import Source
 from corpus.urls import url_host
 
@@ -56,13 +57,16 @@ class IngestSummary:
     records: int
     wanted: int
     broken: dict[str, int]
-    stored: int
+    stored: int | None
     rejected: dict[str, int] = field(default_factory=dict)
     finish_reason: str = "finished"
+    counts_error: str | None = None
 
     def format(self, verb: str = "ingest") -> str:
+        head = f"{verb} run {self.run_id}" if self.run_id is not None else verb
+        stored = str(self.stored) if self.stored is not None else f"unknown ({self.counts_error})"
         lines = [
-            f"{verb} run {self.run_id}: {self.finish_reason}",
+            f"{head}: {self.finish_reason}",
             f"  files read       {self.files_read} ({self.files_skipped} already done, skipped)",
             f"  records read     {self.records}",
             f"  registry pages   {self.wanted}",
@@ -70,7 +74,7 @@ class IngestSummary:
         ]
         lines += [f"    {k:<35} {v}" for k, v in sorted(self.broken.items())]
         lines += [
-            f"  articles stored  {self.stored}",
+            f"  articles stored  {stored}",
             f"  rejected         {sum(self.rejected.values())}",
         ]
         lines += [
@@ -80,12 +84,19 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-def summary_from_stats(stats: dict[str, Any]) -> IngestSummary:
+def summary_from_stats(stats: dict[str, Any], counts: DbCounts | None = None) -> IngestSummary:
+    """Files and records from the stats; articles and rejections from ``counts`` (the database)."""
+
     def pick(prefix: str) -> dict[str, int]:
         return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
 
     rejected = pick("corpus/rejected/")
     rejected.pop("unexpected", None)
+    stored: int | None = int(stats.get("corpus/stored", 0))
+    error = None
+    if counts is not None:
+        stored, error = counts.stored, counts.error
+        rejected = counts.rejected if counts.error is None else {}
     return IngestSummary(
         run_id=stats.get("corpus/run_id"),
         files_read=int(stats.get("corpus/warc/files_read", 0)),
@@ -93,7 +104,8 @@ def summary_from_stats(stats: dict[str, Any]) -> IngestSummary:
         records=int(stats.get("corpus/warc/records", 0)),
         wanted=int(stats.get("corpus/warc/wanted", 0)),
         broken=pick("corpus/warc/broken/"),
-        stored=int(stats.get("corpus/stored", 0)),
+        stored=stored,
         rejected=rejected,
         finish_reason=str(stats.get("finish_reason", "unknown")),
+        counts_error=error,
     )

@@ -6,9 +6,9 @@ crawl at one core and stalls downloading. Here each of ``size`` threads owns one
 downloading while pages are analysed on every core. A worker that dies or overruns its timeout
 is killed and replaced on its next call; the page gets a recorded rejection, the crawl goes on.
 
-Back-pressure comes from Scrapy itself: a pipeline that returns a Deferred holds its response in
-the scraper, and the scraper stops taking responses past ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``, so at
-most a few megabytes of pages wait for a worker.
+Back-pressure comes from Scrapy itself: a pipeline coroutine awaiting its call holds its response
+in the scraper, and the scraper stops taking responses past ``SCRAPER_SLOT_MAX_ACTIVE_SIZE``, so
+at most a few megabytes of pages wait for a worker.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from twisted.internet import defer, threads
 from twisted.python.threadpool import ThreadPool
 
-from corpus.worker import TimedWorker
+from corpus.worker import TimedWorker, WorkerInterrupted
 
 _ATTR = "_corpus_pool"
 
@@ -37,9 +37,15 @@ def default_size() -> int:
 class WorkerPool:
     """``size`` worker processes with a per-call timeout and memory limit."""
 
-    def __init__(self, size: int, timeout: float = 30.0, memory_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        timeout: float = 30.0,
+        memory_limit: int | None = None,
+        rss_limit: int | None = None,
+    ) -> None:
         self.size = max(1, size)
-        self.workers = [TimedWorker(timeout, memory_limit) for _ in range(self.size)]
+        self.workers = [TimedWorker(timeout, memory_limit, rss_limit) for _ in range(self.size)]
         self._idle: queue.SimpleQueue[TimedWorker] = queue.SimpleQueue()
         for worker in self.workers:
             self._idle.put(worker)
@@ -48,6 +54,7 @@ class WorkerPool:
         self._warm_up: Callable[[], Any] | None = None
         self._warm: set[int] = set()  # id() of the workers whose current process is warmed up
         self.warm_up_timeout = max(timeout, 120.0)
+        self.interrupted = False
 
     def start(self, warm_up: Callable[[], Any] | None = None) -> None:
         """Start the processes (and load their models) now, not on the first page."""
@@ -77,6 +84,8 @@ class WorkerPool:
         self._warm.add(id(worker))
 
     def _call(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if self.interrupted:  # queued behind a stop: never start (or warm up) a worker for it
+            raise WorkerInterrupted("the run is stopping")
         worker = self._idle.get()
         try:
             self._prepare(worker)  # a worker killed by its last call is not alive: re-warmed here
@@ -100,7 +109,20 @@ class WorkerPool:
     def restarts(self) -> int:
         return sum(w.restarts for w in self.workers)
 
+    def interrupt(self) -> None:
+        """Stop now: kill every worker process; calls running or queued fail with WorkerInterrupted.
+
+        Called from the reactor when the run stops (a signal, a failed store), so no stop waits
+        for a page's timeout. Their pages are left undone, never recorded as rejected.
+        """
+        self.interrupted = True
+        for worker in self.workers:
+            worker.interrupt()
+
     def close(self) -> None:
+        # Killing first: a thread waiting on a hung page would otherwise hold up the join below
+        # for the page's whole timeout. At a normal close no call is running.
+        self.interrupt()
         if self._started:
             self._threads.stop()
             self._started = False
@@ -117,7 +139,8 @@ def crawler_pool(crawler: Any) -> WorkerPool:
         pool = WorkerPool(
             size,
             timeout=settings.getfloat("CORPUS_EXTRACT_TIMEOUT", 30.0),
-            memory_limit=settings.getint("CORPUS_EXTRACT_MEMORY", 2 * 1024**3) or None,
+            memory_limit=settings.getint("CORPUS_EXTRACT_MEMORY") or None,
+            rss_limit=settings.getint("CORPUS_WORKER_MAX_RSS") or None,
         )
         setattr(crawler, _ATTR, pool)
     return pool

@@ -70,6 +70,11 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
+# A database error a spider callback or the start requests meet stops the crawl (store_failed).
+SPIDER_MIDDLEWARES = {
+    "spiders.extensions.StoreFailureMiddleware": 1000,
+}
+
 EXTENSIONS = {
     "spiders.extensions.ProgressLine": 500,
 }
@@ -87,6 +92,12 @@ CORPUS_MAX_HTML_CHARS = 5_000_000
 CORPUS_WORKERS = 0  # worker processes for the CPU stages (corpus/pool.py); 0 = one per core
 CORPUS_EXTRACT_TIMEOUT = 30.0  # seconds per page; the extraction worker is killed past it
 CORPUS_EXTRACT_MEMORY = 2 * 1024**3  # address-space limit of the extraction worker (bytes)
+# Resident memory a worker may use (bytes; 0: no limit). A warm worker holds about 190 MiB; a
+# page that takes it past this ends the worker (`extract/worker_crashed`), a fresh one goes on.
+CORPUS_WORKER_MAX_RSS = 450 * 1024**2
+# After SIGTERM/SIGINT: seconds of graceful stop before what is complete is committed and the
+# process exits anyway (the whole stop stays under 10 s, whatever hangs). A second signal: at once.
+CORPUS_STOP_GRACE = 6.0
 CORPUS_RETRY_AFTER_MAX = 300.0  # longest rest a 429/503 Retry-After can impose on a site (s)
 CORPUS_BACKOFF_BASE = 5.0  # rest after a 429/503 without Retry-After, doubled per attempt (s)
 CORPUS_CRAWL_DELAY_MAX = 60.0  # robots.txt Crawl-delay above this is capped (s)

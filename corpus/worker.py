@@ -12,10 +12,22 @@ The child is started with ``spawn`` (never ``fork``: the crawler runs threads an
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
+
+RSS_EXIT = 86
+"""Exit status of a child that ended itself for going over its resident-memory limit."""
+
+_LIVE: weakref.WeakSet[TimedWorker] = weakref.WeakSet()
 
 
 class WorkerError(RuntimeError):
@@ -40,7 +52,54 @@ class WorkerFailed(WorkerError):
     reason = "worker_failed"
 
 
-def _serve(conn: Connection, memory_limit: int | None) -> None:
+class WorkerInterrupted(WorkerError):
+    """The worker was stopped because the run is stopping: the page is not judged, only left undone."""
+
+    reason = "interrupted"
+
+
+def kill_all() -> None:
+    """Kill every worker process of this process at once (a forced exit skips ``close``)."""
+    for worker in list(_LIVE):
+        worker.interrupt()
+
+
+def _die_with_parent() -> None:
+    # A forced exit or a SIGKILL of the crawl must not leave a child parsing a page for minutes.
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm", "rb") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _watch_rss(limit: int, interval: float = 0.05) -> None:
+    """End the child when its resident memory passes ``limit``: RLIMIT_AS bounds address space,
+    not the memory a page really takes, and a worker past its budget starves the machine."""
+    while True:
+        try:
+            if _rss_bytes() > limit:
+                os._exit(RSS_EXIT)
+        except (OSError, ValueError, IndexError):
+            return  # no /proc: the address-space limit and the timeout still apply
+        time.sleep(interval)
+
+
+def _serve(conn: Connection, memory_limit: int | None, rss_limit: int | None = None) -> None:
+    _die_with_parent()
+    # The parent decides when the run stops; a terminal's Ctrl-C reaches the whole process group.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if rss_limit:
+        threading.Thread(target=_watch_rss, args=(rss_limit,), daemon=True).start()
     if memory_limit:
         try:
             import resource
@@ -68,23 +127,55 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
 class TimedWorker:
     """One child process, one call at a time, killed past ``timeout`` seconds (see module)."""
 
-    def __init__(self, timeout: float, memory_limit: int | None = None) -> None:
+    def __init__(
+        self, timeout: float, memory_limit: int | None = None, rss_limit: int | None = None
+    ) -> None:
         self.timeout = timeout
         self.memory_limit = memory_limit
+        self.rss_limit = rss_limit
         self._ctx = mp.get_context("spawn")
         self._process: Any = None
         self._conn: Connection | None = None
         self.restarts = 0
+        self.interrupted = False
+        _LIVE.add(self)
 
     def start(self) -> None:
         """Start the child now (it imports what the calls need; starting early hides that cost)."""
+        if self.interrupted:
+            raise WorkerInterrupted("the worker was stopped")
         if self._process is not None and self._process.is_alive():
             return
         parent, child = self._ctx.Pipe()
-        self._process = self._ctx.Process(target=_serve, args=(child, self.memory_limit), daemon=True)
+        self._process = self._ctx.Process(
+            target=_serve, args=(child, self.memory_limit, self.rss_limit), daemon=True
+        )
         self._process.start()
         child.close()
         self._conn = parent
+
+    def interrupt(self) -> None:
+        """Kill the child now and refuse further calls; safe from any thread.
+
+        The thread waiting in :meth:`call` sees the pipe close and raises WorkerInterrupted, so a
+        stopping crawl never waits for a page's timeout.
+        """
+        self.interrupted = True
+        process = self._process
+        if process is not None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.kill()
+
+    def _died(self) -> WorkerError:
+        """Why the child is gone: stopped by us, over its memory limit, or crashed."""
+        if self.interrupted:
+            self._kill()
+            return WorkerInterrupted("the worker was stopped")
+        code = self._process.exitcode if self._process is not None else None
+        self._kill()
+        if code == RSS_EXIT:
+            return WorkerCrashed(f"over the worker memory limit of {(self.rss_limit or 0) // 2**20} MiB")
+        return WorkerCrashed("the worker process died")
 
     @property
     def alive(self) -> bool:
@@ -109,16 +200,14 @@ class TimedWorker:
             self._conn.send((fn, args, kwargs))
             ready = self._conn.poll(self.timeout)
         except (OSError, EOFError):
-            self._kill()
-            raise WorkerCrashed("the worker process died") from None
+            raise self._died() from None
         if not ready:
             self._kill()
             raise WorkerTimeout(f"no result within {self.timeout:g} s; worker killed")
         try:
             status, value = self._conn.recv()
         except (OSError, EOFError):
-            self._kill()
-            raise WorkerCrashed("the worker process died") from None
+            raise self._died() from None
         if status == "error":
             if str(value).startswith("MemoryError"):
                 raise WorkerCrashed(value)

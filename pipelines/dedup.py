@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from corpus.clusters import refresh_exact_duplicates
+from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.items import ArticleItem
 from corpus.storage import crawler_store
 from corpus.urls import article_id, canonical_url, url_host
@@ -54,7 +55,12 @@ class DedupPipeline:
         return item
 
     def close_spider(self) -> None:
+        if crawl_failure(self.crawler) is not None:
+            return  # the store failed: the marks are refreshed by the next run that closes
         store = crawler_store(self.crawler)
-        store.flush()
-        if self.hashes:
-            refresh_exact_duplicates(store.engine, self.hashes)
+        try:
+            store.flush()
+            if self.hashes:
+                refresh_exact_duplicates(store.engine, self.hashes)
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)

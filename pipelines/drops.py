@@ -42,3 +42,10 @@ class NotDutch(Rejected):
 
 class Duplicate(Rejected):
     stage, reason = "dedup", "duplicate"
+
+
+class Interrupted(Rejected):
+    """Not a verdict on the page: the run stopped (a signal, a failed store) while it was in the
+    pipelines. Never recorded, so its frontier row stays pending and the next run fetches it."""
+
+    stage, reason = "extract", "interrupted"

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from twisted.internet import defer
-from twisted.python.failure import Failure
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from corpus.analyse import Analysis, analyse_page, warm_up
 from corpus.items import ArticleItem
 from corpus.pool import WorkerPool, crawler_pool
-from corpus.worker import WorkerError
-from pipelines.drops import ExtractFailed, NoText, TooLarge
+from corpus.worker import WorkerError, WorkerInterrupted
+from pipelines.drops import ExtractFailed, Interrupted, NoText, TooLarge
 
 _WORKER_REASONS = {"timeout": "extract_timeout"}
 
@@ -39,7 +38,9 @@ class ExtractPipeline:
         self.crawler.stats.set_value("corpus/pool/restarts", self.pool.restarts)
         self.pool.close()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
+        # A coroutine awaiting the pool: the reactor goes on downloading while workers parse, and
+        # the scraper's back-pressure holds the page until its analysis is back (module docstring).
         if not isinstance(item, ArticleItem):
             return item
         if len(item.html) > self.max_chars:
@@ -48,23 +49,26 @@ class ExtractPipeline:
         sightings = dict(item.extra.get("sightings") or {})
         if discovery and discovery.date:
             sightings.setdefault(discovery.channel, discovery.date)
-        d: defer.Deferred = self.pool.submit(
-            analyse_page,
-            item.html,
-            item.url,
-            country=item.country,
-            feed_date=sightings.get("feed"),
-            sitemap_date=sightings.get("sitemap"),
-            fallback_title=discovery.title if discovery else None,
-        )
-        d.addCallbacks(self._apply, self._failed, callbackArgs=(item,), errbackArgs=(item,))
-        return d
-
-    def _failed(self, failure: Failure, item: ArticleItem) -> None:
-        failure.trap(WorkerError)
-        error = failure.value
-        self.crawler.stats.inc_value(f"corpus/pool/{error.reason}")
-        raise ExtractFailed(str(error), reason=_WORKER_REASONS.get(error.reason, error.reason))
+        try:
+            analysis = await maybe_deferred_to_future(
+                self.pool.submit(
+                    analyse_page,
+                    item.html,
+                    item.url,
+                    country=item.country,
+                    feed_date=sightings.get("feed"),
+                    sitemap_date=sightings.get("sitemap"),
+                    fallback_title=discovery.title if discovery else None,
+                )
+            )
+        except WorkerInterrupted as error:
+            raise Interrupted(str(error)) from None
+        except WorkerError as error:
+            self.crawler.stats.inc_value(f"corpus/pool/{error.reason}")
+            raise ExtractFailed(
+                str(error), reason=_WORKER_REASONS.get(error.reason, error.reason)
+            ) from None
+        return self._apply(analysis, item)
 
     @staticmethod
     def _apply(analysis: Analysis, item: ArticleItem) -> ArticleItem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.clusters import ClusterState, refresh_representatives
+from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.items import ArticleItem
 from corpus.neardup import THRESHOLD
 from corpus.storage import crawler_store
@@ -41,7 +42,12 @@ class NearDupPipeline:
         return item
 
     def close_spider(self) -> None:
+        if crawl_failure(self.crawler) is not None:
+            return  # the store failed: representatives are refreshed by the next run that closes
         store = crawler_store(self.crawler)
-        store.flush()
-        if self.touched:
-            refresh_representatives(store.engine, self.touched)
+        try:
+            store.flush()
+            if self.touched:
+                refresh_representatives(store.engine, self.touched)
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)

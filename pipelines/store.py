@@ -1,16 +1,24 @@
-"""Pipeline: write articles and rejections in batches, and keep the crawl-run row."""
+"""Pipeline: write articles and rejections in batches, and keep the crawl-run row.
+
+A store that fails for good (``Store.flush`` raised after its retries) stops the crawl through
+``corpus.crawl.fail_crawl``; items still arriving are dropped as ``Interrupted`` (not recorded:
+their frontier rows stay pending for the next run) instead of failing again one by one.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from scrapy import signals
+from sqlalchemy import update
 
 from corpus.annotate import CRIME_COLUMNS
+from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.frontier import result_values
 from corpus.items import ArticleItem, RejectionItem
+from corpus.models import CrawlRun
 from corpus.storage import crawler_store, utcnow
-from pipelines.drops import Rejected
+from pipelines.drops import Interrupted, Rejected
 
 _COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_status_count/")
 
@@ -73,7 +81,20 @@ class StorePipeline:
         self.run_id = self.store.start_run(names, kind=kind)
         self.crawler.stats.set_value("corpus/run_id", self.run_id)
 
+    def _stopped(self) -> BaseException | None:
+        return crawl_failure(self.crawler) or getattr(self.store, "failed", None)
+
     def process_item(self, item: Any) -> Any:
+        failed = self._stopped()
+        if failed is not None:
+            raise Interrupted("the store failed; the crawl is stopping")
+        try:
+            return self._store_item(item)
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
+            raise Interrupted("the store failed; the crawl is stopping") from None
+
+    def _store_item(self, item: Any) -> Any:
         # A row and the frontier outcome it settles are buffered together, so no flush (and no
         # kill) can separate them.
         stats = self.crawler.stats
@@ -111,8 +132,16 @@ class StorePipeline:
         return item
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
-        if not isinstance(item, ArticleItem):
+        if not isinstance(item, ArticleItem) or isinstance(exception, Interrupted):
             return
+        if self._stopped() is not None:
+            return
+        try:
+            self._record_drop(item, exception)
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
+
+    def _record_drop(self, item: ArticleItem, exception: BaseException) -> None:
         stage = getattr(exception, "stage", "pipeline")
         reason = getattr(exception, "reason", type(exception).__name__)
         key = item.extra.get("frontier_key")
@@ -136,17 +165,42 @@ class StorePipeline:
             self.crawler.stats.inc_value("corpus/rejected/unexpected")
 
     def close_spider(self) -> None:
-        self.store.flush()
+        if self._stopped() is not None:
+            return
+        try:
+            self.store.flush()
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         # Runs after the stats are final, so the run row gets the true finish reason and counts.
         if self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
+        pages = int(stats.get("downloader/response_count", 0))
+        if self._stopped() is not None:
+            self._mark_failed(pages)
+            return
         outcomes = {k: int(v) for k, v in stats.items() if k.startswith(_COUNTED) and isinstance(v, int)}
-        self.store.finish_run(
-            self.run_id,
-            status="finished" if reason == "finished" else str(reason),
-            pages_fetched=int(stats.get("downloader/response_count", 0)),
-            outcomes=outcomes,
-        )
+        try:
+            self.store.finish_run(
+                self.run_id,
+                status="finished" if reason == "finished" else str(reason),
+                pages_fetched=pages,
+                outcomes=outcomes,
+            )
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
+            self._mark_failed(pages)
+
+    def _mark_failed(self, pages: int) -> None:
+        """Best effort: the run row says ``store_failed`` (the batch buffer is not touched)."""
+        try:
+            with self.store.engine.begin() as conn:
+                conn.execute(
+                    update(CrawlRun)
+                    .where(CrawlRun.id == self.run_id)
+                    .values(finished_at=utcnow(), status="store_failed", pages_fetched=pages)
+                )
+        except STORE_ERRORS:
+            pass  # the database refuses writes: the next run marks this one as failed

@@ -1,13 +1,16 @@
-"""A live one-line progress display for terminal crawls."""
+"""Crawl-wide components: the live progress line, and the guard that stops a crawl whose store failed."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+
+from corpus.crawl import STORE_ERRORS, fail_crawl
 
 
 class ProgressLine:
@@ -52,3 +55,33 @@ class ProgressLine:
             self.loop.stop()
         self.show()
         sys.stderr.write("\n")
+
+
+class StoreFailureMiddleware:
+    """Spider middleware: a database error in a callback or in the start requests stops the crawl.
+
+    Spiders write discovered URLs and frontier outcomes through the shared store, so a flush can
+    fail inside any callback. Without this, Scrapy would log a traceback for every later page
+    and go on downloading what can no longer be stored; here the first error closes the spider
+    (``store_failed``) and the command reports it in one line.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoreFailureMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        try:
+            async for item_or_request in start:
+                yield item_or_request
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
+
+    def process_spider_exception(self, response: Any, exception: BaseException) -> Iterable[Any] | None:
+        if isinstance(exception, STORE_ERRORS):
+            fail_crawl(self.crawler, exception)
+            return []
+        return None
