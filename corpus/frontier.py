@@ -16,10 +16,21 @@ from typing import Any
 
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
+from w3lib.url import safe_url_string
 
 from corpus.dates import parse_dutch_date
 from corpus.models import FrontierEntry
 from corpus.urls import article_id, canonical_url
+
+MAX_URL_LENGTH = 8192
+"""The longest URL the crawler requests or stores, in characters of its percent-encoded form.
+
+Browsers and servers commonly accept 8 KiB request lines (Apache's default limit), the sitemaps
+protocol allows 2,048 characters, and no news article needs more; a longer URL is a trap
+(session or tracking junk) or an attack. It is recorded as a rejection (reason
+``url_too_long``, stage ``discovery`` when found, ``fetch`` when a redirect leads there), never
+left pending. Scrapy's ``URLLENGTH_LIMIT`` is set to the same figure in corpus/settings.py.
+"""
 
 MAX_ATTEMPTS = 3
 """A URL that failed transiently this many times is given up (outcome stays ``failed``)."""
@@ -50,6 +61,13 @@ def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+def url_too_long(url: str) -> bool:
+    """True when ``url`` is over ``MAX_URL_LENGTH`` as Scrapy would request it (percent-encoded)."""
+    if len(url) * 12 <= MAX_URL_LENGTH:  # a character encodes to at most 12 ("%F0%9F%98%80")
+        return False
+    return len(safe_url_string(url)) > MAX_URL_LENGTH
 
 
 def frontier_key(url: str) -> str:

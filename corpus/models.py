@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
-    Index,
     LargeBinary,
     String,
     Text,
@@ -21,7 +20,12 @@ from sqlalchemy.types import TypeDecorator
 
 intpk = Annotated[int, mapped_column(primary_key=True, autoincrement=True)]
 str16 = Annotated[str, mapped_column(String(16))]
-url_str = Annotated[str, mapped_column(String(2048))]
+# URLs are unbounded text (a length limit turned one long URL into a failed batch on PostgreSQL)
+# and are never indexed: a btree row holds about 2.7 kB there. Rows are found by ``id``, a
+# fixed-length hash of the canonical URL (corpus.urls.article_id); corpus.frontier.MAX_URL_LENGTH
+# bounds what the crawler stores.
+url_text = Annotated[str, mapped_column(Text)]
+path_str = Annotated[str, mapped_column(String(2048))]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -68,16 +72,20 @@ class CrawlRun(Base):
     articles_stored: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
     outcomes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Signs of life, so the next run can tell a killed run from a live one (Store.start_run).
+    heartbeat_at: Mapped[dt.datetime | None]
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
 
 
 class Article(Base):
-    """A stored Dutch news article, keyed by its canonical URL."""
+    """A stored Dutch news article, keyed by the hash of its canonical URL (``id``)."""
 
     __tablename__ = "articles"
 
-    id: Mapped[str16] = mapped_column(primary_key=True)
-    url: Mapped[url_str] = mapped_column(unique=True)
-    fetched_url: Mapped[url_str]
+    id: Mapped[str16] = mapped_column(primary_key=True)  # article_id(url)
+    url: Mapped[url_text]  # canonical
+    fetched_url: Mapped[url_text]
     source: Mapped[str] = mapped_column(String(64), index=True)
     outlet: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
@@ -113,8 +121,6 @@ class Article(Base):
     last_seen: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
 
-    __table_args__ = (Index("ix_articles_published_url", "published", "url"),)
-
 
 class Rejection(Base):
     """A URL fetched (or refused) and not kept, with the stage and reason, so nothing is silent."""
@@ -122,7 +128,7 @@ class Rejection(Base):
     __tablename__ = "rejections"
 
     id: Mapped[intpk]
-    url: Mapped[url_str]
+    url: Mapped[url_text]
     source: Mapped[str | None] = mapped_column(String(64))
     stage: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(64), index=True)
@@ -139,7 +145,7 @@ class ArticleVersion(Base):
 
     id: Mapped[intpk]
     article_id: Mapped[str16] = mapped_column(index=True)
-    url: Mapped[url_str]
+    url: Mapped[url_text]
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(64))
@@ -158,8 +164,8 @@ class FrontierEntry(Base):
     __tablename__ = "frontier"
 
     id: Mapped[str16] = mapped_column(primary_key=True)  # article_id(canonical url)
-    url: Mapped[url_str] = mapped_column(unique=True)  # canonical
-    fetch_url: Mapped[url_str]
+    url: Mapped[url_text]  # canonical
+    fetch_url: Mapped[url_text]
     source: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # article | feed | sitemap | sitemap_index | listing
     channel: Mapped[str | None] = mapped_column(String(16))  # how an article was discovered
@@ -211,7 +217,7 @@ class WarcFile(Base):
     __tablename__ = "warc_files"
 
     id: Mapped[intpk]
-    path: Mapped[url_str] = mapped_column(unique=True)
+    path: Mapped[path_str] = mapped_column(unique=True)
     size: Mapped[int] = mapped_column(BigInteger)
     mtime: Mapped[float]
     head_sha256: Mapped[str] = mapped_column(String(64))

@@ -88,6 +88,8 @@ CORPUS_DB_URL = os.environ.get("CRIMECORPUS_DB")  # None: the default SQLite fil
 CORPUS_SOURCES_FILE = None  # None: the registry shipped with the package
 CORPUS_SOURCE_NAMES: list[str] = []
 CORPUS_BATCH_SIZE = 100
+CORPUS_STALE_RUN_SECONDS = 900.0  # a "running" run silent this long is marked killed by the next run
+URLLENGTH_LIMIT = 8192  # = corpus.frontier.MAX_URL_LENGTH; longer URLs are recorded as url_too_long
 CORPUS_MAX_HTML_CHARS = 5_000_000
 CORPUS_WORKERS = 0  # worker processes for the CPU stages (corpus/pool.py); 0 = one per core
 CORPUS_EXTRACT_TIMEOUT = 30.0  # seconds per page; the extraction worker is killed past it

@@ -207,7 +207,7 @@ class SourceSpider(scrapy.Spider):
         if not resumed:
             stats.inc_value(f"corpus/discovery/{discovery.channel}")
             now = dt.datetime.now(dt.UTC)
-            self.store.frontier_seen(
+            recorded = self.store.frontier_seen(
                 seen_row(
                     url,
                     source.name,
@@ -219,6 +219,8 @@ class SourceSpider(scrapy.Spider):
                     now=now,
                 )
             )
+            if not recorded:  # over MAX_URL_LENGTH: recorded as a url_too_long rejection instead
+                return None
         meta: dict[str, Any] = {"corpus_source": source.name, "corpus_stage": "fetch", "corpus_key": key}
         headers: dict[str, str] = {}
         if key in self.frontier.refetch:
