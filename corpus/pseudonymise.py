@@ -119,12 +119,17 @@ _KIN = (
     r"vriend|vriendin|ex|ex-vriend|ex-vriendin|partner|echtgenoot|echtgenote|vrouw|man|neef|nicht|"
     r"oom|tante|opa|oma|kompaan|handlanger"
 )
+# "de 72-jarige Gentse vrouw": a capitalised adjective before a person noun is no first name.
+_NOUN = (
+    r"(?:man|vrouw|jongen|meisje|jongeman|tiener|student|studente|scholier|scholiere|bestuurder|"
+    r"verdachte|dader|automobilist|fietser|inwoner|inwoonster|moeder|vader|zoon|dochter)\b"
+)
 # "Het slachtoffer, Ayoub, ligt ...": a first name set off by commas after a role noun.
 _APPOSITION = r"slachtoffer|verdachte|dader|overledene|vermiste|getuige|schutter|bestuurder|jongen|meisje"
 _FIRST_ONLY = re.compile(
     rf"(?:\b(?i:zijn|haar|diens|hun|z'n|d'r)\s+(?:[{_LO}]+\s+)?(?i:{_KIN})\s+(?P<kin>{_NOT_STOP}{_FIRST})\b"
     rf"(?!\s+{_PARTICLES}{_INITIALS}))"
-    rf"|(?:\b\d{{1,3}}-jarige\s+(?P<aged>{_NOT_STOP}{_FIRST})\b(?!\s+{_PARTICLES}{_INITIALS}))"
+    rf"|(?:\b\d{{1,3}}-jarige\s+(?P<aged>{_NOT_STOP}{_FIRST})\b(?!\s+{_PARTICLES}{_INITIALS})(?!\s+{_NOUN}))"
     rf"|(?:(?<![\w.\[-])(?P<bracket>{_NOT_STOP}{_FIRST})\s*\(\d{{1,3}}\))"
     rf"|(?:\b(?i:{_APPOSITION})\s*,\s*(?P<apposed>{_NOT_STOP}{_FIRST})\s*,)"
 )
@@ -243,19 +248,23 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _record_texts(record: dict[str, Any]) -> list[str]:
-    texts = [record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)]
-    for name in LIST_FIELDS:
-        texts.extend(_strings(record.get(name)))
-    return texts
+def _record_texts(record: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The record's prose (title, text, lead) and its fragments (persons' mentions, evidence)."""
+    prose = [record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)]
+    fragments = [s for name in LIST_FIELDS for s in _strings(record.get(name))]
+    return prose, fragments
 
 
-def _collect(texts: Iterable[str]) -> list[_Person]:
-    """The persons the texts name, merged by (first name, particles, initials)."""
+def _collect(prose: list[str], fragments: list[str]) -> list[_Person]:
+    """The persons the texts name, merged by (first name, particles, initials).
+
+    A first name without an initial is only taken from prose: a stored mention such as
+    "72-jarige Gentse" has lost the noun ("vrouw") that shows it is an adjective.
+    """
     full: dict[tuple[str, str, str], _Person] = {}
     partial: list[tuple[str, str]] = []  # (parts, letters) seen without a first name
     first_only: list[str] = []
-    corpus = list(texts)
+    corpus = [*prose, *fragments]
     for text in corpus:
         for m in _NAMED.finditer(text):
             first = m.group("first")
@@ -268,6 +277,7 @@ def _collect(texts: Iterable[str]) -> list[_Person]:
             parts = m.group("parts") if m.group("ini") else m.group("parts2")
             ini = m.group("ini") or m.group("ini2")
             partial.append((_norm_parts(parts or ""), _norm_initials(ini)))
+    for text in prose:
         for m in _FIRST_ONLY.finditer(text):
             name = m.group("kin") or m.group("aged") or m.group("bracket") or m.group("apposed")
             if not _is_plain_word(name):
@@ -326,7 +336,7 @@ def _spelled_surnames(texts: list[str], person: _Person) -> set[str]:
 
 def find_name_forms(record: dict[str, Any], *, salt: str) -> NameForms:
     """Every form of every person the record names, each mapped to that person's placeholder."""
-    persons = _collect(_record_texts(record))
+    persons = _collect(*_record_texts(record))
     scope = str(record.get("id") or "")
     forms: dict[str, str] = {}
     bare: set[str] = set()
