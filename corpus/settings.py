@@ -82,6 +82,15 @@ EXTENSIONS = {
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "spiders.logformatter.CorpusLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl news -O items.jsonl` (or .json, .csv): each stored article as its public record,
+# the same object as `crimecorpus export` writes; rejections stay in the database.
+FEED_EXPORTERS = {
+    "json": "spiders.exporters.ArticleJsonExporter",
+    "jsonlines": "spiders.exporters.ArticleJsonLinesExporter",
+    "jsonl": "spiders.exporters.ArticleJsonLinesExporter",
+    "jl": "spiders.exporters.ArticleJsonLinesExporter",
+    "csv": "spiders.exporters.ArticleCsvExporter",
+}
 
 # crimecorpus settings
 CORPUS_DB_URL = os.environ.get("CRIMECORPUS_DB")  # None: the default SQLite file
