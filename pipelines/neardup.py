@@ -36,7 +36,7 @@ class NearDupPipeline:
         if merged:
             crawler_store(self.crawler).merge_clusters(merged, cluster_id)
             self.crawler.stats.inc_value("corpus/neardup/merged", len(merged))
-        if len(self.state.members.get(cluster_id, ())) > 1:
+        if self.state.cluster_size(item.id) > 1:
             self.crawler.stats.inc_value("corpus/neardup/in_cluster")
         self.touched.add(cluster_id)
         return item
