@@ -15,6 +15,12 @@ worker killed mid-request would lose it; the database frontier closes that gap:
 A row is re-queued at most ``MAX_ATTEMPTS`` times; then it is given up as ``failed``
 (``lease_expired``), so a page that kills every worker cannot loop forever.
 
+A worker that loses Redis does not spin: :class:`RedisOutage` backs every Redis call off
+(0.25 s doubling to 5 s), logs at most one line every 10 s, and after ``CORPUS_REDIS_LOST_SECONDS``
+without Redis the worker stops with the reason ``redis_lost`` (``crawl --distributed`` then exits
+non-zero with one line). A queue entry that is not a request this code can decode is moved to a
+dead-letter list (:func:`dead_key`) and counted, never retried.
+
 This module is also the scheduler's serializer (``SCHEDULER_SERIALIZER = "corpus.distributed"``):
 requests travel as JSON, never pickle, so a worker never unpickles what another machine wrote.
 """
@@ -27,7 +33,8 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -74,6 +81,27 @@ def lock_key(prefix: str = DEFAULT_PREFIX) -> str:
     return f"{prefix}:{SPIDER}:reconcile-lock"
 
 
+def dead_key(prefix: str = DEFAULT_PREFIX) -> str:
+    """The dead-letter list: queue entries no worker could decode, kept for a person to read."""
+    return f"{prefix}:{SPIDER}:undecodable"
+
+
+DEAD_MAX = 10_000
+"""Entries kept in the dead-letter list (the newest); a flood of garbage cannot fill Redis."""
+
+
+def _client_options() -> dict[str, Any]:
+    """Short time-outs and one immediate retry (a stale pooled connection), no sleeping back-off.
+
+    redis-py's default retries three times with growing sleeps; in a worker those sleeps block the
+    Twisted reactor, so the back-off is :class:`RedisOutage`'s instead, between scheduler calls.
+    """
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": 5, "socket_timeout": 15, "retry": Retry(NoBackoff(), 1)}
+
+
 def distributed_settings(redis_url: str, prefix: str = DEFAULT_PREFIX) -> dict[str, Any]:
     """The Scrapy settings of a worker: the Redis scheduler and duplicate filter, persistent, JSON."""
     return {
@@ -89,6 +117,7 @@ def distributed_settings(redis_url: str, prefix: str = DEFAULT_PREFIX) -> dict[s
         # and is lost work when the worker dies. (Scrapy's default is 5 MB of responses.)
         "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 500_000,
         "REDIS_URL": redis_url,
+        "REDIS_PARAMS": _client_options(),
         "CORPUS_REDIS_PREFIX": prefix,
     }
 
@@ -97,12 +126,99 @@ def connect(redis_url: str) -> Any:
     """A Redis client for ``redis_url``, checked with a PING (one clear error line if unreachable)."""
     import redis
 
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=10, socket_timeout=30)
     try:
+        client = redis.Redis.from_url(redis_url, **_client_options())
         client.ping()
-    except redis.RedisError as exc:
+    except (redis.RedisError, ValueError) as exc:
         raise DistributedError(f"cannot reach Redis at {_safe_url(redis_url)}: {exc}") from None
     return client
+
+
+def redis_errors() -> tuple[type[BaseException], ...]:
+    """What a lost or broken Redis raises (``OSError`` for a socket error redis-py lets through)."""
+    import redis
+
+    return (redis.RedisError, OSError)
+
+
+class RedisOutage:
+    """The state of a worker's Redis: reachable, backing off, or lost for good.
+
+    Every Redis call site asks :meth:`ready` first (no call at all while backing off, so a lost
+    Redis costs no CPU and blocks the reactor at most one time-out per back-off step), reports
+    :meth:`failed` or :meth:`recovered`, and the worker stops once :attr:`lost` is true. The log is
+    rate-limited: the first failure, then one line every ``log_every`` seconds.
+    """
+
+    def __init__(
+        self,
+        limit: float,
+        *,
+        log: Callable[[str], None] | None = None,
+        log_every: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.log = log or logger.warning
+        self.log_every = log_every
+        self.clock = clock
+        self.since: float | None = None
+        self.error = ""
+        self.failures = 0
+        self._delay = 0.0
+        self._next_try = 0.0
+        self._last_log: float | None = None
+
+    def ready(self) -> bool:
+        """False while backing off after a failure: do not touch Redis now."""
+        return self.since is None or self.clock() >= self._next_try
+
+    def failed(self, exc: BaseException) -> None:
+        now = self.clock()
+        if self.since is None:
+            self.since = now
+        self.failures += 1
+        self.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        self._delay = min(5.0, max(0.25, self._delay * 2))
+        self._next_try = now + self._delay
+        if self._last_log is None or now - self._last_log >= self.log_every:
+            self._last_log = now
+            self.log(
+                f"Redis unavailable for {now - self.since:.0f} s ({self.error}); "
+                f"retrying with back-off, giving up after {self.limit:.0f} s"
+            )
+
+    def recovered(self) -> None:
+        if self.since is not None:
+            self.log(f"Redis is back after {self.clock() - self.since:.0f} s")
+        self.since = None
+        self._delay = 0.0
+        self._last_log = None
+
+    @property
+    def down(self) -> bool:
+        return self.since is not None
+
+    @property
+    def lost(self) -> bool:
+        """Unreachable for longer than the limit: the worker should stop."""
+        return self.since is not None and self.clock() - self.since >= self.limit
+
+
+def pop_raw(client: Any, key: str) -> bytes | None:
+    """Take the first entry of the priority queue, undecoded (the atomic pop of scrapy-redis)."""
+    pipe = client.pipeline()
+    pipe.multi()
+    pipe.zrange(key, 0, 0).zremrangebyrank(key, 0, 0)
+    results, _count = pipe.execute()
+    return results[0] if results else None
+
+
+def set_aside(client: Any, prefix: str, raw: bytes) -> None:
+    """Move an undecodable queue entry to the dead-letter list (bounded to ``DEAD_MAX``)."""
+    pipe = client.pipeline()
+    pipe.lpush(dead_key(prefix), raw).ltrim(dead_key(prefix), 0, DEAD_MAX - 1)
+    pipe.execute()
 
 
 class DistributedError(DatabaseError):
@@ -501,6 +617,7 @@ class QueueStatus:
     seen: int
     in_flight: dict[str, int] = field(default_factory=dict)  # worker -> leased rows
     outcomes: dict[str, int] = field(default_factory=dict)  # article rows by outcome
+    undecodable: int = 0  # entries set aside in the dead-letter list
 
     def format(self) -> str:
         lines = [
@@ -508,6 +625,8 @@ class QueueStatus:
             f"seen fingerprints {self.seen}",
             f"in flight         {sum(self.in_flight.values())}",
         ]
+        if self.undecodable:
+            lines.append(f"set aside         {self.undecodable} undecodable entries")
         lines += [f"  {worker:<40} {n}" for worker, n in sorted(self.in_flight.items())]
         lines.append("article URLs by outcome")
         lines += [f"  {outcome:<16} {n}" for outcome, n in sorted(self.outcomes.items())]
@@ -516,7 +635,9 @@ class QueueStatus:
 
 def queue_status(engine: Engine | None, client: Any, prefix: str = DEFAULT_PREFIX) -> QueueStatus:
     status = QueueStatus(
-        queued=int(client.zcard(queue_key(prefix))), seen=int(client.scard(dupefilter_key(prefix)))
+        queued=int(client.zcard(queue_key(prefix))),
+        seen=int(client.scard(dupefilter_key(prefix))),
+        undecodable=int(client.llen(dead_key(prefix))),
     )
     if engine is None:
         return status

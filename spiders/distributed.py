@@ -6,7 +6,13 @@ and :class:`RedisDupeFilter` (settings from :func:`corpus.distributed.distribute
 scrapy-redis 0.9.1 works with Scrapy 2.19, with two thin subclasses here: its duplicate filter
 hashes the URL with ``w3lib.canonicalize_url`` and ignores ``REQUEST_FINGERPRINTER_CLASS`` (ours
 drops tracking parameters, so the same article would be fetched twice under two URLs), and its
-scheduler neither leases what it pops nor survives a queue entry it cannot decode.
+scheduler neither leases what it pops nor survives a queue entry it cannot decode or a lost Redis.
+
+Every Redis call of a worker goes through one :class:`~corpus.distributed.RedisOutage`: while
+Redis is away the scheduler hands out nothing and touches Redis only after each back-off step,
+and past ``CORPUS_REDIS_LOST_SECONDS`` the worker closes with the reason ``redis_lost``. A request
+that could not be queued meanwhile is not lost: its frontier row is pending, and the sweep of
+:func:`~corpus.distributed.reconcile` queues it again.
 """
 
 from __future__ import annotations
@@ -21,14 +27,32 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from corpus.distributed import LEASE_SECONDS, Leases, connect, reconcile, worker_id
+from corpus.distributed import (
+    DEFAULT_PREFIX,
+    LEASE_SECONDS,
+    Leases,
+    RedisOutage,
+    connect,
+    pop_raw,
+    reconcile,
+    redis_errors,
+    set_aside,
+    worker_id,
+)
 from corpus.storage import crawler_store
 from spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
+
+REDIS_LOST = "redis_lost"
+"""The close reason of a worker that could not reach Redis for ``CORPUS_REDIS_LOST_SECONDS``."""
+MAX_POPS = 100
+"""Queue entries one ``next_request`` call may look at (skipped repeats, undecodable entries)
+before it yields to the reactor; the engine asks again at once."""
 
 
 class RedisDupeFilter(RFPDupeFilter):
@@ -85,6 +109,10 @@ class RedisScheduler(Scheduler):
             self._taken.discard(key)
 
     def open(self, spider: Any) -> None:
+        self.outage: RedisOutage = getattr(spider, "redis_outage", None) or RedisOutage(
+            self.crawler.settings.getfloat("CORPUS_REDIS_LOST_SECONDS")
+        )
+        self.prefix = self.crawler.settings.get("CORPUS_REDIS_PREFIX") or DEFAULT_PREFIX
         super().open(spider)
         self.leases = Leases(crawler_store(self.crawler).engine, worker_id())
         spider.leases = self.leases
@@ -94,18 +122,36 @@ class RedisScheduler(Scheduler):
             self.leases.flush()
         super().close(reason)
 
+    def has_pending_requests(self) -> bool:
+        if not self.outage.ready():
+            return False
+        try:
+            pending = len(self.queue) > 0
+        except redis_errors() as exc:
+            self.outage.failed(exc)
+            return False
+        self.outage.recovered()
+        return pending
+
     def next_request(self) -> Any:
-        while True:
+        if not self.outage.ready():
+            return None
+        for _ in range(MAX_POPS):
             try:
-                request = self.queue.pop(0)
-            except Exception:  # an entry this worker cannot decode: log it, keep going
-                logger.exception("dropped an undecodable queue entry")
-                self.stats.inc_value("corpus/distributed/undecodable")
-                continue
-            if request is None:
+                raw = pop_raw(self.server, self.queue.key)
+            except redis_errors() as exc:
+                self.outage.failed(exc)
+                return None
+            self.outage.recovered()
+            if raw is None:
                 if self.leases is not None:
                     self.leases.maybe_flush()
                 return None
+            try:
+                request = self.queue._decode_request(raw)
+            except Exception as exc:  # not a request this code can rebuild: set it aside
+                self._set_aside(raw, exc)
+                continue
             self.stats.inc_value("scheduler/dequeued/redis")
             key = request.meta.get("corpus_key")
             if key and self.leases is not None:
@@ -117,13 +163,35 @@ class RedisScheduler(Scheduler):
                 self.leases.take(key)
                 self.stats.inc_value("corpus/distributed/leased")
             return request
+        return None
+
+    def _set_aside(self, raw: bytes, exc: Exception) -> None:
+        """Count an undecodable entry and move it to the dead-letter list (logged once per kind)."""
+        self.stats.inc_value("corpus/distributed/undecodable")
+        why = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        if self.stats.get_value("corpus/distributed/undecodable") in (1, 10, 100, 1000, 10000):
+            logger.warning("set aside undecodable queue entry (%s) %r", why, raw[:120])
+        try:
+            set_aside(self.server, self.prefix, raw)
+        except redis_errors() as error:
+            self.outage.failed(error)
 
     def enqueue_request(self, request: Any) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        if not self.outage.ready():
+            self.stats.inc_value("corpus/distributed/not_queued")
             return False
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+        except redis_errors() as exc:
+            # The frontier row is pending: the next sweep queues it again.
+            self.outage.failed(exc)
+            self.stats.inc_value("corpus/distributed/not_queued")
+            return False
+        self.outage.recovered()
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
 
@@ -159,6 +227,8 @@ class DistributedSpider(NewsSpider):
         spider._quiet_since: float | None = None
         spider._tick = None
         spider.redis = connect(settings.get("REDIS_URL"))
+        spider.redis_outage = RedisOutage(settings.getfloat("CORPUS_REDIS_LOST_SECONDS"))
+        spider._closing = False
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
@@ -228,24 +298,56 @@ class DistributedSpider(NewsSpider):
         """Twice a second: flush leases, reconcile when due, wake the engine if the queue filled.
 
         Without the wake-up an idle worker would look at the queue only every five seconds (the
-        engine's heartbeat), and a worker started before the seed would sit out its start.
+        engine's heartbeat), and a worker started before the seed would sit out its start. A
+        worker whose Redis stayed away past the limit is closed from here.
         """
+        outage = self.redis_outage
+        if outage.lost:
+            self._give_up()
+            return
         try:
             if self.leases is not None:
                 self.leases.maybe_flush()
-            if time.monotonic() - self._last_reconcile >= self.reconcile_every:
+            if outage.ready() and time.monotonic() - self._last_reconcile >= self.reconcile_every:
                 self._reconcile(sweep=False)
+                outage.recovered()
             slot = getattr(self.crawler.engine, "_slot", None)
             if slot is not None and slot.scheduler.has_pending_requests():
                 slot.nextcall.schedule()
-        except Exception:  # a database or Redis hiccup must not stop the clock
+        except redis_errors() as exc:
+            outage.failed(exc)
+        except Exception:  # a database hiccup must not stop the clock
+            self._log_tick_failure()
+
+    def _log_tick_failure(self) -> None:
+        """At most one traceback every 30 s: a lasting fault must not fill the disk with logs."""
+        now = time.monotonic()
+        if now - getattr(self, "_tick_logged", -30.0) >= 30.0:
+            self._tick_logged = now
             logger.exception("distributed worker tick failed")
+
+    def _give_up(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        outage = self.redis_outage
+        message = f"lost Redis for {outage.limit:.0f} s ({outage.error}); this worker stopped"
+        logger.error(message)
+        self.crawler.stats.set_value("corpus/distributed/redis_lost", message)
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_LOST))
 
     def _on_idle(self, spider: Any) -> None:
         now = time.monotonic()
+        if self.redis_outage.down:
+            raise DontCloseSpider  # the clock closes the worker once Redis is lost for good
         if now - self._last_reconcile < 1.0:
             raise DontCloseSpider
-        result = self._reconcile(sweep=True)
+        try:
+            result = self._reconcile(sweep=True)
+        except redis_errors() as exc:
+            self.redis_outage.failed(exc)
+            raise DontCloseSpider from None
         if result.busy or self.keep_running:
             self._quiet_since = None
             raise DontCloseSpider

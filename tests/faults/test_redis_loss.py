@@ -1,0 +1,229 @@
+"""A lost Redis is an error: a worker cut off mid-crawl backs off, then stops non-zero with one line.
+
+Redis is cut through a TCP forwarder the test owns in front of the real server (127.0.0.1:6379,
+database 15): the server itself is never stopped. A cut closes the forwarder's port and every
+connection through it, as a crashed Redis or a lost network would.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+
+from corpus.distributed import dead_key, queue_key
+from corpus.sitegen import GeneratedSite, serve_generated, write_sources
+from tests.conftest import ROOT, run_cli
+
+REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
+FAST = [
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "CORPUS_WORKERS=1",
+    "-s", "CORPUS_IDLE_GRACE=1",
+]  # fmt: skip
+
+
+class Forwarder:
+    """A TCP forwarder on 127.0.0.1 (port 0) to ``target``; :meth:`cut` closes it and every link."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._open = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while self._open:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                if not self._open:
+                    client.close()
+                    upstream.close()
+                    return
+                self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        with suppress(OSError):
+            while data := src.recv(65536):
+                dst.sendall(data)
+        with suppress(OSError):
+            dst.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        """Redis is gone: the port refuses connections and the open ones are reset."""
+        with self._lock:
+            self._open = False
+            with suppress(OSError):
+                self.listener.close()
+            for sock in self._sockets:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets.clear()
+
+
+@pytest.fixture
+def real_redis() -> Iterator[tuple[str, str, redis.Redis]]:
+    """The real Redis (a failure in CI when absent), a fresh key prefix, cleaned up afterwards."""
+    url = os.environ.get("CRIMECORPUS_TEST_REDIS", REDIS_DEFAULT)
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis unreachable at {url}: {exc}")
+        pytest.skip(f"Redis unreachable at {url}")
+    prefix = f"ccfault-{uuid.uuid4().hex[:10]}"
+    try:
+        yield url, prefix, client
+    finally:
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def _via(url: str, port: int) -> str:
+    parts = urlsplit(url)
+    auth = parts.netloc.rpartition("@")[0]
+    return urlunsplit((parts.scheme, (auth + "@" if auth else "") + f"127.0.0.1:{port}", parts.path, "", ""))
+
+
+def _stored(db: Path) -> int:
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    with suppress(sqlite3.Error), sqlite3.connect(db, timeout=5) as conn:
+        return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    return 0
+
+
+def test_a_worker_cut_off_from_redis_stops_non_zero_with_one_line_and_a_small_log(
+    real_redis: tuple[str, str, redis.Redis], tmp_path: Path
+) -> None:
+    url, prefix, _client = real_redis
+    parts = urlsplit(url)
+    forwarder = Forwarder((parts.hostname or "127.0.0.1", parts.port or 6379))
+    via = _via(url, forwarder.port)
+    db = tmp_path / "corpus.sqlite"
+    limit = 3
+    with serve_generated(GeneratedSite(pages=3000)) as base:
+        sources = write_sources(base, tmp_path / "sources.toml")
+        common = ["--sources", str(sources), "--db", str(db), "--redis", via, "--redis-prefix", prefix]
+        seeded = run_cli("seed", *common)
+        assert seeded.returncode == 0, seeded.stderr[-2000:]
+        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+        out, err = tmp_path / "worker.out", tmp_path / "worker.err"
+        with out.open("w") as stdout, err.open("w") as stderr:
+            command = [
+                sys.executable, "-m", "corpus", "crawl", "--distributed", *common, *FAST,
+                "-s", f"CORPUS_REDIS_LOST_SECONDS={limit}",
+            ]  # fmt: skip
+            worker = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=stdout,
+                stderr=stderr,
+            )
+            try:
+                deadline = time.monotonic() + 120
+                while _stored(db) < 20:  # mid-crawl: articles are flowing
+                    assert worker.poll() is None, err.read_text()[-3000:]
+                    assert time.monotonic() < deadline, "the worker stored nothing"
+                    time.sleep(0.2)
+                forwarder.cut()
+                cut_at = time.monotonic()
+                code = worker.wait(limit + 60)
+                took = time.monotonic() - cut_at
+            finally:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait(10)
+    stored_at_end = _stored(db)
+    errors = err.read_text()
+    assert code != 0, errors[-3000:]
+    assert stored_at_end < 3000, "the crawl finished before the cut: nothing was tested"
+    lines = errors.strip().splitlines()
+    assert lines[-1].startswith("crimecorpus: error: lost Redis at"), errors[-3000:]
+    assert "***" in lines[-1] or "@" not in lines[-1]
+    assert "Traceback" not in errors
+    # Rate-limited: a handful of lines, not a flood (the issue measured 818 MB in two minutes).
+    assert len(errors) < 20_000, f"{len(errors)} bytes of log in {took:.1f} s"
+    assert "redis_lost" in out.read_text()  # the summary names why the run did not finish
+    print(f"worker exited {code} {took:.1f} s after the cut; {len(errors)} bytes on stderr")
+
+
+def test_undecodable_queue_entries_are_counted_and_set_aside(
+    real_redis: tuple[str, str, redis.Redis], tmp_path: Path
+) -> None:
+    url, prefix, client = real_redis
+    db = tmp_path / "corpus.sqlite"
+    with serve_generated(GeneratedSite(pages=30)) as base:
+        sources = write_sources(base, tmp_path / "sources.toml")
+        common = ["--sources", str(sources), "--db", str(db), "--redis", url, "--redis-prefix", prefix]
+        assert run_cli("seed", *common).returncode == 0
+        garbage = [
+            b"\x80\x04not a request",
+            b'{"url": "http://127.0.0.1:9/a", "callback": "no_such_method"}',
+            b'{"callback": "nope"',
+        ]
+        client.zadd(queue_key(prefix), {g: -10_000 for g in garbage})  # first in line
+        started = time.monotonic()
+        proc = run_cli("crawl", "--distributed", *common, *FAST, timeout=120)
+        took = time.monotonic() - started
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(client.lrange(dead_key(prefix), 0, -1)) == sorted(garbage)
+    assert client.zcard(queue_key(prefix)) == 0
+    assert _stored(db) == 30  # the good entries were all crawled
+    assert proc.stderr.count("set aside undecodable queue entry") == 1  # logged once, counted all
+    status = run_cli("queue", "--no-db", "--redis", url, "--redis-prefix", prefix)
+    assert "set aside         3 undecodable entries" in status.stdout, status.stdout
+    print(f"worker finished in {took:.1f} s with 3 entries set aside")
+
+
+def test_crawl_distributed_with_a_wrong_redis_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sources = tmp_path / "sources.toml"
+    write_sources("http://127.0.0.1:9", sources)
+    started = time.monotonic()
+    proc = run_cli(
+        "crawl", "--distributed", "--sources", str(sources), "--db", str(tmp_path / "c.sqlite"),
+        "--redis", f"redis://:geheim@127.0.0.1:{port}/15",
+    )  # fmt: skip
+    took = time.monotonic() - started
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("crimecorpus: error: cannot reach Redis at"), proc.stderr
+    assert "geheim" not in proc.stderr
+    print(f"exit 2 after {took:.1f} s")
