@@ -69,8 +69,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         extra["CORPUS_ARCHIVE_DIR"] = args.archive_dir
     if args.distributed:
         from corpus.distcli import require_redis
-        from corpus.distributed import distributed_settings
+        from corpus.distributed import connect, distributed_settings
 
+        connect(require_redis(args)).close()  # an unreachable Redis is one line, before any crawl
         extra.update(distributed_settings(require_redis(args), args.redis_prefix))
     settings = build_settings(
         db_url=args.db,
@@ -92,6 +93,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     print(summary.format())
     if summary.finish_reason != "redis_lost":
         return _run_status(summary.finish_reason, outcome)
+    if summary.finish_reason == "redis_lost":
+        from corpus.distcli import redis_lost_line
+
+        print(redis_lost_line(args.redis, settings.getfloat("CORPUS_REDIS_LOST_SECONDS")), file=sys.stderr)
     return 0 if summary.finish_reason == "finished" else 1
 
 

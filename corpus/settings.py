@@ -126,3 +126,4 @@ CORPUS_ARCHIVE_MAX_BYTES = 1024**3  # a new WARC file past this size
 CORPUS_WARC_FILES: list[str] = []  # files the `warc` spider reads
 CORPUS_WARC_MODE = "ingest"  # "reextract": only stored articles, every file again
 CORPUS_WARC_CHECKPOINT_SECONDS = 5.0  # how often a file's settled offset is recorded
+CORPUS_REDIS_LOST_SECONDS = 60.0  # a distributed worker that cannot reach Redis this long stops (exit non-zero)
