@@ -1,0 +1,156 @@
+"""Open a stored corpus by database URL and read its articles as typed records.
+
+Reading is what researchers do most, often on a copy of a corpus or on a database someone else
+fills, so opening never creates anything: a path or database that holds no corpus is an error,
+not a new empty corpus (which would silently read as "0 articles"). Articles come through the
+export's own query and filters (:mod:`corpus.export`), so the library and ``crimecorpus export``
+select, order and pseudonymise identically, and stream with constant memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from corpus.export import DEDUP_MODES, ExportFilter, article_record, iter_articles
+from corpus.storage import DatabaseError, _alembic_config, _short, make_engine, migrate, resolve_db_url
+from crimecorpus.records import Article
+
+__all__ = ["Corpus", "DatabaseError", "open_corpus"]
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a date or YYYY-MM-DD, got {value!r}") from None
+
+
+def _open_existing(url: str | None) -> Engine:
+    """An engine on an existing corpus; never creates a file, a directory or the schema.
+
+    A corpus written by an older version is upgraded by its migrations first, as every command
+    does: reading a newer column from an old schema would fail halfway through an iteration.
+    """
+    resolved = resolve_db_url(url)
+    try:
+        parsed = make_url(resolved)
+    except Exception:
+        raise DatabaseError(f"not a database URL: {resolved!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if path in ("", ":memory:") or not Path(path).is_file():
+            raise DatabaseError(f"no corpus at {path or resolved}: the file does not exist")
+        # Checked before connecting: the connection's WAL pragma would write a header into an
+        # empty file, turning a wrong path into a new database.
+        with open(path, "rb") as handle:
+            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                raise DatabaseError(f"no corpus at {path}: not a SQLite database")
+    engine = make_engine(resolved)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("articles"):
+                raise DatabaseError(f"no corpus in {parsed.render_as_string()}: it has no articles table")
+            current = MigrationContext.configure(conn).get_current_revision()
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot read database {parsed.render_as_string()}: {_short(exc)}") from None
+    except DatabaseError:
+        engine.dispose()
+        raise
+    if current != head:
+        migrate(engine)
+    return engine
+
+
+class Corpus:
+    """A stored corpus, open for reading; use it as a context manager or call :meth:`close`.
+
+    >>> with open_corpus("exports/demo/corpus.sqlite") as corpus:  # doctest: +SKIP
+    ...     for article in corpus.articles(since="2024-01-01", category="drugs"):
+    ...         print(article.published, article.title)
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    def articles(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        sources: Iterable[str] | str = (),
+        dedup: str = "near",
+        all_topics: bool = False,
+        category: str | None = None,
+        pseudonymise: bool = False,
+        salt: str = "",
+    ) -> Iterator[Article]:
+        """Stream the articles the export filters select, in the export's order, as typed records.
+
+        The filters are those of ``crimecorpus export`` (README "Export options"), with the same
+        defaults: crime news only (``all_topics=True`` for every Dutch article), one
+        representative per near-duplicate cluster (``dedup="near"``; ``"exact"``, ``"none"``),
+        published between ``since`` and ``until`` inclusive (dates or ``YYYY-MM-DD``), from
+        ``sources`` (registry names), in ``category``; ``pseudonymise`` replaces name-plus-initial
+        forms with salted placeholders.
+        """
+        if dedup not in DEDUP_MODES:
+            raise ValueError(f"dedup must be one of {', '.join(DEDUP_MODES)}, got {dedup!r}")
+        flt = ExportFilter(
+            since=_as_date(since, "since"),
+            until=_as_date(until, "until"),
+            sources=(sources,) if isinstance(sources, str) else tuple(sources),
+            dedup=dedup,
+            all_topics=all_topics,
+            category=category,
+            pseudonymise=pseudonymise,
+            salt=salt,
+        )
+        for row in iter_articles(self._engine, flt):
+            yield Article.from_record(article_record(row))
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.url!r})"
+
+
+def open_corpus(db: str | Path | None = None) -> Corpus:
+    """Open the corpus at ``db`` for reading: a SQLAlchemy URL or a SQLite file path.
+
+    ``None`` means ``$CRIMECORPUS_DB``, else ``data/crimecorpus.sqlite``, as on the command line.
+    Raises :class:`DatabaseError` (one line) when there is no corpus there; nothing is created.
+    """
+    return Corpus(_open_existing(str(db) if db is not None else None))
