@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from corpus.urls import url_host
+from corpus.urls import ascii_host, url_host
 
 COUNTRIES = ("nl", "be")
 _LIST_KEYS = ("feeds", "sitemaps", "start_urls", "allow", "deny", "domains")
@@ -41,9 +41,13 @@ class Source:
 
     @property
     def hosts(self) -> frozenset[str]:
-        """Hosts this source may be crawled on: those of its listed URLs plus ``domains``."""
+        """Hosts this source may be crawled on: those of its listed URLs plus ``domains``.
+
+        In ASCII (punycode) form, as requests carry them: a host written in Unicode in the
+        registry is the same host as its punycode spelling (see :mod:`corpus.urls`).
+        """
         urls = (*self.feeds, *self.sitemaps, *self.start_urls)
-        return frozenset({url_host(u) for u in urls} | {d.lower() for d in self.domains})
+        return frozenset({url_host(u) for u in urls} | {_domain_host(d) for d in self.domains})
 
     @property
     def robots_urls(self) -> list[str]:
@@ -63,6 +67,14 @@ class Source:
         if any(p.search(url) for p in self._deny_re):
             return False
         return not self._allow_re or any(p.search(url) for p in self._allow_re)
+
+
+def _domain_host(domain: str) -> str:
+    """A ``domains`` entry (``name`` or ``name:port``) with the name in ASCII."""
+    name, colon, port = domain.rpartition(":")
+    if not colon or not port.isdigit():
+        name, colon, port = domain, "", ""
+    return ascii_host(name) + colon + port
 
 
 def _fail(path: str, where: str, key: str | None, message: str) -> SourcesError:
@@ -99,6 +111,15 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise _fail(path, where, key, f"not an http(s) URL: {url!r}")
+            try:
+                ascii_host(parts.hostname)
+            except ValueError as exc:
+                raise _fail(path, where, key, str(exc)) from None
+    for domain in lists["domains"]:
+        try:
+            _domain_host(domain)
+        except ValueError as exc:
+            raise _fail(path, where, "domains", str(exc)) from None
     if not (lists["feeds"] or lists["sitemaps"] or lists["start_urls"]):
         raise _fail(path, where, "feeds", "a source needs at least one feed, sitemap or start URL")
     compiled: dict[str, tuple[re.Pattern[str], ...]] = {}

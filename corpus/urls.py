@@ -1,9 +1,19 @@
-"""URL canonicalisation and scope checks, so one article has one key whatever link led to it."""
+"""URL canonicalisation and scope checks, so one article has one key whatever link led to it.
+
+Hosts are compared in their ASCII (punycode) form everywhere: a registry may write a host in
+Unicode (``politie-brüssel.be``), but every request Scrapy builds carries the punycode form
+(``xn--politie-brssel-...``), and robots.txt, TDMRep, pacing and the scope check all see that.
+:func:`ascii_host` converts the way Scrapy's requests do (w3lib's ``safe_url_string``), so the
+two spellings are one host and one frontier key.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
 
 # Parameters that only say where a click came from; they never change the page.
 TRACKING_PARAMS = frozenset(
@@ -34,6 +44,33 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@functools.lru_cache(maxsize=4096)
+def ascii_host(host: str) -> str:
+    """A host name lower-cased, trailing dot dropped, an IDN in punycode (as Scrapy requests it).
+
+    Raises ``ValueError`` for a name that has no ASCII form (an invalid internationalised name).
+    """
+    host = host.strip().lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        converted = urlsplit(safe_url_string(f"http://{host}/")).hostname or ""
+    except (UnicodeError, ValueError) as exc:
+        raise ValueError(f"not a valid internationalised host name: {host!r} ({exc})") from None
+    if not converted or not converted.isascii():
+        raise ValueError(f"not a valid internationalised host name: {host!r}")
+    return converted.rstrip(".")
+
+
+def _hostname(url: str) -> str:
+    """The URL's host name in ASCII (see :func:`ascii_host`); an unconvertible one as written."""
+    name = urlsplit(url).hostname or ""
+    try:
+        return ascii_host(name)
+    except ValueError:
+        return name.lower().rstrip(".")
+
+
 def canonical_url(url: str) -> str:
     """Return the key under which an article is stored.
 
@@ -43,7 +80,7 @@ def canonical_url(url: str) -> str:
     folded even where a site would not answer on the folded form.
     """
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _hostname(url.strip())
     if host.startswith("www."):
         host = host[4:]
     netloc = host
@@ -60,9 +97,9 @@ def article_id(canonical: str) -> str:
 
 
 def url_host(url: str) -> str:
-    """The host (with a non-default port) that scope checks compare, ``www.`` folded."""
+    """The host (with a non-default port) that scope checks compare, ``www.`` folded, in ASCII."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _hostname(url)
     if host.startswith("www."):
         host = host[4:]
     if parts.port and parts.port not in (80, 443):

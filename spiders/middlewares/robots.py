@@ -11,21 +11,37 @@ everything when the file cannot be fetched. RFC 9309 (section 2.3.1) asks for mo
 
 ``Crawl-delay`` (not in the RFC, but widely used) spaces the requests to that site through the
 shared :class:`~spiders.middlewares.pacing.DomainPacer`, capped by ``CORPUS_CRAWL_DELAY_MAX``.
+
+A robots.txt request belongs to no source: it carries the host it was derived from
+(``corpus_origin``), and the scope middleware keeps it and its redirects on that host. A
+robots.txt that redirects off its host (or into a private network) is therefore not read; the
+site is treated as "unreachable" (disallowed for now, ``robots_unavailable``), the careful
+reading, rather than as having no rules.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
+from corpus.urls import url_host
 from spiders.middlewares.pacing import crawler_pacer
 from spiders.middlewares.refusals import Refused
+from spiders.middlewares.scope import ORIGIN
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.http import Request, Response
+    from scrapy.http import Response
+
+OUT_OF_BOUNDS = frozenset({"offsite", "offsite_redirect", "private_address"})
+"""Scope refusals of a robots.txt request that leave the site without readable rules."""
 
 
 class Unreachable:
@@ -45,6 +61,30 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self.max_crawl_delay = crawler.settings.getfloat("CORPUS_CRAWL_DELAY_MAX", 60.0)
 
+    async def robot_parser(self, request: Request) -> Any:
+        """Scrapy's robot_parser, with the robots.txt request bound to the page's host."""
+        parts = urlparse_cached(request)
+        netloc = parts.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots = Request(
+                f"{parts.scheme}://{netloc}/robots.txt",
+                priority=self.DOWNLOAD_PRIORITY,
+                meta={"dont_obey_robotstxt": True, ORIGIN: url_host(request.url)},
+                callback=NO_CALLBACK,
+            )
+            try:
+                assert self.crawler.engine is not None
+                response = await self.crawler.engine.download_async(robots)
+                await self._parse_robots(response, netloc, request)
+            except Exception as exc:
+                self._robots_error(exc, netloc)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         status = response.status
         if 400 <= status < 500:
@@ -59,6 +99,10 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         self._apply_crawl_delay(netloc)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, Refused) and exc.reason in OUT_OF_BOUNDS:
+            self._stats.inc_value("corpus/robots/unreachable")
+            self._settle(netloc, Unreachable(f"robots.txt refused ({exc.reason}): {exc.detail[:200]}"))
+            return
         if isinstance(exc, IgnoreRequest):
             # Refused before any download (e.g. by the scope middleware): no rules to apply.
             super()._robots_error(exc, netloc)

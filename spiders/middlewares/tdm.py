@@ -35,7 +35,9 @@ from corpus.tdm import (
     parse_tdmrep_json,
     record_declarations,
 )
+from corpus.urls import url_host
 from spiders.middlewares.refusals import Refused
+from spiders.middlewares.scope import ORIGIN
 
 if TYPE_CHECKING:
     from typing import Self
@@ -89,7 +91,13 @@ class TdmMiddleware:
             origin + WELL_KNOWN_PATH,
             callback=NO_CALLBACK,
             priority=1000,
-            meta={"dont_obey_robotstxt": True, "corpus_stage": "tdm", "download_maxsize": 262144},
+            # No source: bound to the origin's host (it and its redirects; spiders/middlewares/scope.py).
+            meta={
+                "dont_obey_robotstxt": True,
+                "corpus_stage": "tdm",
+                "download_maxsize": 262144,
+                ORIGIN: url_host(origin),
+            },
         )
         try:
             assert self.crawler.engine is not None
