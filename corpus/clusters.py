@@ -228,7 +228,7 @@ def _refresh_all_representatives(engine: Engine, progress: Progress | None = Non
         clusters += 1
         done += len(group)
         if progress:
-            progress("representatives", done, total)
+            progress("chose representatives among", done, total)
     writer.flush()
     return clusters
 
@@ -268,7 +268,7 @@ def _rebuild_exact_duplicates(engine: Engine, progress: Progress | None = None, 
                 writer.add(row[1], want)
         done += len(group)
         if progress:
-            progress("exact duplicates", done, total)
+            progress("marked exact duplicates among", done, total)
     writer.flush()
 
 
@@ -286,7 +286,7 @@ def _compute_missing_signatures(engine: Engine, batch: int, progress: Progress |
         writer.flush()
         done += len(page)
         if progress:
-            progress("signatures", done, missing)
+            progress("computed signatures of", done, missing)
 
 
 def rebuild_clusters(
@@ -313,11 +313,11 @@ def rebuild_clusters(
                 yield id_, minhash, title
             done += len(page)
             if progress:
-                progress("loading signatures", done, total)
+                progress("loaded signatures of", done, total)
 
     index = NearDupIndex.build(rows(), threshold=threshold)
     if progress:
-        progress("clustering", 0, len(index))
+        progress("clustered", 0, len(index))
     roots = index.components()
     keys = np.array(index.keys)
     # The cluster id is the smallest key of the component (string order, not index order).
@@ -327,14 +327,16 @@ def rebuild_clusters(
     cluster_ids = smallest[np.cumsum(starts) - 1][np.argsort(order)]
     del order, starts, smallest
     if progress:
-        progress("clustering", len(index), len(index))
+        progress("clustered", len(index), len(index))
     writer = _Writer(engine, "cluster_id")
     for i, (key, new, old) in enumerate(zip(index.keys, cluster_ids.tolist(), stored, strict=True)):
         if new != old:
             writer.add(key, new)
         if progress and i % _PAGE == _PAGE - 1:
-            progress("writing clusters", i + 1, len(index))
+            progress("wrote clusters of", i + 1, len(index))
     writer.flush()
+    if progress:
+        progress("wrote clusters of", len(index), len(index))
     clusters = len(np.unique(roots))
     del index, roots, keys, cluster_ids
     _refresh_all_representatives(engine, progress, total)
