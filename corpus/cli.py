@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from corpus.crawl import EXIT_INTERRUPTED, CrawlFailed, RunOutcome, SettingError, build_settings, run_crawl
 from corpus.crime import CATEGORIES
@@ -43,6 +44,34 @@ def _split(value: str) -> SplitSpec:
         return parse_split(value)
     except SplitError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _threshold(value: str) -> float:
+    """A Jaccard threshold in (0, 1]; ``nan`` and ``inf`` parse as floats but are no threshold."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0.0 < number <= 1.0:  # also false for nan
+        raise argparse.ArgumentTypeError(f"not a threshold between 0 (excluded) and 1: {value!r}")
+    return number
+
+
+def _port(value: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free port)."""
+    if not (value.isascii() and value.isdigit()) or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0 to 65535): {value!r}")
+    return int(value)
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as the one ``crimecorpus: error:`` line every other error is, exit 2.
+
+    Subcommand parsers inherit the class (argparse makes them with ``type(parent)``).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"crimecorpus: error: {message} (see {self.prog} --help)\n")
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -158,7 +187,7 @@ def _export_filter(args: argparse.Namespace) -> ExportFilter:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = open_database(args.db)
+    engine = open_database(args.db, create=False)
     result = export(engine, Path(args.out), args.format, _export_filter(args))
     skipped = "".join(f", {n} skipped ({why})" for why, n in result.skipped.items())
     print(f"exported {result.written} articles to {result.path}{skipped}")
@@ -171,7 +200,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if not args.rebuild:
         print("crimecorpus classify: nothing to do (use --rebuild to re-score the stored corpus)")
         return 0
-    engine = open_database(args.db)
+    engine = open_database(args.db, create=False)
     done = reclassify(engine)
     print(f"re-classified {done} articles")
     return 0
@@ -183,13 +212,13 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     if not args.rebuild:
         print("crimecorpus dedup: nothing to do (use --rebuild to recompute the clusters)")
         return 0
-    articles, clusters = rebuild_clusters(open_database(args.db), threshold=args.threshold)
+    articles, clusters = rebuild_clusters(open_database(args.db, create=False), threshold=args.threshold)
     print(f"{articles} articles in {clusters} clusters (threshold {args.threshold})")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    engine = open_database(args.db)
+    engine = open_database(args.db, create=False)
     print(format_stats(corpus_stats(engine)))
     if args.plot:
         from corpus.plots import write_plots
@@ -207,7 +236,7 @@ def cmd_dataset_build(args: argparse.Namespace) -> int:
     from corpus.dataset import build_dataset
 
     result = build_dataset(
-        open_database(args.db),
+        open_database(args.db, create=False),
         Path(args.out),
         _export_filter(args),
         split=args.split,
@@ -224,7 +253,7 @@ def cmd_dataset_build(args: argparse.Namespace) -> int:
 def cmd_browse(args: argparse.Namespace) -> int:
     from corpus.browse import bind, browse_file, build_browse_db, serve
 
-    engine = open_database(args.db)
+    engine = open_database(args.db, create=False)
     sock = bind(args.host, args.port)
     with sock, browse_file(Path(args.out) if args.out else None) as path:
         count = build_browse_db(engine, path, _export_filter(args))
@@ -245,7 +274,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     names = [s.name for s in load_sources(args.sources)] if args.sources else None
     now = dt.datetime.now(dt.UTC)
     th = Thresholds()
-    rows = source_health(open_database(args.db), names, args.days, now, th)
+    rows = source_health(open_database(args.db, create=False), names, args.days, now, th)
     print(health_json(rows, args.days, now, th) if args.json else format_health(rows, args.days, now))
     return 0
 
@@ -395,7 +424,7 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="crimecorpus", description="Crawl and build a corpus of Dutch and Flemish crime news."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -464,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     _add_filter_options(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0: any free port)")
+    p.add_argument("--port", type=_port, default=8001, help="port (default 8001; 0: any free port)")
     p.add_argument("--out", metavar="FILE", help="keep the browse database here (default: a temporary file)")
     p.set_defaults(func=cmd_browse)
 
@@ -477,7 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="recompute every cluster and representative")
     p.add_argument(
         "--threshold",
-        type=float,
+        type=_threshold,
         default=THRESHOLD,
         help=f"estimated Jaccard of word 5-grams (default {THRESHOLD})",
     )

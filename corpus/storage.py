@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -38,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from corpus.frontier import MAX_URL_LENGTH, url_too_long
 from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
@@ -227,6 +229,29 @@ def open_database(url: str | None = None, *, create: bool = True) -> Engine:
     return engine
 
 
+def _schema_of(engine: Engine, where: str) -> tuple[set[str], str | None]:
+    """The tables of a database and its Alembic revision (None without ``alembic_version``)."""
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            revision = (
+                conn.scalar(text("SELECT version_num FROM alembic_version"))
+                if "alembic_version" in tables
+                else None
+            )
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot reach database {where}: {_short(exc)}") from None
+    except DBAPIError as exc:  # a damaged file behind a valid header
+        raise DatabaseError(f"cannot read database {where}: {_short(exc)}") from None
+    finally:
+        engine.dispose()
+    return tables, revision
+
+
+def _is_corpus(tables: set[str], revision: str | None) -> bool:
+    return revision is not None and {"articles", "crawl_runs"} <= tables
+
+
 def _open_existing(url: str) -> Engine:
     parsed = _parse_url(url)
     where = parsed.render_as_string()
@@ -247,22 +272,21 @@ def _open_existing(url: str) -> Engine:
             raise DatabaseError(f"cannot read {db}: {exc.strerror}") from None
         if magic != SQLITE_MAGIC:
             raise DatabaseError(f"not a SQLite database: {db}")
+        # Looked at read-only and without our pragmas first: switching another application's
+        # database to WAL would already be a write to it.
+        probe = create_engine(
+            f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro&uri=true", poolclass=NullPool
+        )
+        tables, revision = _schema_of(probe, where)
+        if not _is_corpus(tables, revision):
+            raise DatabaseError(f"not a crimecorpus database (no crimecorpus tables): {where}")
     engine = make_engine(url, create=False)
     try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            revision = (
-                conn.scalar(text("SELECT version_num FROM alembic_version"))
-                if "alembic_version" in tables
-                else None
-            )
-    except OperationalError as exc:
+        tables, revision = _schema_of(engine, where)
+    except DatabaseError:
         engine.dispose()
-        raise DatabaseError(f"cannot reach database {where}: {_short(exc)}") from None
-    except DBAPIError as exc:  # a damaged file behind a valid header
-        engine.dispose()
-        raise DatabaseError(f"cannot read database {where}: {_short(exc)}") from None
-    if revision is None or not {"articles", "crawl_runs"} <= tables:
+        raise
+    if not _is_corpus(tables, revision):
         engine.dispose()
         raise DatabaseError(f"not a crimecorpus database (no crimecorpus tables): {where}")
     script = ScriptDirectory.from_config(_alembic_config())
