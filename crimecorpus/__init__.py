@@ -10,7 +10,8 @@ the crawler. This package is the one import name users need, and a stable, typed
 - :func:`analyse` runs extraction, dating, the language decision and the crime annotations on one
   page's HTML, exactly as a crawl worker does; :func:`annotate` and :func:`detect_language` run
   those stages on plain text;
-- :func:`crawl` runs a crawl (once per process) and returns its summary.
+- :func:`crawl` runs a crawl (once per process) and returns its summary, or raises
+  :class:`CrawlError` for a run that did not finish.
 
 Nothing here has logic of its own: every call goes to the function the command line uses, so the
 library and ``crimecorpus`` on the command line never disagree. See docs/library.md.
@@ -30,7 +31,7 @@ from crimecorpus.analysis import (
     annotate,
     detect_language,
 )
-from crimecorpus.crawling import AlreadyRunning, crawl
+from crimecorpus.crawling import AlreadyRunning, CrawlError, crawl
 from crimecorpus.reading import Corpus, DatabaseError, open_corpus
 from crimecorpus.records import Article, Person, Place
 
@@ -53,6 +54,7 @@ __all__ = [
     "AlreadyRunning",
     "Article",
     "Corpus",
+    "CrawlError",
     "CrawlSummary",
     "CrimeAnnotation",
     "DatabaseError",

@@ -1,4 +1,4 @@
-"""Run a crawl from Python: the same crawl, lock and summary as ``crimecorpus crawl``.
+"""Run a crawl from Python: the same crawl, lock, summary and verdict as ``crimecorpus crawl``.
 
 A thin call over :func:`corpus.crawl.run_crawl`, for notebooks and scripts that build a corpus and
 then read it with :func:`crimecorpus.open_corpus`. Scrapy runs on a Twisted reactor, which can
@@ -18,7 +18,20 @@ from corpus.runlock import AlreadyRunning, run_lock
 if TYPE_CHECKING:
     from corpus.crawl import CrawlSummary
 
-__all__ = ["AlreadyRunning", "CrawlSummary", "crawl"]
+__all__ = ["AlreadyRunning", "CrawlError", "crawl"]
+
+
+class CrawlError(RuntimeError):
+    """A crawl that could not start, crashed, stopped on a database failure or was interrupted.
+
+    The message is the one line ``crimecorpus crawl`` prints; ``summary`` holds the run's counts
+    (what the database holds) when the run got that far, else None. A script that ignores the
+    return value still cannot mistake a failed crawl for a finished one.
+    """
+
+    def __init__(self, message: str, summary: CrawlSummary | None = None) -> None:
+        super().__init__(message)
+        self.summary = summary
 
 
 def crawl(
@@ -28,15 +41,17 @@ def crawl(
     sources: Iterable[str] = (),
     settings: Mapping[str, Any] | None = None,
 ) -> CrawlSummary:
-    """Crawl the registry's sources into ``db`` and return the run's summary.
+    """Crawl the registry's sources into ``db`` and return the finished run's summary.
 
     ``sources_file`` is a sources TOML (default: the shipped registry), ``sources`` limits the
     crawl to those names, ``db`` is a database URL or SQLite path (created if missing: a crawl
     writes), and ``settings`` overrides any Scrapy or ``CORPUS_`` setting, as ``-s`` does. The
-    crawl holds the database's run lock (:class:`AlreadyRunning` if another crawl holds it).
-    Check ``summary.finish_reason == "finished"``: anything else is a run that did not finish.
+    crawl holds the database's run lock (:class:`AlreadyRunning` if another crawl holds it). A run
+    that does not finish raises :class:`CrawlError`; bad sources or an unusable database raise
+    the one-line errors of the command line (``corpus.sources.SourcesError``,
+    ``crimecorpus.DatabaseError``).
     """
-    from corpus.crawl import build_settings, run_crawl
+    from corpus.crawl import CrawlFailed, build_settings, outcome_error, run_crawl
 
     scrapy_settings = build_settings(
         db_url=str(db) if db is not None else None,
@@ -44,5 +59,12 @@ def crawl(
         source_names=list(sources),
         extra=dict(settings or {}),
     )
-    with run_lock(scrapy_settings.get("CORPUS_DB_URL")):
-        return run_crawl(scrapy_settings)
+    try:
+        with run_lock(scrapy_settings.get("CORPUS_DB_URL")):
+            summary, outcome = run_crawl(scrapy_settings)
+    except CrawlFailed as exc:
+        raise CrawlError(str(exc)) from exc
+    code, message = outcome_error(summary.finish_reason, outcome)
+    if code != 0:
+        raise CrawlError(message or f"the run did not finish: {summary.finish_reason}", summary)
+    return summary

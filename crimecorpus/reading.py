@@ -14,19 +14,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 
 from corpus.export import DEDUP_MODES, ExportFilter, article_record, iter_articles
-from corpus.storage import DatabaseError, _alembic_config, _short, make_engine, migrate, resolve_db_url
+from corpus.storage import DatabaseError, open_database
 from crimecorpus.records import Article
 
 __all__ = ["Corpus", "DatabaseError", "open_corpus"]
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
@@ -36,44 +30,6 @@ def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{name} must be a date or YYYY-MM-DD, got {value!r}") from None
-
-
-def _open_existing(url: str | None) -> Engine:
-    """An engine on an existing corpus; never creates a file, a directory or the schema.
-
-    A corpus written by an older version is upgraded by its migrations first, as every command
-    does: reading a newer column from an old schema would fail halfway through an iteration.
-    """
-    resolved = resolve_db_url(url)
-    try:
-        parsed = make_url(resolved)
-    except Exception:
-        raise DatabaseError(f"not a database URL: {resolved!r}") from None
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database or ""
-        if path in ("", ":memory:") or not Path(path).is_file():
-            raise DatabaseError(f"no corpus at {path or resolved}: the file does not exist")
-        # Checked before connecting: the connection's WAL pragma would write a header into an
-        # empty file, turning a wrong path into a new database.
-        with open(path, "rb") as handle:
-            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-                raise DatabaseError(f"no corpus at {path}: not a SQLite database")
-    engine = make_engine(resolved)
-    try:
-        with engine.connect() as conn:
-            if not inspect(conn).has_table("articles"):
-                raise DatabaseError(f"no corpus in {parsed.render_as_string()}: it has no articles table")
-            current = MigrationContext.configure(conn).get_current_revision()
-        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise DatabaseError(f"cannot read database {parsed.render_as_string()}: {_short(exc)}") from None
-    except DatabaseError:
-        engine.dispose()
-        raise
-    if current != head:
-        migrate(engine)
-    return engine
 
 
 class Corpus:
@@ -152,5 +108,8 @@ def open_corpus(db: str | Path | None = None) -> Corpus:
 
     ``None`` means ``$CRIMECORPUS_DB``, else ``data/crimecorpus.sqlite``, as on the command line.
     Raises :class:`DatabaseError` (one line) when there is no corpus there; nothing is created.
+    A corpus written by an older version is upgraded by its migrations first, as every command
+    does (``corpus.storage.open_database``): reading newer columns from an old schema would fail
+    halfway through an iteration.
     """
-    return Corpus(_open_existing(str(db) if db is not None else None))
+    return Corpus(open_database(str(db) if db is not None else None, create=False))

@@ -114,7 +114,7 @@ def test_reading_and_analysing_do_not_import_scrapy() -> None:
 def test_opening_a_missing_file_raises_and_creates_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "nieuw" / "corpus.sqlite"
     for db in (missing, f"sqlite:///{missing}", str(missing)):
-        with pytest.raises(crimecorpus.DatabaseError, match="does not exist"):
+        with pytest.raises(crimecorpus.DatabaseError, match="no database at"):
             crimecorpus.open_corpus(db)
     assert not (tmp_path / "nieuw").exists()
 
@@ -126,9 +126,9 @@ def test_opening_a_file_that_is_no_corpus_raises_and_leaves_it_alone(tmp_path: P
     with sqlite3.connect(other) as con:
         con.execute("CREATE TABLE boeken (titel TEXT)")
     size = other.stat().st_size
-    with pytest.raises(crimecorpus.DatabaseError, match=r"no corpus.*: not a SQLite database"):
+    with pytest.raises(crimecorpus.DatabaseError, match="not a SQLite database"):
         crimecorpus.open_corpus(empty)
-    with pytest.raises(crimecorpus.DatabaseError, match="no corpus"):
+    with pytest.raises(crimecorpus.DatabaseError, match="not a crimecorpus database"):
         crimecorpus.open_corpus(other)
     assert empty.stat().st_size == 0
     assert other.stat().st_size == size
@@ -137,7 +137,7 @@ def test_opening_a_file_that_is_no_corpus_raises_and_leaves_it_alone(tmp_path: P
 
 @pytest.mark.postgres
 def test_opening_an_empty_postgres_database_raises_and_creates_no_table(pg_url: str) -> None:
-    with pytest.raises(crimecorpus.DatabaseError, match="no corpus"):
+    with pytest.raises(crimecorpus.DatabaseError, match="not a crimecorpus database"):
         crimecorpus.open_corpus(pg_url)
     import sqlalchemy
 
@@ -335,3 +335,26 @@ def test_crawl_from_python_then_read_back(demo_sources: Path, demo_db: Path, tmp
     assert sorted(a.id for a in ours) == sorted(a.id for a in cli)
     texts = {a.id: (a.text, a.published, a.categories) for a in cli}
     assert all(texts[a.id] == (a.text, a.published, a.categories) for a in ours)
+
+
+def test_a_crawl_that_cannot_run_raises_crawl_error_with_the_cause(
+    demo_sources: Path, tmp_path: Path
+) -> None:
+    """A pipeline that fails to load: the call raises one-line CrawlError, never a quiet summary."""
+    broken = {"tests.faults.fixtures.broken_pipeline.Pipeline": 1}
+    script = (
+        "import crimecorpus\n"
+        "try:\n"
+        f"    crimecorpus.crawl(sources_file={str(demo_sources)!r}, db={str(tmp_path / 'c.sqlite')!r},"
+        f" settings={{'ITEM_PIPELINES': {broken!r}, 'LOG_LEVEL': 'CRITICAL'}})\n"
+        "except crimecorpus.CrawlError as exc:\n"
+        "    print('CrawlError:', exc)\n"
+        "else:\n"
+        "    print('no error')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = proc.stdout.strip().splitlines()[-1]
+    assert line.startswith("CrawlError:") and "kapotte_afhankelijkheid is not installed" in line, proc.stdout
