@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +24,8 @@ from sqlalchemy.orm import Session
 from corpus.frontier import seen_row
 from corpus.models import Article, CrawlRun, FrontierEntry, Rejection
 from corpus.storage import DatabaseError, Store, open_database
+from tests.conftest import FAST, ROOT, run_cli
+from tests.faultserver import Config, fault_server, sources_toml
 from tests.test_storage import row
 
 
@@ -210,3 +214,47 @@ def test_a_run_left_running_by_a_dead_process_is_marked_killed(db_url: str) -> N
     with Session(engine) as s:
         beat = s.get(CrawlRun, new).heartbeat_at  # type: ignore[union-attr]
         assert beat is not None and beat > just_now
+
+
+def test_the_next_crawl_marks_a_crawl_killed_with_sigkill(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with fault_server(Config(soak_pages=80)) as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            sources_toml(
+                [
+                    {
+                        "name": "soak",
+                        "outlet": "Soak",
+                        "country": "nl",
+                        "sitemaps": [site.url("/soak/sitemap.xml")],
+                    }
+                ]
+            ),
+            encoding="utf-8",
+        )
+        db = tmp_path / "corpus.sqlite"
+        args = [sys.executable, "-m", "corpus", "crawl", "--sources", str(sources), "--db", str(db), *FAST]
+        crawl = subprocess.Popen(
+            [*args, "-s", "CORPUS_BATCH_SIZE=5"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            try:
+                with sqlite3.connect(db) as con:
+                    if con.execute("SELECT count(*) FROM articles").fetchone()[0] >= 5:
+                        break
+            except sqlite3.Error:
+                continue
+        os.kill(crawl.pid, signal.SIGKILL)
+        crawl.wait(30)
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT status FROM crawl_runs").fetchall() == [("running",)]
+        proc = run_cli("crawl", "--sources", str(sources), "--db", str(db), *FAST)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    with sqlite3.connect(db) as con:
+        runs = con.execute("SELECT status, finished_at IS NOT NULL FROM crawl_runs ORDER BY id").fetchall()
+    assert runs == [("killed", 1), ("finished", 1)]
