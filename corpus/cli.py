@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from corpus.crawl import EXIT_INTERRUPTED, CrawlFailed, RunOutcome, SettingError, build_settings, run_crawl
 from corpus.crime import CATEGORIES
@@ -23,6 +23,9 @@ from corpus.sources import SourcesError
 from corpus.splits import SplitError, SplitSpec, parse_split
 from corpus.stats import corpus_stats, format_stats
 from corpus.storage import DEFAULT_DB_PATH, DatabaseError, open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 EXIT_OK = 0
 EXIT_NOT_FINISHED = 1
@@ -174,6 +177,12 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def _export_filter(args: argparse.Namespace) -> ExportFilter:
     """The filter of ``export``, ``dataset build`` and ``browse`` (one set of options for all)."""
+    if args.pseudonymise and not args.salt:
+        print(
+            "crimecorpus: warning: --pseudonymise without --salt: anyone can confirm a guessed name "
+            "or URL against the placeholders and ids (see docs/pseudonymisation.md)",
+            file=sys.stderr,
+        )
     return ExportFilter(
         since=args.since,
         until=args.until,
@@ -187,11 +196,41 @@ def _export_filter(args: argparse.Namespace) -> ExportFilter:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.check and args.out == "-":
+        raise ExportError("--check reads the export back: give --out a file or folder, not -")
     engine = open_database(args.db, create=False)
-    result = export(engine, Path(args.out), args.format, _export_filter(args))
+    flt = _export_filter(args)
+    result = export(engine, Path(args.out), args.format, flt)
     skipped = "".join(f", {n} skipped ({why})" for why, n in result.skipped.items())
     print(f"exported {result.written} articles to {result.path}{skipped}")
+    return _check_export(engine, result.path, args.format, flt) if args.check else 0
+
+
+def _check_export(engine: Engine, out: Path, fmt: str, flt: ExportFilter) -> int:
+    """Report every known person's name form found in the written export; 1 if there is any."""
+    from corpus.leakcheck import check_export
+
+    result = check_export(engine, out, fmt, flt)
+    for ident, hit in result.hits[:_CHECK_SHOWN]:
+        print(f"crimecorpus: check: article {ident}: {hit}", file=sys.stderr)
+    if len(result.hits) > _CHECK_SHOWN:
+        print(f"crimecorpus: check: ... and {len(result.hits) - _CHECK_SHOWN} more", file=sys.stderr)
+    articles = len({ident for ident, _ in result.hits})
+    if result.hits:
+        print(
+            f"crimecorpus: check: {len(result.hits)} name forms of known persons in {articles} articles",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"crimecorpus: check: no name form of a known person in the {result.articles} articles written "
+        f"({result.forms} forms looked for)",
+        file=sys.stderr,
+    )
     return 0
+
+
+_CHECK_SHOWN = 50  # hits listed one per line before the rest is only counted
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -467,6 +506,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl")
     _add_filter_options(p)
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="after writing, list every known person's name form found in the output; exit 1 if any",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("dataset", help="research dataset snapshots")

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from corpus.models import Article
-from corpus.persons import pseudonymise
+from corpus.pseudonymise import ID_FIELDS, LIST_FIELDS, pseudonymise_record
 
 DEDUP_MODES = ("none", "exact", "near")
 # File-name suffix of a JSONL file per compression (snapshots in corpus.dataset, their data card).
@@ -109,19 +109,20 @@ def iter_articles(engine: Engine, flt: ExportFilter, batch: int = 500) -> Iterat
             yield article
 
 
+# The Article attributes a pseudonymised record replaces (description is read, never exported).
+_PSEUDONYMISED = ("url", "title", "text", "description", "places", *ID_FIELDS, *LIST_FIELDS)
+
+
 def _pseudonymise_article(article: Article, salt: str) -> None:
-    """Replace name-plus-initial forms in title, text and persons with stable placeholders."""
-    article.title = pseudonymise(article.title, salt=salt) if article.title else article.title
-    article.text = pseudonymise(article.text, salt=salt)
-    if article.persons:
-        article.persons = [
-            {
-                **p,
-                "name": pseudonymise(p["name"], salt=salt) if p.get("name") else None,
-                "mention": pseudonymise(p.get("mention") or "", salt=salt),
-            }
-            for p in article.persons
-        ]
+    """Pseudonymise the detached article in place; every output (JSONL, txt, dataset, browse) reads it here.
+
+    corpus.pseudonymise replaces every form of every named person in all text fields, and the
+    URL and the ids (the plain id is sha256 of the URL) by salted hashes.
+    """
+    record = pseudonymise_record({**article_record(article), "description": article.description}, salt=salt)
+    for name in _PSEUDONYMISED:
+        setattr(article, name, record[name])
+    article.fetched_url = record["url"]
 
 
 def article_record(a: Article) -> dict[str, Any]:

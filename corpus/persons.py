@@ -7,9 +7,10 @@ for rules, and rules let a researcher see exactly what was extracted and what wa
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
+
+from corpus.pseudonymise import pseudonymise_text
 
 __all__ = ["Person", "find_persons", "pseudonymise"]
 
@@ -250,36 +251,11 @@ def _merge(first: Person, later: Person) -> Person:
     )
 
 
-def _placeholder(name: str, salt: str) -> str:
-    canonical = " ".join(name.split())
-    digest = hashlib.sha256(f"{salt}\x00{canonical}".encode()).hexdigest()
-    return f"[persoon-{digest[:6]}]"
-
-
 def pseudonymise(text: str, *, salt: str = "") -> str:
-    """Replace first-name-plus-initial forms ("Mohamed B.") by stable placeholders.
+    """Replace every form of every person the text names by a stable placeholder.
 
-    The placeholder is a salted hash of the name, so the same name gets the same placeholder in
-    every article of a corpus (researchers can still follow a case), while a corpus shared with
-    a secret salt does not reveal the name. Later mentions of the bare first name in the same
-    text get the same placeholder; ages and other words are kept.
+    Kept for callers of one text; exports pseudonymise whole records with
+    ``corpus.pseudonymise.pseudonymise_record``, which also covers the URL, the ids and names
+    that only another field spells out. See docs/pseudonymisation.md.
     """
-    matches = _named_matches(text)
-    if not matches:
-        return text
-    first_names: dict[str, str] = {}
-    pieces: list[str] = []
-    last = 0
-    for m in matches:
-        name = f"{m.group(1)} {m.group(2)}"
-        placeholder = _placeholder(name, salt)
-        first_names.setdefault(m.group(1).split()[0], placeholder)
-        pieces.append(text[last : m.start()])
-        pieces.append(placeholder)
-        last = m.end(2)
-    pieces.append(text[last:])
-    result = "".join(pieces)
-    for first_name, placeholder in first_names.items():
-        if len(first_name) >= 3:
-            result = re.sub(rf"(?<![\w\[-]){re.escape(first_name)}(?![\w-])", placeholder, result)
-    return result
+    return pseudonymise_text(text, salt=salt)

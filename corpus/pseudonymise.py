@@ -28,6 +28,7 @@ __all__ = [
     "NameForms",
     "find_name_forms",
     "leaks",
+    "named_forms",
     "placeholder",
     "pseudonymise_record",
     "pseudonymise_text",
@@ -66,6 +67,7 @@ _STOP = frozenset(
         Straat Weg Laan Plein Gracht Kade Dijk Park Markt Station Centrum Ziekenhuis Gevangenis Zaak
         Proces Uitspraak Vonnis Arrest Celstraf Taakstraf Boete Volgens Aldus Intussen Verder Update
         Video Foto Live Lees Bekijk Meer Nieuws Regio Binnenland Buitenland Den Der Ter Ten Te
+        Echtpaar Stel Broers Zussen Gezin Tweeling Bende Drietal Duo Groep Moeder Ouders
         Vanden Vander Vande Von La Le Du Da Di Abou Abu
         """
     )
@@ -195,10 +197,33 @@ class NameForms:
     forms: dict[str, str]  # lower-cased form -> placeholder, longest first
     pattern: re.Pattern[str] | None  # one group f0, f1, ... per form, in the order of ``forms``
     bare_initials: frozenset[str]  # lower-cased forms that are initials alone ("b.", "d.w.")
+    full: frozenset[str] = frozenset()  # lower-cased first-name-plus-initial forms ("mohamed b.")
 
     def names(self) -> list[str]:
-        """The forms as a leak check wants them (initials alone included)."""
-        return list(self.forms)
+        """The forms as printed ("Mohamed B.", "de J.", "B."), for ``leaks``."""
+        return [_display(form) for form in self.forms]
+
+
+def _display(form: str) -> str:
+    """A lower-cased form as the press prints it: initials in capitals, names capitalised."""
+    words = []
+    for word in form.split():
+        if re.fullmatch(r"(?:[^\W\d_]\.)+", word):
+            words.append(word.upper())
+        elif re.fullmatch(_PARTICLE_WORDS, word):
+            words.append(word)
+        else:
+            words.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+    return " ".join(words)
+
+
+def named_forms(text: str) -> Iterator[tuple[str, str]]:
+    """Every first-name-plus-initial form in a text: (as printed, lower-cased key as in ``NameForms.full``)."""
+    for m in _NAMED.finditer(text):
+        first = m.group("first")
+        words = [first.title() if first.isupper() else first, _norm_parts(m.group("parts"))]
+        words.append(_initials_text(_norm_initials(m.group("ini"))))
+        yield m.group(0), " ".join(w for w in words if w).lower()
 
 
 def _hash(salt: str, *parts: str) -> str:
@@ -368,7 +393,8 @@ def find_name_forms(record: dict[str, Any], *, salt: str) -> NameForms:
     ordered = dict(sorted(forms.items(), key=lambda kv: len(kv[0]), reverse=True))
     alternatives = [f"(?P<f{i}>{_form_pattern(form)})" for i, form in enumerate(ordered)]
     pattern = re.compile(rf"(?<![\w.\[-])(?:{'|'.join(alternatives)})(?P<poss>['’][sS]|[sS])?(?![\w])")
-    return NameForms(ordered, pattern, frozenset(bare))
+    full = {p.canonical.lower() for p in persons if p.first and p.letters}
+    return NameForms(ordered, pattern, frozenset(bare), frozenset(full))
 
 
 def _form_pattern(form: str) -> str:
@@ -437,6 +463,11 @@ def _rewrite(value: Any, names: NameForms, salt: str) -> Any:
     return value
 
 
+def _is_name_form(names: NameForms, place: Any) -> bool:
+    name = place.get("name") if isinstance(place, dict) else place
+    return isinstance(name, str) and " ".join(name.lower().split()) in names.forms
+
+
 def pseudonymise_record(record: dict[str, Any], *, salt: str) -> dict[str, Any]:
     """A copy of an exported record with every name form, the URL and the ids replaced.
 
@@ -452,6 +483,9 @@ def pseudonymise_record(record: dict[str, Any], *, salt: str) -> dict[str, Any]:
     for name in LIST_FIELDS:
         if out.get(name):
             out[name] = _rewrite(out[name], names, salt)
+    if out.get("places") and names.pattern is not None:
+        # "Kevin Van Damme" also gave the place "Damme": a place spelled like a name form goes.
+        out["places"] = [p for p in out["places"] if not _is_name_form(names, p)]
     if isinstance(out.get("url"), str):
         out["url"] = pseudonymous_url(out["url"], salt)
     for name in ID_FIELDS:
@@ -467,8 +501,10 @@ def _slug(name: str) -> str:
 def leaks(record: dict[str, Any], names: Iterable[str]) -> list[str]:
     """Where any of ``names`` (or its possessive, capitals, or URL slug) survives in the record.
 
-    Each hit is ``"field: form"``. Names longer than an initial match case-insensitively; an
-    initial alone ("K.") matches as printed, since "k." in lower case is not a mention.
+    Each hit is ``"field: form"``. A hit must hold a capital, as a mention does ("De J.",
+    "MOHAMED", "Bouzid's"): the words otherwise match in any case, so "echtpaar" in a sentence
+    is not the "Echtpaar" of a headline. An initial alone ("K.") matches as printed. The URL is
+    also searched for the slug of each name ("mohamed-b").
     """
     found: list[str] = []
     fields = [(k, s) for k, v in record.items() for s in _strings(v)]
@@ -480,7 +516,7 @@ def leaks(record: dict[str, Any], names: Iterable[str]) -> list[str]:
         pattern = re.compile(rf"(?<![\w.\[-]){body}(?:['’]s|s)?(?![\w])", flags)
         slug = _slug(name)
         for key, value in fields:
-            if pattern.search(value):
+            if any(not m.group(0).islower() for m in pattern.finditer(value)):
                 found.append(f"{key}: {name}")
             elif (
                 key == "url"

@@ -9,15 +9,25 @@ export.article_record lays them out.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import re
+import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from corpus.annotate import annotate
+from corpus.export import ExportFilter
+from corpus.models import Article
 from corpus.pseudonymise import leaks, pseudonymise_record, pseudonymous_id
+from corpus.storage import open_database
 from corpus.urls import article_id, canonical_url
+from tests.conftest import run_cli
 
 DATA = Path(__file__).resolve().parent / "data" / "pseudonymise.jsonl"
 SALT = "test-salt"
@@ -147,3 +157,150 @@ def test_records_without_names_are_unchanged_but_for_url_and_ids() -> None:
     assert {k: v for k, v in out.items() if k not in ("url", "id", "cluster_id")} == {
         k: v for k, v in record.items() if k not in ("url", "id", "cluster_id")
     }
+
+
+# --- through the command line, on a real SQLite database -------------------------------------
+
+
+def store_items(db: Path, items: list[dict[str, Any]]) -> None:
+    """Store the items as crawled articles: the schema's migrations, the annotations the crawl adds."""
+    engine = open_database(str(db))
+    now = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+    with Session(engine) as session, session.begin():
+        for n, item in enumerate(items):
+            record = build_record(item)
+            session.add(
+                Article(
+                    id=record["id"],
+                    url=record["url"],
+                    fetched_url=record["url"],
+                    source="voorbeeld",
+                    outlet="Dagblad Voorbeeld",
+                    country=record["country"],
+                    title=item["title"],
+                    text=item["text"],
+                    description=item["text"].split(". ")[0],
+                    published=dt.date(2026, 3, 1) + dt.timedelta(days=n % 20),
+                    month="2026-03",
+                    date_source="meta",
+                    date_confidence=1.0,
+                    language="nl",
+                    language_prob=0.99,
+                    language_variant=record["country"],
+                    text_hash=hashlib.sha256(item["text"].encode()).hexdigest(),
+                    is_crime=True,
+                    crime_score=0.9,
+                    categories=record["categories"],
+                    stage=None,
+                    places=record["places"],
+                    persons=record["persons"],
+                    crime_evidence=record["crime_evidence"],
+                    classifier_version="crime-1",
+                    cluster_id=record["id"],
+                    is_representative=True,
+                    first_seen=now,
+                    last_seen=now,
+                )
+            )
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def items_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("pseudonymise") / "corpus.sqlite"
+    store_items(db, ITEMS)
+    return db
+
+
+def _names_by_output_id() -> dict[str, list[str]]:
+    return {pseudonymous_id(build_record(i)["id"], SALT): i["names"] for i in ITEMS}
+
+
+def _export(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("export", "--db", str(db), "--out", str(out), "--all-topics", "--dedup", "none", *extra)
+
+
+def test_cli_check_passes_a_pseudonymised_jsonl_export_with_zero_leaks(
+    items_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pseudo.jsonl"
+    proc = _export(items_db, out, "--pseudonymise", "--salt", SALT, "--check")
+    assert proc.returncode == 0, proc.stderr
+    assert f"no name form of a known person in the {len(ITEMS)} articles written" in proc.stderr
+    names = _names_by_output_id()
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(ITEMS)
+    assert [hit for r in records for hit in leaks(r, names[r["id"]])] == []
+
+
+def test_cli_check_fails_and_lists_the_names_in_a_plain_export(items_db: Path, tmp_path: Path) -> None:
+    proc = _export(items_db, tmp_path / "plain.jsonl", "--check")
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert re.fullmatch(
+        r"crimecorpus: check: article [0-9a-f]{16}: (title|text|description|persons|url): .+", lines[0]
+    )
+    assert lines[50].startswith("crimecorpus: check: ... and ")
+    summary = re.fullmatch(
+        r"crimecorpus: check: (\d+) name forms of known persons in (\d+) articles", lines[-1]
+    )
+    # Every item that names someone, but one: p041 names "Ferdi K." only in its URL's slug.
+    assert summary and int(summary[2]) == sum(bool(i["names"]) for i in ITEMS) - 1
+
+
+def test_cli_check_reads_a_txt_export_back(items_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "txt"
+    proc = _export(items_db, out, "--format", "txt", "--pseudonymise", "--salt", SALT, "--check")
+    assert proc.returncode == 0, proc.stderr
+    names = _names_by_output_id()
+    files = sorted(out.glob("*/*.txt"))
+    assert len(files) == len(ITEMS) and {f.stem for f in files} == set(names)
+    assert [hit for f in files for hit in leaks({"text": f.read_text(encoding="utf-8")}, names[f.stem])] == []
+
+
+def test_cli_check_refuses_standard_output(items_db: Path) -> None:
+    proc = run_cli("export", "--db", str(items_db), "--out", "-", "--pseudonymise", "--salt", SALT, "--check")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        "crimecorpus: error: --check reads the export back: give --out a file or folder, not -"
+    ]
+
+
+def test_cli_warns_when_pseudonymising_without_a_salt(items_db: Path, tmp_path: Path) -> None:
+    proc = _export(items_db, tmp_path / "unsalted.jsonl", "--pseudonymise", "--check")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: --pseudonymise without --salt" in proc.stderr
+
+
+def test_dataset_parquet_jsonl_and_browse_hold_no_name_either(items_db: Path, tmp_path: Path) -> None:
+    """The snapshot and the browse database read articles through the same point as export."""
+    import pyarrow.parquet as pq
+
+    from corpus.browse import build_browse_db
+
+    out = tmp_path / "snapshot"
+    proc = run_cli(
+        "dataset", "build", "--db", str(items_db), "--out", str(out), "--all-topics", "--dedup", "none",
+        "--pseudonymise", "--salt", SALT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    names = _names_by_output_id()
+    rows = pq.read_table(out / "parquet" / "articles.parquet").to_pylist()
+    rows += [
+        json.loads(line)
+        for line in (out / "jsonl" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(rows) == 2 * len(ITEMS)
+    assert [hit for r in rows for hit in leaks(r, names[r["id"]])] == []
+    texts = sorted((out / "text").glob("*/*.txt"))
+    assert [hit for f in texts for hit in leaks({"text": f.read_text(encoding="utf-8")}, names[f.stem])] == []
+
+    engine = open_database(str(items_db), create=False)
+    browse = tmp_path / "browse.sqlite"
+    flt = ExportFilter(dedup="none", all_topics=True, pseudonymise=True, salt=SALT)
+    assert build_browse_db(engine, browse, flt) == len(ITEMS)
+    engine.dispose()
+    with sqlite3.connect(browse) as conn:
+        conn.row_factory = sqlite3.Row
+        stored = [dict(row) for row in conn.execute("SELECT * FROM articles")]
+    assert [hit for r in stored for hit in leaks(r, names[r["id"]])] == []
