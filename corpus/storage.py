@@ -60,6 +60,8 @@ STALE_RUN_SECONDS = 900.0
 marked ``killed`` by the next run (``CORPUS_STALE_RUN_SECONDS``); see :meth:`Store.start_run`."""
 
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+# The server ended the session (admin shutdown, crash recovery, starting up): a new one may work.
+_RECONNECT_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 # SQLSTATE classes that concern the database, not a row: connection (08), transaction state such
 # as a read-only transaction (25), authorisation (28), catalog (3D), missing tables and columns or
 # privileges (42), resources such as a full disk (53), operator intervention (57), system I/O
@@ -81,11 +83,21 @@ def _sqlstate(exc: BaseException) -> str | None:
 
 
 def _is_transient_db_error(exc: BaseException) -> bool:
-    if _sqlstate(exc) in _TRANSIENT_SQLSTATES:
+    """Worth another try: a lock or deadlock, a serialization failure, or a lost connection.
+
+    A connection that dropped (or a server that is restarting) is retried like a lock: the pool
+    reconnects on the next attempt, and if the server stays away the retries run out and the
+    store fails. psycopg reports a refused or broken connection without a SQLSTATE.
+    """
+    state = _sqlstate(exc)
+    if state in _TRANSIENT_SQLSTATES or state in _RECONNECT_SQLSTATES or (state or "")[:2] == "08":
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True  # a dropped connection: the pool reconnects on the next attempt
-    textual = str(_orig(exc)).lower()
+        return True
+    orig = _orig(exc)
+    if isinstance(exc, OperationalError) and state is None and type(orig).__module__.startswith("psycopg"):
+        return True
+    textual = str(orig).lower()
     return any(t in textual for t in _TRANSIENT_TEXT)
 
 
