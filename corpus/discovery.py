@@ -239,9 +239,17 @@ def looks_like_article_url(url: str) -> bool:
 
 
 def listing_links(html: str | bytes, base_url: str) -> list[str]:
-    """Article-looking links on a section page, in page order, without repeats or fragments."""
+    """Article-looking links on a section page, in page order, without repeats or fragments.
+
+    Text that is already decoded is parsed as the UTF-8 it is encoded to here: without a charset
+    in the page, libxml2 would read those bytes as Latin-1 and mangle every non-ASCII link
+    (an IDN host or an accented slug).
+    """
     try:
-        tree = lxml.html.fromstring(html if isinstance(html, bytes) else html.encode("utf-8"))
+        if isinstance(html, bytes):
+            tree = lxml.html.fromstring(html)
+        else:
+            tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         return []
     seen: dict[str, None] = {}
