@@ -11,6 +11,7 @@ on the ``articles`` table, plus facets on outlet, month, stage and categories.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import signal
 import socket
@@ -23,7 +24,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from corpus.export import ExportError, ExportFilter, article_record, atomic_path, iter_articles
+from corpus.export import ExportError, ExportFilter, article_record, iter_articles
+from corpus.ownership import BROWSE_APPLICATION_ID, BROWSE_DB, atomic_path
 
 TABLE = "articles"
 FTS_TABLE = "articles_fts"
@@ -58,6 +60,9 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("persons", "TEXT"),
     ("crime_evidence", "TEXT"),
     ("fetched_at", "TEXT"),
+    ("crimecorpus_version", "TEXT"),
+    ("classifier_version", "TEXT"),
+    ("git_commit", "TEXT"),
 )
 
 
@@ -68,11 +73,17 @@ def _row(record: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def build_browse_db(engine: Engine, path: Path, flt: ExportFilter) -> int:
-    """Copy the articles ``flt`` selects into a fresh SQLite file with an FTS5 index; return the count."""
-    with atomic_path(path) as tmp:
+def build_browse_db(engine: Engine, path: Path, flt: ExportFilter, *, force: bool = False) -> int:
+    """Copy the articles ``flt`` selects into a fresh SQLite file with an FTS5 index; return the count.
+
+    ``path`` must be new or an earlier browse database (``corpus.ownership``); the file's
+    ``application_id`` marks it as one, so ``--out corpus.sqlite`` can never replace the crawl's
+    own database.
+    """
+    with atomic_path(path, BROWSE_DB, force=force) as tmp:
         conn = sqlite3.connect(tmp)
         try:
+            conn.execute(f"PRAGMA application_id = {BROWSE_APPLICATION_ID}")
             columns = ", ".join(f'"{name}" {kind}' for name, kind in _COLUMNS)
             conn.execute(f"CREATE TABLE {TABLE} ({columns})")
             placeholders = ", ".join("?" for _ in _COLUMNS)
@@ -134,6 +145,25 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def exposure_warning(host: str) -> str | None:
+    """A one-line warning when ``host`` is not a loopback address: the corpus is open to the network.
+
+    Browse has no authentication, and the corpus holds crime reports about real people.
+    """
+    if host.lower() in ("localhost", "ip6-localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name: it may resolve to any interface
+    return (
+        f"crimecorpus: warning: browse listens on {host}, not on loopback: the corpus is exposed to the "
+        "network, readable by anyone who can reach this machine (no authentication); "
+        "use --host 127.0.0.1 to keep it local"
+    )
 
 
 def serve(path: Path, sock: socket.socket, on_ready: Callable[[str], None] | None = None) -> None:

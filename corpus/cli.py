@@ -195,14 +195,24 @@ def _export_filter(args: argparse.Namespace) -> ExportFilter:
     )
 
 
+def _say_if_empty(count: int) -> None:
+    """An empty but valid selection is worth a word: the filters were fine, nothing matched."""
+    if count == 0:
+        print("crimecorpus: 0 articles match the filters", file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.check and args.out == "-":
         raise ExportError("--check reads the export back: give --out a file or folder, not -")
     engine = open_database(args.db, create=False)
     flt = _export_filter(args)
-    result = export(engine, Path(args.out), args.format, flt)
+    result = export(engine, Path(args.out), args.format, flt, force=args.force)
     skipped = "".join(f", {n} skipped ({why})" for why, n in result.skipped.items())
-    print(f"exported {result.written} articles to {result.path}{skipped}")
+    _say_if_empty(result.written + sum(result.skipped.values()))
+    # With --out - standard output carries the JSONL; the summary goes to stderr.
+    summary_to = sys.stderr if args.out == "-" else sys.stdout
+    where = "standard output" if args.out == "-" else result.path
+    print(f"exported {result.written} articles to {where}{skipped}", file=summary_to)
     return _check_export(engine, result.path, args.format, flt) if args.check else 0
 
 
@@ -260,14 +270,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     engine = open_database(args.db, create=False)
     print(format_stats(corpus_stats(engine)))
     if args.plot:
+        from corpus.ownership import PLOTS, atomic_dir
         from corpus.plots import write_plots
         from corpus.tally import Tally
 
         # Every stored article: these plots describe the corpus; a snapshot's card describes itself.
         flt = ExportFilter(dedup="none", all_topics=True)
-        tally = Tally().add_all(article_record(a) for a in iter_articles(engine, flt))
-        for path in write_plots(tally, Path(args.plot)):
-            print(f"plot: {path}")
+        out = Path(args.plot)
+        with atomic_dir(out, PLOTS, force=args.force) as tmp:
+            tally = Tally().add_all(article_record(a) for a in iter_articles(engine, flt))
+            written = write_plots(tally, tmp)
+        for path in written:
+            print(f"plot: {out / path.name}")
     return 0
 
 
@@ -281,7 +295,9 @@ def cmd_dataset_build(args: argparse.Namespace) -> int:
         split=args.split,
         compression=args.compression,
         text=not args.no_text,
+        force=args.force,
     )
+    _say_if_empty(result.total + sum(result.left_out.values()))
     rows = ", ".join(f"{name} {n}" for name, n in result.rows.items())
     left_out = "".join(f", {n} left out ({why})" for why, n in result.left_out.items())
     print(f"dataset {result.out}: {result.total} articles ({rows}){left_out}; {result.files} files")
@@ -290,13 +306,16 @@ def cmd_dataset_build(args: argparse.Namespace) -> int:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    from corpus.browse import bind, browse_file, build_browse_db, serve
+    from corpus.browse import bind, browse_file, build_browse_db, exposure_warning, serve
 
     engine = open_database(args.db, create=False)
     sock = bind(args.host, args.port)
+    if warning := exposure_warning(args.host):
+        print(warning, file=sys.stderr)
     with sock, browse_file(Path(args.out) if args.out else None) as path:
-        count = build_browse_db(engine, path, _export_filter(args))
+        count = build_browse_db(engine, path, _export_filter(args), force=args.force)
         engine.dispose()
+        _say_if_empty(count)
 
         def ready(url: str) -> None:
             print(f"{count} articles; Datasette at {url} (full-text search: ?_search=...); Ctrl-C stops")
@@ -429,6 +448,15 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--archive-dir", metavar="DIR", help="where the WARC files go (default: data/warc)")
 
 
+def _add_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also replace an output of the same kind written by an earlier crimecorpus without a marker "
+        "(never anything else)",
+    )
+
+
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
     """Which articles ``export``, ``dataset build`` and ``browse`` take (see ExportFilter)."""
     p.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
@@ -441,7 +469,10 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
         help="near (default): one representative per near-duplicate cluster; exact: no identical copies; none: all",
     )
     p.add_argument("--all-topics", action="store_true", help="every Dutch article, not only crime news")
-    p.add_argument("--category", choices=CATEGORIES, help="only articles with this crime category")
+    # Checked by corpus.export.check_filter (one line naming the value), not by argparse choices.
+    p.add_argument(
+        "--category", metavar="NAME", help=f"only articles with this crime category ({', '.join(CATEGORIES)})"
+    )
     p.add_argument(
         "--pseudonymise",
         action="store_true",
@@ -502,7 +533,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("export", help="export stored articles (streaming, stable order)")
-    p.add_argument("--out", required=True, metavar="PATH", help="output file (jsonl) or directory (txt)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="output file (jsonl; - for standard output) or directory (txt); new, or an earlier export",
+    )
+    _add_force(p)
     _add_db(p)
     p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl")
     _add_filter_options(p)
@@ -518,7 +555,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = dataset_sub.add_parser(
         "build", help="write a versioned snapshot: Parquet, JSONL, text files, plots, data card, manifest"
     )
-    p.add_argument("--out", required=True, metavar="DIR", help="snapshot directory (replaced when complete)")
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="snapshot directory: new, empty or an earlier snapshot"
+    )
+    _add_force(p)
     _add_db(p)
     _add_filter_options(p)
     p.add_argument(
@@ -538,7 +578,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_options(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8001, help="port (default 8001; 0: any free port)")
-    p.add_argument("--out", metavar="FILE", help="keep the browse database here (default: a temporary file)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="keep the browse database here: new, or an earlier one (default: a temporary file)",
+    )
+    _add_force(p)
     p.set_defaults(func=cmd_browse)
 
     p = sub.add_parser("classify", help="crime classification of the stored corpus")
@@ -559,7 +604,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="articles per source and month, rejections by reason")
     _add_db(p)
-    p.add_argument("--plot", metavar="DIR", help="also write PNG plots of the stored corpus to DIR")
+    p.add_argument(
+        "--plot", metavar="DIR", help="also write PNG plots of the stored corpus to DIR (new, or earlier plots)"
+    )
+    _add_force(p)
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("sources", help="the sources registry, and the health of each source")

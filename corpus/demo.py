@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.crawl import CrawlSummary, RunOutcome, build_settings, run_crawl
 from corpus.export import ExportFilter, ExportResult, export
+from corpus.ownership import DEMO, check_target, write_marker
 from corpus.server import demo_site_root, render_sources, serve_sites
 from corpus.storage import open_database
 
@@ -30,8 +30,14 @@ class DemoResult:
 
 
 def run_demo(out_dir: Path, *, progress: bool = False, overrides: Iterable[str] = ()) -> DemoResult:
-    """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there."""
+    """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there.
+
+    ``out_dir`` must be new, empty or an earlier demo's folder (``corpus.ownership``): the demo
+    deletes its old database there and nothing else.
+    """
+    check_target(out_dir, DEMO)
     out_dir.mkdir(parents=True, exist_ok=True)
+    write_marker(out_dir, DEMO)
     db_path = out_dir / "corpus.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -50,9 +56,8 @@ def run_demo(out_dir: Path, *, progress: bool = False, overrides: Iterable[str] 
         return DemoResult(db_path, summary, outcome, None, None)
     engine = open_database(db_url)
     flt = ExportFilter()
-    jsonl = export(engine, out_dir / "corpus.jsonl", "jsonl", flt)
-    txt_dir = out_dir / "txt"
-    shutil.rmtree(txt_dir, ignore_errors=True)
-    txt = export(engine, txt_dir, "txt", flt)
+    # force: an earlier demo's exports without their proofs are the demo's own, and are replaced.
+    jsonl = export(engine, out_dir / "corpus.jsonl", "jsonl", flt, force=True)
+    txt = export(engine, out_dir / "txt", "txt", flt, force=True)
     engine.dispose()
     return DemoResult(db_path, summary, outcome, jsonl, txt)

@@ -2,26 +2,37 @@
 
 Exports read in a stable order (publication date, then URL; undated articles last), hold one row
 at a time, and write to a temporary path that is renamed into place only when complete, so a
-killed export never leaves a half-written file where the previous one stood.
+killed export never leaves a half-written file where the previous one stood. They write only
+to a new path or over an earlier output of the same kind (``corpus.ownership``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.metadata
 import json
-import os
-import shutil
-import tempfile
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from corpus.crime import CATEGORIES, CLASSIFIER_VERSION
 from corpus.models import Article
+from corpus.ownership import (
+    JSONL_EXPORT,
+    RECORD_PROOF_KEY,
+    TXT_EXPORT,
+    ExportError,
+    atomic_dir,
+    atomic_path,
+)
 from corpus.pseudonymise import ID_FIELDS, LIST_FIELDS, pseudonymise_record
 
 DEDUP_MODES = ("none", "exact", "near")
@@ -34,8 +45,8 @@ def split_file_stem(split: str) -> str:
     return "articles" if split == "all" else split
 
 
-class ExportError(RuntimeError):
-    """An export that cannot be written; the message is one line."""
+STDOUT = "-"  # ``--out -``: JSONL to standard output
+__all__ = ["ExportError", "ExportFilter", "ExportResult", "atomic_dir", "atomic_path", "export"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,65 @@ class ExportFilter:
             "pseudonymise": self.pseudonymise,
             "salted": bool(self.salt),
         }
+
+
+def check_filter(engine: Engine, flt: ExportFilter) -> None:
+    """Refuse a filter that selects nothing by mistake: an unknown value or contradictory bounds.
+
+    An empty result is then known to be a real one ("0 articles match"), not a typo.
+    """
+    if flt.since and flt.until and flt.since > flt.until:
+        raise ExportError(
+            f"--since {flt.since.isoformat()} is after --until {flt.until.isoformat()}: no article can match"
+        )
+    if flt.category is not None and flt.category not in CATEGORIES:
+        raise ExportError(f"unknown category {flt.category!r} (known: {', '.join(CATEGORIES)})")
+    if flt.dedup not in DEDUP_MODES:
+        raise ExportError(f"unknown dedup mode {flt.dedup!r} ({', '.join(DEDUP_MODES)})")
+    if flt.sources:
+        with Session(engine) as session:
+            known = set(session.scalars(select(Article.source).distinct()))
+        unknown = [name for name in flt.sources if name not in known]
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none: the database holds no articles"
+            raise ExportError(f"unknown source {', '.join(map(repr, unknown))} (sources in the database: {listed})")
+
+
+@functools.cache
+def git_commit() -> str | None:
+    """The commit of the checkout crimecorpus runs from, or None for an installed package.
+
+    Read once per process, so every record of one export or snapshot carries the same value even
+    while someone commits in the working tree.
+    """
+    root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return None
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = proc.stdout.strip()
+    return commit if proc.returncode == 0 and len(commit) == 40 else None
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("crimecorpus")
+    except importlib.metadata.PackageNotFoundError:  # a source tree that is not installed
+        return "unknown"
+
+
+@functools.cache
+def provenance() -> dict[str, str | None]:
+    """What made every exported record: crimecorpus's version, the classifier's, the git commit."""
+    return {
+        RECORD_PROOF_KEY: package_version(),
+        "classifier_version": CLASSIFIER_VERSION,
+        "git_commit": git_commit(),
+    }
 
 
 @dataclass
@@ -95,7 +165,8 @@ def article_query(flt: ExportFilter) -> Select[tuple[Article, int]]:
 
 
 def iter_articles(engine: Engine, flt: ExportFilter, batch: int = 500) -> Iterator[Article]:
-    """Stream articles without loading the corpus into memory."""
+    """Stream articles without loading the corpus into memory (after ``check_filter``)."""
+    check_filter(engine, flt)
     with Session(engine) as session:
         result = session.execute(article_query(flt).execution_options(yield_per=batch))
         for article, size in result:
@@ -156,6 +227,7 @@ def article_record(a: Article) -> dict[str, Any]:
         "persons": a.persons or [],
         "crime_evidence": a.crime_evidence or [],
         "fetched_at": a.first_seen.isoformat(),
+        **provenance(),
     }
 
 
@@ -165,46 +237,35 @@ def dated_text(a: Article) -> str:
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces ``path`` only when the block succeeds."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {path}: {exc.strerror or exc}") from None
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def _atomic_file(path: Path) -> Iterator[Any]:
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+def _jsonl_handle(out: Path, force: bool) -> Iterator[IO[str]]:
+    """Where JSONL goes: standard output for ``-``, else a file that replaces ``out`` when complete."""
+    if str(out) == STDOUT:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_path(out, JSONL_EXPORT, force=force) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
         yield handle
 
 
-def export_jsonl(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:
+def export_jsonl(engine: Engine, out: Path, flt: ExportFilter, *, force: bool = False) -> ExportResult:
     result = ExportResult(out)
-    with _atomic_file(out) as handle:
+    with _jsonl_handle(out, force) as handle:
         for article in iter_articles(engine, flt):
             handle.write(json.dumps(article_record(article), ensure_ascii=False, sort_keys=False) + "\n")
             result.written += 1
     return result
 
 
-def export_txt(engine: Engine, out: Path, flt: ExportFilter) -> ExportResult:
+def export_txt(engine: Engine, out: Path, flt: ExportFilter, *, force: bool = False) -> ExportResult:
     """One file per dated article, ``OUT/YYYY-MM/<id>.txt``; undated articles are skipped.
 
     The layout carries a month on its first line; an article whose month is unknown would need a
     made-up one, so it is left out and counted instead.
     """
+    if str(out) == STDOUT:
+        raise ExportError("--out - writes JSONL to standard output; a txt export needs a folder")
     result = ExportResult(out)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, TXT_EXPORT, force=force) as tmp:
         for article in iter_articles(engine, flt):
             if not article.month:
                 result.skipped["undated"] = result.skipped.get("undated", 0) + 1
@@ -222,31 +283,14 @@ def write_dated_text(root: Path, article: Article) -> Path:
     return target
 
 
-@contextmanager
-def atomic_dir(out: Path) -> Iterator[Path]:
-    """A temporary directory beside ``out`` that replaces ``out`` only when the block succeeds."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-        tmp.chmod(0o755)  # mkdtemp's 0700 would hide a shared export from everyone else
-    except OSError as exc:
-        raise ExportError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    try:
-        yield tmp
-        old = out.with_name(f".{out.name}.old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def export(engine: Engine, out: Path, fmt: str, flt: ExportFilter, *, force: bool = False) -> ExportResult:
+    """Write the articles ``flt`` selects to ``out`` (``-``: JSONL to standard output).
 
-
-def export(engine: Engine, out: Path, fmt: str, flt: ExportFilter) -> ExportResult:
+    ``out`` must be new or an earlier export of the same format; ``force`` also replaces one
+    written before exports carried their proof (``corpus.ownership``).
+    """
     if fmt == "jsonl":
-        return export_jsonl(engine, out, flt)
+        return export_jsonl(engine, out, flt, force=force)
     if fmt == "txt":
-        return export_txt(engine, out, flt)
+        return export_txt(engine, out, flt, force=force)
     raise ExportError(f"unknown export format {fmt!r} (jsonl or txt)")
