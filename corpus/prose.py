@@ -18,8 +18,9 @@ the rules test exactly those, with limits far outside what real pages show:
   The limit is :data:`MAX_WORDS_PER_END`, judged on texts of :data:`MIN_WORDS_TO_JUDGE` words or more.
 
 Short texts are never judged by the last two rules: too little text to say, and the page-kind
-stage already refuses stubs. Each rule is one linear pass, so a text of many megabytes costs
-milliseconds. ``python bench/prose.py`` measures the rule on those real pages: it rejects one of
+stage already refuses stubs. Each rule is one linear pass: 0.25 ms for an average real page
+(about 0.05 s per megabyte of text), and a single endless line is refused before the other rules
+run. ``python bench/prose.py`` measures the rule on those real pages: it rejects one of
 1,170, a Chinese page decoded with the wrong charset (1,852 replacement characters), which is
 junk indeed, and none of the demo site's pages.
 """
