@@ -524,7 +524,11 @@ class Store:
             if row["id"] not in self._too_long:
                 self._too_long.add(row["id"])
                 self.own_rejections["discovery/url_too_long"] += 1
-                self.add_rejection(_too_long_rejection(row["fetch_url"], row["source"], "discovery", row))
+                self.add_rejection(
+                    _too_long_rejection(
+                        row["fetch_url"], row["source"], "discovery", {"crawl_run_id": self.run_id}
+                    )
+                )
             return False
         known = self._frontier_seen.get(row["id"])
         if known is None:

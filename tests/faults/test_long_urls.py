@@ -65,13 +65,16 @@ def test_a_sitemap_with_3_kb_and_100_kb_urls_stores_the_articles_and_rejects_the
         urls = list(s.scalars(select(Article.url)))
         assert len(urls) == len(NORMAL) + 1  # the 3 KB URL is an article like the others
         assert max(len(u) for u in urls) > 3000
-        rejected = s.execute(select(Rejection.stage, Rejection.reason, Rejection.url, Rejection.detail)).all()
+        rejected = s.execute(
+            select(Rejection.stage, Rejection.reason, Rejection.url, Rejection.detail, Rejection.crawl_run_id)
+        ).all()
         too_long = [r for r in rejected if r.reason == "url_too_long"]
         assert sorted((r.stage, r.url[len(site.base) :][:25]) for r in too_long) == [
             ("discovery", HUGE_100K[:25]),
             ("discovery", JUST_OVER[:25]),
         ]
         assert all(len(r.url) <= MAX_URL_LENGTH and "limit is 8192" in r.detail for r in too_long)
+        assert all(r.crawl_run_id is not None for r in too_long)  # counted in the run's rejections
         # Nothing is left pending for a later run, and the long URLs have no frontier row at all.
         outcomes = dict(
             s.execute(
@@ -87,3 +90,10 @@ def test_a_sitemap_with_3_kb_and_100_kb_urls_stores_the_articles_and_rejects_the
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Article)) == len(NORMAL) + 1
     engine.dispose()
+
+
+def test_scrapy_drops_nothing_the_store_would_keep() -> None:
+    """Scrapy's own URL length filter drops silently; it must not be stricter than ours."""
+    from corpus import settings
+
+    assert settings.URLLENGTH_LIMIT == MAX_URL_LENGTH
