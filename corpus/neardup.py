@@ -78,6 +78,9 @@ _EMPTY_VALUE: Final = 0xFFFFFFFF
 _SMALL_RUN: Final = 32
 # Signatures compared with one query per numpy call when a large bucket is searched.
 _SCAN_CHUNK: Final = 256
+# The crawl path keeps band buckets of at least this many entries grouped by cluster, so that a
+# new copy of a story looks at the clusters in a bucket, not at each of its hundreds of members.
+_HEAVY_BUCKET: Final = 16
 # Shingles handed to rensa per call: large enough to amortise the call, small enough that the
 # per-document arrays of one batch stay a few MiB.
 _CHUNK_ROWS: Final = 65_536
@@ -407,6 +410,8 @@ class NearDupIndex:
         self._aliases: dict[int, list[int]] = {}
         # Union-find over ids for the crawl path (link/join/root); roots are the smallest ids.
         self._parent = np.empty(0, dtype=np.int64)
+        # Heavy band buckets' members by cluster: band key -> {root (maybe stale): [ids]}.
+        self._heavy: dict[int, dict[int, list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -628,7 +633,8 @@ class NearDupIndex:
         band_keys = self._compute_band_keys(values[None, :])[0]
         scored = self._scored(values, title, band_keys)
         new_id = self._insert(key, values, band_keys, _digest(sig), title_key(title) if title else "")
-        self._unite(np.array([new_id, *(i for i, _ in scored)], dtype=np.int64))
+        self._unite([new_id, *(i for i, _ in scored)])
+        self._register_heavy(new_id, band_keys, None)
         return sorted(self._keys[i] for i, _ in scored)
 
     def link(self, key: str, sig: bytes, title: str | None = None) -> list[int]:
@@ -645,47 +651,166 @@ class NearDupIndex:
         band_keys = self._compute_band_keys(values[None, :])[0]
         digest = _digest(sig)
         tkey = title_key(title) if title else ""
-        roots = self._linked_roots(values, band_keys, digest, tkey)
+        roots, sizes = self._linked_roots(values, band_keys, digest, tkey)
         new_id = self._insert(key, values, band_keys, digest, tkey)
-        self._unite(np.array([new_id, *roots], dtype=np.int64))
+        self._unite([new_id, *roots])
+        self._register_heavy(new_id, band_keys, sizes)
         return sorted(roots)
 
-    def _linked_roots(self, values: np.ndarray, band_keys: np.ndarray, digest: int, tkey: str) -> set[int]:
-        """Roots of the clusters holding a verified link of ``values`` (text or title rule)."""
+    def _bucket_bounds(self, band_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each band key's slice of the sorted arrays and its bucket size (with the delta).
+
+        Most band keys of a new article are in no bucket; those need one search, not two.
+        """
+        keys = self._sorted_keys
+        lo = np.searchsorted(keys, band_keys, side="left")
+        hi = lo.copy()
+        found = lo < len(keys)
+        found[found] = keys[lo[found]] == band_keys[found]
+        if found.any():
+            hi[found] = np.searchsorted(keys, band_keys[found], side="right")
+        sizes = hi - lo
+        if self._delta:
+            sizes = sizes + np.array([len(self._delta.get(k, ())) for k in band_keys.tolist()])
+        return lo, hi, sizes
+
+    def _bucket_members(self, band_key: int, lo: int, hi: int) -> np.ndarray:
+        delta = self._delta.get(band_key)
+        if not delta:
+            return self._sorted_ids[lo:hi]
+        return np.concatenate([self._sorted_ids[lo:hi], np.array(delta, dtype=np.int64)])
+
+    def _linked_roots(
+        self, values: np.ndarray, band_keys: np.ndarray, digest: int, tkey: str
+    ) -> tuple[set[int], np.ndarray | None]:
+        """Roots of the clusters holding a verified link of ``values`` (text or title rule), and
+        the sizes of its band buckets (None when they were not looked at)."""
         roots: set[int] = set()
+        sizes = None
         if _is_empty(values):
-            return roots
+            return roots, sizes
         twin = self._same_signature(values, digest)
         if twin is not None:
             # Band links depend on the signature alone: the twin already has them all.
-            roots.add(int(self._roots(np.array([twin]))[0]))
+            roots.add(self._find(twin))
         else:
-            cand = self._candidates(band_keys)
-            croots = self._roots(cand) if len(cand) else cand
-            while len(cand):
-                in_group = croots == croots[0]
-                members = cand[in_group]
-                for start in range(0, len(members), _SCAN_CHUNK):
-                    chunk = members[start : start + _SCAN_CHUNK]
-                    if np.any(np.count_nonzero(self._sigs[chunk] == values, axis=1) >= self._min_matches):
-                        roots.add(int(croots[0]))
-                        break
-                cand, croots = cand[~in_group], croots[~in_group]
+            keys = band_keys.tolist()
+            entries = [self._heavy.get(k) for k in keys]
+            light = [j for j, entry in enumerate(entries) if entry is None]
+            sizes = np.full(len(keys), _HEAVY_BUCKET, dtype=np.int64)  # heavy ones stay heavy
+            small: list[np.ndarray] = []
+            if light:
+                lo, hi, light_sizes = self._bucket_bounds(band_keys[light])
+                sizes[light] = light_sizes
+                for j, low, high, size in zip(
+                    light, lo.tolist(), hi.tolist(), light_sizes.tolist(), strict=True
+                ):
+                    if size >= _HEAVY_BUCKET:
+                        entries[j] = self._make_heavy(keys[j], low, high)
+                    elif size:
+                        small.append(self._bucket_members(keys[j], low, high))
+            for entry in entries:
+                if entry is not None:
+                    for root, members in self._fresh_groups(entry):
+                        if root not in roots and self._any_match(members, values):
+                            roots.add(root)
+            if small:
+                cand = np.concatenate(small)
+                croots = self._roots(cand)
+                while len(cand):
+                    root = int(croots[0])
+                    in_group = croots == root
+                    if root not in roots and self._any_match(cand[in_group], values):
+                        roots.add(root)
+                    cand, croots = cand[~in_group], croots[~in_group]
         bucket = self._titles.get(tkey, []) if tkey else []
         if bucket and len(bucket) + 1 < TITLE_BUCKET_MAX:
             tids = np.array(bucket, dtype=np.int64)
             tids = tids[self._indexed[tids]]
             ok = np.count_nonzero(self._sigs[tids] == values, axis=1) >= self._title_min_matches
             roots.update(self._roots(tids[ok]).tolist())
-        return roots
+        return roots, sizes
+
+    def _any_match(self, members: np.ndarray | list[int], values: np.ndarray) -> bool:
+        """Whether any member passes the text threshold with ``values``; stops at the first block
+        that has one, which for a copy of a story is almost always the first."""
+        for start in range(0, len(members), _SCAN_CHUNK):
+            chunk = np.asarray(members[start : start + _SCAN_CHUNK], dtype=np.int64)
+            if np.any(np.count_nonzero(self._sigs[chunk] == values, axis=1) >= self._min_matches):
+                return True
+        return False
+
+    def _find(self, x: int) -> int:
+        """Scalar union-find root, compressing the path."""
+        parent = self._parent
+        root = x
+        while parent[root] != root:
+            root = int(parent[root])
+        while x != root:
+            up = int(parent[x])
+            parent[x] = root
+            x = up
+        return root
+
+    def _make_heavy(
+        self, band_key: int, lo: int | None = None, hi: int | None = None
+    ) -> dict[int, list[int]]:
+        """Group a heavy bucket's members by cluster (once; later inserts keep it up to date)."""
+        if lo is None or hi is None:
+            lo = int(np.searchsorted(self._sorted_keys, band_key, side="left"))
+            hi = int(np.searchsorted(self._sorted_keys, band_key, side="right"))
+        members = self._bucket_members(band_key, lo, hi)
+        entry: dict[int, list[int]] = {}
+        for member, root in zip(members.tolist(), self._roots(members).tolist(), strict=True):
+            entry.setdefault(root, []).append(member)
+        self._heavy[band_key] = entry
+        return entry
+
+    def _fresh_groups(self, entry: dict[int, list[int]]) -> list[tuple[int, list[int]]]:
+        """The entry's groups under their current roots: clusters merged since are merged here."""
+        for old in list(entry):
+            root = self._find(old)
+            if root != old:
+                members = entry.pop(old)
+                other = entry.get(root)
+                if other is None:
+                    entry[root] = members
+                elif len(other) >= len(members):
+                    other.extend(members)
+                else:
+                    members.extend(other)
+                    entry[root] = members
+        return list(entry.items())
+
+    def _register_heavy(self, new_id: int, band_keys: np.ndarray, sizes: np.ndarray | None) -> None:
+        """Put a new bucket member into the heavy buckets' groups (creating those that just
+        became heavy when the sizes seen before the insert are known)."""
+        if not self._primary[new_id]:
+            return
+        root = self._find(new_id)
+        for j, band_key in enumerate(band_keys.tolist()):
+            entry = self._heavy.get(band_key)
+            if entry is None:
+                if sizes is not None and sizes[j] + 1 >= _HEAVY_BUCKET:
+                    self._make_heavy(band_key)  # includes new_id
+                continue
+            members = entry.get(root)
+            if members is None:
+                self._fresh_groups(entry)
+                members = entry.setdefault(root, [])
+            members.append(new_id)
 
     def _roots(self, ids: np.ndarray) -> np.ndarray:
         """Union-find roots of ``ids`` (vectorised), compressing the paths walked."""
         return _roots(self._parent, ids)
 
-    def _unite(self, ids: np.ndarray) -> None:
-        if len(ids) > 1:
-            _hook(self._parent, ids[:1].repeat(len(ids) - 1), ids[1:])
+    def _unite(self, ids: list[int]) -> None:
+        """Scalar union of a few ids (one article and the clusters it links to)."""
+        roots = {self._find(i) for i in ids}
+        if len(roots) > 1:
+            smallest = min(roots)
+            for root in roots:
+                self._parent[root] = smallest
 
     def unite_ids(self, a: np.ndarray, b: np.ndarray) -> None:
         """Put the articles at ids ``a[i]`` and ``b[i]`` into one cluster, for every ``i``."""
@@ -693,11 +818,11 @@ class NearDupIndex:
 
     def join(self, keys: Iterable[str]) -> None:
         """Put articles into one cluster without a link: start-up seeds stored clusters this way."""
-        self._unite(np.array([self._ids[k] for k in keys], dtype=np.int64))
+        self._unite([self._ids[k] for k in keys])
 
     def root(self, key: str) -> int:
         """The id (position in :attr:`keys`) that stands for ``key``'s cluster in the union-find."""
-        return int(self._roots(np.array([self._ids[key]]))[0])
+        return self._find(self._ids[key])
 
     def key_at(self, i: int) -> str:
         return self._keys[i]
