@@ -104,7 +104,7 @@ _FIRST_CAPS = rf"[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?"
 _INITIALS = rf"(?:[{_UP}]\.(?:\s?(?:[a-z]\.)?[{_UP}]\.){{0,2}}|[{_UP}]{{2,3}}\.)"
 _NOT_STOP = r"(?!(?:" + "|".join(sorted(_STOP, key=len, reverse=True)) + r")\b)"
 _NAMED = re.compile(
-    rf"(?<![\w.\[-])(?P<first>{_NOT_STOP}{_FIRST}|{_FIRST_CAPS})\s+(?P<parts>{_PARTICLES})"
+    rf"(?<![\w.\[])(?P<first>{_NOT_STOP}{_FIRST}|{_FIRST_CAPS})\s+(?P<parts>{_PARTICLES})"
     rf"(?P<ini>{_INITIALS})(?![\w])"
 )
 _ROLE_CUE = (
@@ -128,12 +128,20 @@ _NOUN = (
 )
 # "Het slachtoffer, Ayoub, ligt ...": a first name set off by commas after a role noun.
 _APPOSITION = r"slachtoffer|verdachte|dader|overledene|vermiste|getuige|schutter|bestuurder|jongen|meisje"
+
+
+def _surname(group: str) -> str:
+    """An optional full surname after a first name: "Sanne de Wit", "Peter Van Damme"."""
+    return rf"(?:\s+(?P<{group}>(?:{_PARTICLE}\s+){{0,2}}[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?))?"
+
+
 _FIRST_ONLY = re.compile(
     rf"(?:\b(?i:zijn|haar|diens|hun|z'n|d'r)\s+(?:[{_LO}]+\s+)?(?i:{_KIN})\s+(?P<kin>{_NOT_STOP}{_FIRST})\b"
-    rf"(?!\s+{_PARTICLES}{_INITIALS}))"
-    rf"|(?:\b\d{{1,3}}-jarige\s+(?P<aged>{_NOT_STOP}{_FIRST})\b(?!\s+{_PARTICLES}{_INITIALS})(?!\s+{_NOUN}))"
-    rf"|(?:(?<![\w.\[-])(?P<bracket>{_NOT_STOP}{_FIRST})\s*\(\d{{1,3}}\))"
-    rf"|(?:\b(?i:{_APPOSITION})\s*,\s*(?P<apposed>{_NOT_STOP}{_FIRST})\s*,)"
+    rf"{_surname('kin_sur')}(?!\s+{_PARTICLES}{_INITIALS}))"
+    rf"|(?:\b\d{{1,3}}-jarige\s+(?P<aged>{_NOT_STOP}{_FIRST})\b{_surname('aged_sur')}"
+    rf"(?!\s+{_PARTICLES}{_INITIALS})(?!\s+{_NOUN}))"
+    rf"|(?:(?<![\w.\[-])(?P<bracket>{_NOT_STOP}{_FIRST}){_surname('bracket_sur')}\s*\(\d{{1,3}}\))"
+    rf"|(?:\b(?i:{_APPOSITION})\s*,\s*(?P<apposed>{_NOT_STOP}{_FIRST}){_surname('apposed_sur')}\s*,)"
 )
 _URL_IN_TEXT = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+")
 _WORD = re.compile(rf"[{_UP}{_LO}'-]+")
@@ -288,10 +296,12 @@ def _collect(prose: list[str], fragments: list[str]) -> list[_Person]:
     """
     full: dict[tuple[str, str, str], _Person] = {}
     partial: list[tuple[str, str]] = []  # (parts, letters) seen without a first name
-    first_only: list[str] = []
+    first_only: list[tuple[str, str | None]] = []
     corpus = [*prose, *fragments]
     for text in corpus:
         for m in _NAMED.finditer(text):
+            if _in_double_name(text, m.start()):
+                continue
             first = m.group("first")
             first = first.title() if first.isupper() else first
             if first in _STOP or m.group("first") in _ACRONYMS:
@@ -304,16 +314,24 @@ def _collect(prose: list[str], fragments: list[str]) -> list[_Person]:
             partial.append((_norm_parts(parts or ""), _norm_initials(ini)))
     for text in prose:
         for m in _FIRST_ONLY.finditer(text):
-            name = m.group("kin") or m.group("aged") or m.group("bracket") or m.group("apposed")
-            if not _is_plain_word(name):
-                first_only.append(name)
+            group = next(g for g in ("kin", "aged", "bracket", "apposed") if m.group(g))
+            name, surname = m.group(group), m.group(f"{group}_sur")
+            if _is_plain_word(name):
+                continue
+            if surname and _is_plain_word(surname.split()[-1], places=False):
+                surname = None  # "zijn broer Youssef Maandag" is no surname
+            first_only.append((name, surname))
     persons = list(full.values())
     for parts, letters in partial:
         if not _find_by_initials(persons, parts, letters):
             persons.append(_Person(None, parts, letters))
-    for name in first_only:
-        if not any(p.first == name for p in persons):
-            persons.append(_Person(name, "", ""))
+    for name, surname in first_only:
+        person = next((p for p in persons if p.first == name), None)
+        if person is None:
+            person = _Person(name, "", "")
+            persons.append(person)
+        if surname:
+            person.surnames.add(surname)
     for person in persons:
         if person.first and person.letters:
             person.surnames |= _spelled_surnames(corpus, person)
@@ -392,7 +410,7 @@ def find_name_forms(record: dict[str, Any], *, salt: str) -> NameForms:
         return NameForms({}, None, frozenset())
     ordered = dict(sorted(forms.items(), key=lambda kv: len(kv[0]), reverse=True))
     alternatives = [f"(?P<f{i}>{_form_pattern(form)})" for i, form in enumerate(ordered)]
-    pattern = re.compile(rf"(?<![\w.\[-])(?:{'|'.join(alternatives)})(?P<poss>['’][sS]|[sS])?(?![\w])")
+    pattern = re.compile(rf"(?<![\w.\[])(?:{'|'.join(alternatives)})(?P<poss>['’][sS]|[sS])?(?![\w])")
     full = {p.canonical.lower() for p in persons if p.first and p.letters}
     return NameForms(ordered, pattern, frozenset(bare), frozenset(full))
 
@@ -429,6 +447,8 @@ def _replace(text: str, names: NameForms, salt: str) -> str:
     def sub(m: re.Match[str]) -> str:
         index = next(i for i in range(len(keys)) if m.group(f"f{i}") is not None)
         form, poss = keys[index], m.group("poss") or ""
+        if _in_double_name(text, m.start()):
+            return m.group(0)  # "Willem" in "Jan-Willem" is another name
         if poss.lower() == "s" and form.endswith("."):
             return m.group(0)  # "B.s" is no possessive
         if form in names.bare_initials and _starts_other_name(text, m.end()):
@@ -436,6 +456,14 @@ def _replace(text: str, names: NameForms, salt: str) -> str:
         return names.forms[form] + poss
 
     return names.pattern.sub(sub, text)
+
+
+def _in_double_name(text: str, start: int) -> bool:
+    """True for the second half of a double name ("Willem" in "Jan-Willem"), not "zaak-Mohamed B."."""
+    if start == 0 or text[start - 1] != "-":
+        return False
+    before = re.search(r"(\w+)-$", text[max(0, start - 40) : start])
+    return bool(before and before.group(1)[0].isupper())
 
 
 def _starts_other_name(text: str, end: int) -> bool:
@@ -513,10 +541,13 @@ def leaks(record: dict[str, Any], names: Iterable[str]) -> list[str]:
         body = r"\s+".join(re.escape(w).replace(r"\.", r"\.\s?") for w in words)
         initials_only = bool(re.fullmatch(r"(?:[A-ZÀ-Þ]\.\s?)+", name.strip()))
         flags = 0 if initials_only else re.IGNORECASE
-        pattern = re.compile(rf"(?<![\w.\[-]){body}(?:['’]s|s)?(?![\w])", flags)
+        pattern = re.compile(rf"(?<![\w.\[]){body}(?:['’]s|s)?(?![\w])", flags)
         slug = _slug(name)
         for key, value in fields:
-            if any(not m.group(0).islower() for m in pattern.finditer(value)):
+            if any(
+                not m.group(0).islower() and not _in_double_name(value, m.start())
+                for m in pattern.finditer(value)
+            ):
                 found.append(f"{key}: {name}")
             elif (
                 key == "url"
