@@ -16,7 +16,7 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
-from corpus.export import DEDUP_MODES, ExportFilter, article_record, iter_articles
+from corpus.export import ExportError, ExportFilter, article_record, check_filter, iter_articles
 from corpus.storage import DatabaseError, open_database
 from crimecorpus.records import Article
 
@@ -66,11 +66,10 @@ class Corpus:
         defaults: crime news only (``all_topics=True`` for every Dutch article), one
         representative per near-duplicate cluster (``dedup="near"``; ``"exact"``, ``"none"``),
         published between ``since`` and ``until`` inclusive (dates or ``YYYY-MM-DD``), from
-        ``sources`` (registry names), in ``category``; ``pseudonymise`` replaces name-plus-initial
-        forms with salted placeholders.
+        ``sources`` (registry names), in ``category``; ``pseudonymise`` replaces every named
+        person, the URL and the ids with salted placeholders, as ``export --pseudonymise``. Filters that cannot match by mistake (an unknown
+        category, dedup mode or source, ``since`` after ``until``) raise ``ValueError``.
         """
-        if dedup not in DEDUP_MODES:
-            raise ValueError(f"dedup must be one of {', '.join(DEDUP_MODES)}, got {dedup!r}")
         flt = ExportFilter(
             since=_as_date(since, "since"),
             until=_as_date(until, "until"),
@@ -81,8 +80,13 @@ class Corpus:
             pseudonymise=pseudonymise,
             salt=salt,
         )
-        for row in iter_articles(self._engine, flt):
-            yield Article.from_record(article_record(row))
+        # Checked now, not at the first next(): an unknown category, source or dedup mode, or
+        # since after until, is a mistake to report where the call is made, not an empty result.
+        try:
+            check_filter(self._engine, flt)
+        except ExportError as exc:
+            raise ValueError(str(exc)) from None
+        return (Article.from_record(article_record(row)) for row in iter_articles(self._engine, flt))
 
     def close(self) -> None:
         """Release the database connections."""

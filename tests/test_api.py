@@ -210,10 +210,17 @@ def test_filters_select_what_they_say(corpus: crimecorpus.Corpus, demo_db: Path)
     assert {a.language_variant for a in flemish} == {"nl-BE"}
     geweld = list(corpus.articles(category="geweld"))
     assert geweld and all("geweld" in a.categories for a in geweld)
+    # Mistakes are reported at the call, not as an empty result.
     with pytest.raises(ValueError, match="dedup"):
-        list(corpus.articles(dedup="fuzzy"))
+        corpus.articles(dedup="fuzzy")
     with pytest.raises(ValueError, match="since"):
-        list(corpus.articles(since="gisteren"))
+        corpus.articles(since="gisteren")
+    with pytest.raises(ValueError, match="is after"):
+        corpus.articles(since="2024-01-01", until="2023-01-01")
+    with pytest.raises(ValueError, match="unknown category 'moord'"):
+        corpus.articles(category="moord")
+    with pytest.raises(ValueError, match="unknown source 'nos'"):
+        corpus.articles(sources=["courant", "nos"])
 
 
 def test_records_are_typed(corpus: crimecorpus.Corpus) -> None:
