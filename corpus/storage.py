@@ -154,9 +154,9 @@ def resolve_db_url(value: str | None = None) -> str:
                 "(PostgreSQL: postgresql://HOST:PORT/NAME; SQLite: a file path)"
             )
         url = f"sqlite:///{url}"
+    _parse_url(url)  # as written, so an error shows what the user gave
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    _parse_url(url)
     return url
 
 
