@@ -244,24 +244,34 @@ _CHECK_SHOWN = 50  # hits listed one per line before the rest is only counted
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from corpus.rescore import reclassify
+    from corpus.rescore import ProgressLine, reclassify
 
     if not args.rebuild:
         print("crimecorpus classify: nothing to do (use --rebuild to re-score the stored corpus)")
         return 0
     engine = open_database(args.db, create=False)
-    done = reclassify(engine)
+    progress = ProgressLine()
+    try:
+        done = reclassify(engine, progress=progress)
+    finally:
+        progress.close()
     print(f"re-classified {done} articles")
     return 0
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     from corpus.clusters import rebuild_clusters
+    from corpus.rescore import ProgressLine
 
     if not args.rebuild:
         print("crimecorpus dedup: nothing to do (use --rebuild to recompute the clusters)")
         return 0
-    articles, clusters = rebuild_clusters(open_database(args.db, create=False), threshold=args.threshold)
+    engine = open_database(args.db, create=False)
+    progress = ProgressLine()
+    try:
+        articles, clusters = rebuild_clusters(engine, threshold=args.threshold, progress=progress)
+    finally:
+        progress.close()
     print(f"{articles} articles in {clusters} clusters (threshold {args.threshold})")
     return 0
 
