@@ -148,6 +148,22 @@ def test_opening_an_empty_postgres_database_raises_and_creates_no_table(pg_url: 
         engine.dispose()
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_postgres_corpus_reads_as_the_sqlite_one(pg_url: str, demo_sources: Path, demo_db: Path) -> None:
+    """Opened by its URL, a PostgreSQL corpus of the same crawl gives the same records."""
+    proc = run_cli("crawl", "--sources", str(demo_sources), "--db", pg_url, *FAST)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with crimecorpus.open_corpus(pg_url) as pg, crimecorpus.open_corpus(demo_db) as lite:
+        assert "postgresql" in pg.url
+        ours = [a.as_record() for a in pg.articles(all_topics=True, dedup="none")]
+        theirs = [a.as_record() for a in lite.articles(all_topics=True, dedup="none")]
+    volatile = ("fetched_at", "git_commit")  # when each crawl ran, and the commit at that moment
+    assert [{k: v for k, v in r.items() if k not in volatile} for r in ours] == [
+        {k: v for k, v in r.items() if k not in volatile} for r in theirs
+    ]
+
+
 # -- iterating with the export filters -----------------------------------------------------------
 
 
