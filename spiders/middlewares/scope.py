@@ -33,7 +33,6 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from corpus.urls import ascii_host, in_scope, url_host
@@ -128,8 +127,9 @@ class ScopeMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("DNSCACHE_ENABLED"):
             # Without the cache the connection would resolve the name a second time, and the
-            # checked address would not be the one connected to (DNS rebinding).
-            raise NotConfigured("ScopeMiddleware needs DNSCACHE_ENABLED (resolve once)")
+            # checked address would not be the one connected to (DNS rebinding). NotConfigured
+            # would switch the guard off silently: refuse to crawl instead.
+            raise ValueError("DNSCACHE_ENABLED = False: the scope check needs the DNS cache (resolve once)")
         return cls(crawler)
 
     async def _address(self, host: str) -> str | None:

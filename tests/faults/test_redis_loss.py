@@ -8,6 +8,7 @@ connection through it, as a crashed Redis or a lost network would.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 
-from corpus.distributed import dead_key, queue_key
+from corpus.distributed import RedisOutage, dead_key, queue_key
 from corpus.sitegen import GeneratedSite, serve_generated, write_sources
 from tests.conftest import ROOT, run_cli
 
@@ -227,3 +228,82 @@ def test_crawl_distributed_with_a_wrong_redis_port_is_one_line_and_exit_2(tmp_pa
     assert len(lines) == 1 and lines[0].startswith("crimecorpus: error: cannot reach Redis at"), proc.stderr
     assert "geheim" not in proc.stderr
     print(f"exit 2 after {took:.1f} s")
+
+
+def test_sigterm_stops_a_worker_waiting_for_a_lost_redis(
+    real_redis: tuple[str, str, redis.Redis], tmp_path: Path
+) -> None:
+    url, prefix, _client = real_redis
+    parts = urlsplit(url)
+    forwarder = Forwarder((parts.hostname or "127.0.0.1", parts.port or 6379))
+    db = tmp_path / "corpus.sqlite"
+    with serve_generated(GeneratedSite(pages=3000)) as base:
+        sources = write_sources(base, tmp_path / "sources.toml")
+        common = ["--sources", str(sources), "--db", str(db), "--redis", _via(url, forwarder.port)]
+        common += ["--redis-prefix", prefix]
+        assert run_cli("seed", *common).returncode == 0
+        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+        err = tmp_path / "worker.err"
+        with err.open("w") as stderr:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "corpus",
+                    "crawl",
+                    "--distributed",
+                    *common,
+                    *FAST,
+                ],  # the default 60 s
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+            try:
+                deadline = time.monotonic() + 120
+                while _stored(db) < 20:
+                    assert worker.poll() is None, err.read_text()[-3000:]
+                    assert time.monotonic() < deadline, "the worker stored nothing"
+                    time.sleep(0.2)
+                forwarder.cut()
+                time.sleep(2)  # backing off now
+                assert worker.poll() is None
+                sent = time.monotonic()
+                worker.send_signal(signal.SIGTERM)
+                code = worker.wait(30)
+                took = time.monotonic() - sent
+            finally:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait(10)
+    assert took < 10, f"SIGTERM took {took:.1f} s"
+    assert code != 0
+    assert len(err.read_text()) < 20_000
+    print(f"SIGTERM during the outage: exit {code} after {took:.1f} s")
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_outage_backs_off_logs_sparingly_and_gives_up_at_the_limit() -> None:
+    clock, lines = _Clock(), []
+    outage = RedisOutage(60, log=lines.append, clock=clock)
+    assert outage.ready() and not outage.down
+    calls = 0
+    while not outage.lost:  # what a scheduler does: try only when ready
+        if outage.ready():
+            calls += 1
+            outage.failed(ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused."))
+        clock.now += 0.05
+    assert 60 <= clock.now - 100 < 60.1
+    assert calls < 25  # back-off: 0.25 s doubling to 5 s, not thousands of attempts
+    assert 5 <= len(lines) <= 7  # the first failure, then one line per 10 s
+    assert "Connection refused" in outage.error
+    outage.recovered()
+    assert not outage.down and outage.ready() and lines[-1].startswith("Redis is back")

@@ -11,16 +11,21 @@ no source lists; it records every hit.
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
+from twisted.internet.base import ThreadedResolver
 
 from spiders.middlewares.scope import embedded_ipv4, is_public_address, literal_address
 from tests.conftest import FAST, run_cli
@@ -34,9 +39,9 @@ class _Recorder(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(
-        self, address: str, routes: dict[tuple[str, str], tuple[int, dict[str, str], bytes]]
+        self, address: str, routes: dict[tuple[str, str], tuple[int, dict[str, str], bytes]], port: int = 0
     ) -> None:
-        super().__init__((address, 0), _Handler)
+        super().__init__((address, port), _Handler)
         self.routes = routes
         self.hits: list[tuple[str, str]] = []
         self.origin = f"http://{address}:{self.server_address[1]}"
@@ -69,8 +74,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def _serving(address: str) -> Iterator[_Recorder]:
-    server = _Recorder(address, {})
+def _serving(address: str, port: int = 0) -> Iterator[_Recorder]:
+    server = _Recorder(address, {}, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -155,6 +160,73 @@ def test_robots_and_tdmrep_redirects_cannot_borrow_a_listed_private_source(tmp_p
     assert reasons["http://nieuws.example/sitemap.xml"] == "robots_unavailable"
     assert reasons["http://blad.example/sitemap.xml"] == "robots_unavailable"
     print(f"crawl with three borrowing attempts finished in {took:.1f} s")
+
+
+class _RebindingDNS(ThreadedResolver):
+    """A DNS server under an attacker's control: ``rebind.test`` is 127.0.0.1 for the first two
+    questions (a listed private source, as the checks see it), 127.0.0.2 for every later one
+    (where nothing is listed): a connection that asked again would reach the wrong server."""
+
+    asked: ClassVar[dict[str, int]] = {}
+
+    def getHostByName(self, name: str, timeout: object = ()) -> defer.Deferred[str]:
+        if not name.endswith(".test"):
+            return super().getHostByName(name, timeout)  # type: ignore[arg-type]
+        self.asked[name] = self.asked.get(name, 0) + 1
+        return defer.succeed("127.0.0.1" if self.asked[name] <= 2 else "127.0.0.2")
+
+
+class RebindingResolver(CachingThreadedResolver, _RebindingDNS):
+    """Scrapy's own caching resolver in front of the rebinding DNS (its cache is the real one)."""
+
+
+def _same_port_on_two_addresses() -> int:
+    """A port free on both 127.0.0.1 and 127.0.0.2 (each server binds its own address)."""
+    for _ in range(50):
+        with socket.socket() as a, socket.socket() as b:
+            a.bind(("127.0.0.1", 0))
+            port = a.getsockname()[1]
+            with suppress(OSError):
+                b.bind(("127.0.0.2", port))
+                return port
+    raise RuntimeError("no port free on both loopback addresses")
+
+
+def test_a_name_that_rebinds_after_the_check_is_not_connected_to_the_new_address(tmp_path: Path) -> None:
+    port = _same_port_on_two_addresses()
+    with _serving("127.0.0.1", port) as listed, _serving("127.0.0.2", port) as attacker:
+        host = f"rebind.test:{port}"
+        _site(listed.routes, host, "/artikel/lokaal-nieuws-twee", 5)
+        sources = tmp_path / "sources.toml"
+        sitemap = f"http://{host}/sitemap.xml"
+        sources.write_text(
+            sources_toml([{"name": "rebind", "outlet": "Rebind", "country": "nl", "sitemaps": [sitemap]}]),
+            encoding="utf-8",
+        )
+        db = tmp_path / "corpus.sqlite"
+        resolver = ["-s", f"TWISTED_DNS_RESOLVER={__name__}.RebindingResolver"]
+        proc = run_cli("crawl", "--sources", str(sources), "--db", str(db), *FAST, *resolver, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert attacker.hits == []  # resolved once: every connection went to the address checked
+        assert (host, "/artikel/lokaal-nieuws-twee") in listed.hits
+    stored = [url for (url,) in _rows(db, "SELECT fetched_url FROM articles")]
+    assert stored == [f"http://{host}/artikel/lokaal-nieuws-twee"]
+
+
+def test_the_scope_check_refuses_to_run_without_the_dns_cache(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        sources_toml(
+            [{"name": "x", "outlet": "X", "country": "nl", "sitemaps": ["http://127.0.0.1:9/s.xml"]}]
+        ),
+        encoding="utf-8",
+    )
+    db = tmp_path / "corpus.sqlite"
+    proc = run_cli(
+        "crawl", "--sources", str(sources), "--db", str(db), "-s", "DNSCACHE_ENABLED=False", timeout=60
+    )
+    assert proc.returncode != 0
+    assert "DNSCACHE_ENABLED" in proc.stderr
 
 
 @pytest.mark.parametrize(
