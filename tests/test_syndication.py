@@ -13,7 +13,6 @@ import hashlib
 import random
 import tracemalloc
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, select
@@ -172,8 +171,8 @@ def test_components_equal_the_pairwise_clusters_and_the_crawl_path() -> None:
     assert set(cluster(index).values()) == {min(keys[i] for i in g) for g in pairwise}
 
 
-def test_rebuild_on_a_database_with_two_thousand_copies(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'wire.sqlite'}")
+def test_rebuild_on_a_database_with_two_thousand_copies(db_url: str) -> None:
+    engine = open_database(db_url)
     texts = wire_copies(2000) + unique_reports(100)
     start = dt.datetime(2026, 3, 2, 6, tzinfo=dt.UTC)
     rows = []
