@@ -332,9 +332,7 @@ def _collect(prose: list[str], fragments: list[str]) -> list[_Person]:
             persons.append(person)
         if surname:
             person.surnames.add(surname)
-    for person in persons:
-        if person.first and person.letters:
-            person.surnames |= _spelled_surnames(corpus, person)
+    _spelled_surnames(corpus, persons)
     return persons
 
 
@@ -353,28 +351,36 @@ def _find_by_initials(persons: list[_Person], parts: str, letters: str) -> _Pers
     return None
 
 
-def _spelled_surnames(texts: list[str], person: _Person) -> set[str]:
-    """Full surnames written after the first name ("Mohamed Bouzid" for "Mohamed B.")."""
-    found: set[str] = set()
-    pattern = re.compile(
-        rf"(?<![\w-]){re.escape(person.first or '')}\s+((?:{_PARTICLE}\s+){{0,2}}[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?)"
-    )
+# A capitalised word followed by a possible surname: "Mohamed Bouzid", "Kevin Van Damme".
+_FIRST_AND_SURNAME = re.compile(
+    rf"(?<![\w-])({_FIRST})(?=\s+((?:{_PARTICLE}\s+){{0,2}}[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?))"
+)  # the surname is a lookahead, so "Wie Kevin Van Damme" yields "Wie Kevin" and "Kevin Van Damme"
+
+
+def _spelled_surnames(texts: list[str], persons: list[_Person]) -> None:
+    """Add the full surnames written after a first name ("Mohamed Bouzid" for "Mohamed B.")."""
+    by_first: dict[str, list[_Person]] = {}
+    for person in persons:
+        if person.first and person.letters:
+            by_first.setdefault(person.first, []).append(person)
+    if not by_first:
+        return
     for text in texts:
-        for m in pattern.finditer(text):
-            words = m.group(1).split()
+        for m in _FIRST_AND_SURNAME.finditer(text):
+            if m.group(1) not in by_first:
+                continue
+            words = m.group(2).split()
             if _is_plain_word(words[-1], places=False) or words[-1] in _FIRST_NAMES_WITH_DEMONYM_ENDING:
                 continue
-            particles = [w.lower() for w in words[:-1]]
-            core = words[-1]
-            if (
-                " ".join(particles) == person.parts
-                and core[0] == person.letters[0]
-                and len(person.letters) == 1
-            ):
-                found.add(" ".join(words))
-            elif "".join(w[0].upper() for w in words) == person.letters and len(words) > 1:
-                found.add(" ".join(words))  # "Van Damme" for "V.D.", "De Wilde" for "D.W."
-    return found
+            particles = " ".join(w.lower() for w in words[:-1])
+            initials = "".join(w[0].upper() for w in words)
+            for person in by_first[m.group(1)]:
+                one_letter = len(person.letters) == 1 and particles == person.parts
+                if (one_letter and words[-1][0] == person.letters) or (
+                    len(words) > 1 and initials == person.letters
+                ):
+                    # "Bouzid" for "B.", "de Jong" for "de J.", "Van Damme" for "V.D."
+                    person.surnames.add(" ".join(words))
 
 
 def find_name_forms(record: dict[str, Any], *, salt: str) -> NameForms:
