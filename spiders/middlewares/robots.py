@@ -21,6 +21,7 @@ reading, rather than as having no rules.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
@@ -39,6 +40,8 @@ from spiders.middlewares.scope import ORIGIN
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
 
 OUT_OF_BOUNDS = frozenset({"offsite", "offsite_redirect", "private_address"})
 """Scope refusals of a robots.txt request that leave the site without readable rules."""
@@ -78,6 +81,8 @@ class RobotsMiddleware(RobotsTxtMiddleware):
                 response = await self.crawler.engine.download_async(robots)
                 await self._parse_robots(response, netloc, request)
             except Exception as exc:
+                if not isinstance(exc, IgnoreRequest):
+                    logger.warning("robots.txt of %s not read: %s: %s", netloc, type(exc).__name__, exc)
                 self._robots_error(exc, netloc)
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]
