@@ -17,6 +17,15 @@ change a sentence or a few words, most give it their own headline. The unique ar
 small Dutch generator written for this bench (sentence patterns with varied slots), so that
 unrelated articles share phrases the way police reports do, not whole texts.
 
+The crawl path and the rebuild agree on every cluster except where a headline is shared by more
+than ``TITLE_BUCKET_MAX`` articles: the crawl path keeps the title links it made while the bucket
+was smaller (see :class:`corpus.neardup.NearDupIndex`), so it may report a few clusters fewer.
+
+Wall time depends on what else the machine runs; CPU time (user + system of the child) less so.
+Before the union-find clustering (commit 27b6e01, pairs listed per band bucket), on 2 shared
+cores: at 10,000 articles ``dedup --rebuild`` took 7.1 s and 383 MB, the crawl path 2.1 s and
+120 MB; the issue's 51k copy with 1,500 copies per story was killed at 22.8 GB.
+
 Usage: python bench/syndication.py [--sizes 10000 100000] [--stories 50] [--copies 1500]
                                    [--unique 25000] [--seed 1] [--keep DIR]
 """
@@ -510,14 +519,7 @@ def crawl_path(db: Path) -> dict[str, Any]:
     from corpus.storage import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
-    if hasattr(ClusterState, "empty"):
-        state = ClusterState.empty()
-    else:  # the code before this bench (baseline figures)
-        from corpus.neardup import NearDupIndex
-
-        state = ClusterState(NearDupIndex(), {})
-        state.keys = lambda: list(state.cluster_of)  # type: ignore[attr-defined]
-        state.cluster_id = state.cluster_of.__getitem__  # type: ignore[attr-defined]
+    state = ClusterState.empty()
     merges = 0
     with Session(engine) as s:
         rows = s.execute(
@@ -575,12 +577,15 @@ def measure(cmd: list[str]) -> None:
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     print(
         json.dumps(
             {
                 "wall_s": wall,
                 "peak_mb": peak,
+                "cpu_s": cpu,
                 "rc": proc.returncode,
                 "stdout": proc.stdout[-2000:],
                 "stderr": proc.stderr[-2000:],
@@ -617,7 +622,7 @@ def _partition(mapping: dict[str, str]) -> set[frozenset[str]]:
 
 def report(results: list[dict[str, Any]]) -> None:
     print(
-        f"{'articles':>9} {'path':<16} {'wall s':>8} {'peak MB':>8} {'clusters':>9} {'largest':>8} "
+        f"{'articles':>9} {'path':<16} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'clusters':>9} {'largest':>8} "
         f"{'fragments':>9} {'joined':>6}  rc"
     )
     for fig in results:
@@ -626,21 +631,24 @@ def report(results: list[dict[str, Any]]) -> None:
             q = r.get("quality", {})
             label = "ClusterState" if name == "crawl" else "dedup --rebuild"
             print(
-                f"{fig['n']:>9,} {label:<16} {r['wall_s']:>8.1f} {r['peak_mb']:>8.0f} "
+                f"{fig['n']:>9,} {label:<16} {r['wall_s']:>8.1f} {r['cpu_s']:>8.1f} {r['peak_mb']:>8.0f} "
                 f"{q.get('clusters', 0):>9,} {q.get('largest', 0):>8,} "
                 f"{q.get('story_fragments', 0):>9} {q.get('unique_in_clusters', 0):>6}  {r['rc']}"
             )
             if r["rc"]:
                 print("   stderr:", r["stderr"].strip().splitlines()[-1:] if r["stderr"] else "")
         if "same_partition" in fig:
-            print(f"{'':>9} crawl path and rebuild give the same clusters: {fig['same_partition']}")
+            same = fig["same_partition"]
+            why = "" if same else " (title buckets past TITLE_BUCKET_MAX: see the module docstring)"
+            print(f"{'':>9} crawl path and rebuild give the same clusters: {same}{why}")
     if len(results) > 1:
         a, b = results[0], results[-1]
         for name in ("crawl", "rebuild"):
             if a[name]["rc"] == 0 and b[name]["rc"] == 0:
                 print(
-                    f"{name}: {a['n']:,} -> {b['n']:,} articles ({b['n'] / a['n']:.0f}x): time "
-                    f"x{b[name]['wall_s'] / a[name]['wall_s']:.1f}, peak RSS "
+                    f"{name}: {a['n']:,} -> {b['n']:,} articles ({b['n'] / a['n']:g}x): wall time "
+                    f"x{b[name]['wall_s'] / a[name]['wall_s']:.1f}, CPU time "
+                    f"x{b[name]['cpu_s'] / a[name]['cpu_s']:.1f}, peak RSS "
                     f"x{b[name]['peak_mb'] / a[name]['peak_mb']:.1f}"
                 )
     print(
