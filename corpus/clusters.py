@@ -233,8 +233,12 @@ def _refresh_all_representatives(engine: Engine, progress: Progress | None = Non
     return clusters
 
 
-def refresh_exact_duplicates(engine: Engine, text_hashes: Iterable[str], batch: int = 500) -> None:
-    """Mark identical texts: ``duplicate_of`` = the first copy (earliest published, then smallest id)."""
+def refresh_exact_duplicates(engine: Engine, text_hashes: Iterable[str], batch: int = 100) -> None:
+    """Mark identical texts: ``duplicate_of`` = the first copy (earliest published, then smallest id).
+
+    ``batch`` hashes per query: a wire story run verbatim by a thousand outlets is one hash with a
+    thousand rows, so the batch is kept small.
+    """
     hashes = sorted(set(text_hashes))
     for start in range(0, len(hashes), batch):
         chunk = hashes[start : start + batch]
