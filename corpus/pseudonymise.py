@@ -136,7 +136,8 @@ def _surname(group: str) -> str:
 
 
 _FIRST_ONLY = re.compile(
-    rf"(?:\b(?i:zijn|haar|diens|hun|z'n|d'r)\s+(?:[{_LO}]+\s+)?(?i:{_KIN})\s+(?P<kin>{_NOT_STOP}{_FIRST})\b"
+    rf"(?:(?:\b(?i:zijn|haar|diens|hun|z'n|d'r)|\b[{_UP}][{_LO}]+(?:['’]s|s|'))\s+(?:[{_LO}]+\s+)?(?i:{_KIN})\s+"
+    rf"(?P<kin>{_NOT_STOP}{_FIRST})\b"
     rf"{_surname('kin_sur')}(?!\s+{_PARTICLES}{_INITIALS}))"
     rf"|(?:\b\d{{1,3}}-jarige\s+(?P<aged>{_NOT_STOP}{_FIRST})\b{_surname('aged_sur')}"
     rf"(?!\s+{_PARTICLES}{_INITIALS})(?!\s+{_NOUN}))"
@@ -457,7 +458,7 @@ def _replace(text: str, names: NameForms, salt: str) -> str:
             return m.group(0)  # "Willem" in "Jan-Willem" is another name
         if poss.lower() == "s" and form.endswith("."):
             return m.group(0)  # "B.s" is no possessive
-        if form in names.bare_initials and _starts_other_name(text, m.end()):
+        if form in names.bare_initials and _starts_other_name(text, m.end(), names.forms):
             return m.group(0)  # "J. Pieters": the initial of someone else's first name
         return names.forms[form] + poss
 
@@ -472,13 +473,14 @@ def _in_double_name(text: str, start: int) -> bool:
     return bool(before and before.group(1)[0].isupper())
 
 
-def _starts_other_name(text: str, end: int) -> bool:
+def _starts_other_name(text: str, end: int, forms: dict[str, str]) -> bool:
     """True when an initial is followed by a surname ("J. Pieters", "J. de Vries"), not a new sentence."""
     m = re.match(rf"\s+(?:{_PARTICLE}\s+)?([{_UP}][{_LO}]+)", text[end:])
     if not m:
         return False
     word = m.group(1)
-    return not (word in _STOP or _is_plain_word(word) or (word.endswith(("de", "te")) and len(word) < 5))
+    # A new sentence ("B. Hij ..."), or this article's own names ("naar D. Kenzo is ...").
+    return not (_is_plain_word(word) or word.lower() in forms)
 
 
 def pseudonymise_text(text: str, *, salt: str = "", scope: str = "") -> str:

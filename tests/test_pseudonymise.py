@@ -30,11 +30,14 @@ from corpus.urls import article_id, canonical_url
 from tests.conftest import run_cli
 
 DATA = Path(__file__).resolve().parent / "data" / "pseudonymise.jsonl"
+# Written after the rules were frozen, to measure them on text they were not tuned on (2 leaks in
+# 2 of its 30 items then: "Jeffreys broer Jordi", "naar D. Kenzo is"); fixed since, and kept.
+HELDOUT = DATA.with_name("pseudonymise_heldout.jsonl")
 SALT = "test-salt"
 
 
-def load_items() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_items(path: Path = DATA) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def build_record(item: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +75,7 @@ def kept_words_lost(item: dict[str, Any], before: dict[str, Any], after: dict[st
 
 
 ITEMS = load_items()
+EVERY_ITEM = ITEMS + load_items(HELDOUT)
 
 
 def test_the_set_is_large_enough_and_names_someone() -> None:
@@ -80,7 +84,7 @@ def test_the_set_is_large_enough_and_names_someone() -> None:
     assert any(not item["names"] for item in ITEMS), "negative items without any person"
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=[item["id"] for item in ITEMS])
+@pytest.mark.parametrize("item", EVERY_ITEM, ids=[item["id"] for item in EVERY_ITEM])
 def test_no_name_form_survives_in_any_field(item: dict[str, Any]) -> None:
     record = build_record(item)
     assert not leaks(record, ["[persoon-"]), "the input holds no placeholders"
@@ -95,7 +99,7 @@ def test_the_original_records_do_leak_so_the_check_can_fail() -> None:
 
 def test_ordinary_capitalised_words_are_kept() -> None:
     lost = []
-    for item in ITEMS:
+    for item in EVERY_ITEM:
         record = build_record(item)
         lost += kept_words_lost(item, record, pseudonymise_record(record, salt=SALT))
     assert lost == []
