@@ -145,7 +145,6 @@ _FIRST_ONLY = re.compile(
     rf"|(?:\b(?i:{_APPOSITION})\s*,\s*(?P<apposed>{_NOT_STOP}{_FIRST}){_surname('apposed_sur')}\s*,)"
 )
 _URL_IN_TEXT = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+")
-_WORD = re.compile(rf"[{_UP}{_LO}'-]+")
 
 
 @cache
@@ -167,7 +166,7 @@ def _is_plain_word(word: str, *, places: bool = True) -> bool:
     return len(word) > 5 and word.endswith(_DEMONYM_ENDINGS) and word not in _FIRST_NAMES_WITH_DEMONYM_ENDING
 
 
-# First names that happen to end like a demonym ("Alexander", "Stijn" does not).
+# First names that end like a demonym ("Alexander" like "Brabander", "Christiaan" like "Marokkaan").
 _FIRST_NAMES_WITH_DEMONYM_ENDING = frozenset(
     {"Alexander", "Lysander", "Sander", "Evander", "Adriaan", "Christiaan", "Stefaan", "Johan"}
 )
