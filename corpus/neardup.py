@@ -372,7 +372,7 @@ class NearDupIndex:
 
     - an article whose signature is identical to an indexed one is an *alias*: it has exactly that
       article's text links, so it is kept out of the band buckets (one bucket entry per distinct
-      signature) and joins that article's cluster directly;
+      signature);
     - the index keeps a union-find over its articles (:meth:`link`, :meth:`join`, :meth:`root`):
       a new article is checked against each cluster present in its buckets until the first
       verified link, not against every member;
@@ -651,7 +651,7 @@ class NearDupIndex:
         band_keys = self._compute_band_keys(values[None, :])[0]
         digest = _digest(sig)
         tkey = title_key(title) if title else ""
-        roots, sizes = self._linked_roots(values, band_keys, digest, tkey)
+        roots, sizes = self._linked_roots(values, band_keys, tkey)
         new_id = self._insert(key, values, band_keys, digest, tkey)
         self._unite([new_id, *roots])
         self._register_heavy(new_id, band_keys, sizes)
@@ -681,48 +681,43 @@ class NearDupIndex:
         return np.concatenate([self._sorted_ids[lo:hi], np.array(delta, dtype=np.int64)])
 
     def _linked_roots(
-        self, values: np.ndarray, band_keys: np.ndarray, digest: int, tkey: str
+        self, values: np.ndarray, band_keys: np.ndarray, tkey: str
     ) -> tuple[set[int], np.ndarray | None]:
         """Roots of the clusters holding a verified link of ``values`` (text or title rule), and
-        the sizes of its band buckets (None when they were not looked at)."""
+        the sizes of its band buckets (None for an empty text, which is in none)."""
         roots: set[int] = set()
         sizes = None
         if _is_empty(values):
             return roots, sizes
-        twin = self._same_signature(values, digest)
-        if twin is not None:
-            # Band links depend on the signature alone: the twin already has them all.
-            roots.add(self._find(twin))
-        else:
-            keys = band_keys.tolist()
-            entries = [self._heavy.get(k) for k in keys]
-            light = [j for j, entry in enumerate(entries) if entry is None]
-            sizes = np.full(len(keys), _HEAVY_BUCKET, dtype=np.int64)  # heavy ones stay heavy
-            small: list[np.ndarray] = []
-            if light:
-                lo, hi, light_sizes = self._bucket_bounds(band_keys[light])
-                sizes[light] = light_sizes
-                for j, low, high, size in zip(
-                    light, lo.tolist(), hi.tolist(), light_sizes.tolist(), strict=True
-                ):
-                    if size >= _HEAVY_BUCKET:
-                        entries[j] = self._make_heavy(keys[j], low, high)
-                    elif size:
-                        small.append(self._bucket_members(keys[j], low, high))
-            for entry in entries:
-                if entry is not None:
-                    for root, members in self._fresh_groups(entry):
-                        if root not in roots and self._any_match(members, values):
-                            roots.add(root)
-            if small:
-                cand = np.concatenate(small)
-                croots = self._roots(cand)
-                while len(cand):
-                    root = int(croots[0])
-                    in_group = croots == root
-                    if root not in roots and self._any_match(cand[in_group], values):
+        # No shortcut for a twin (identical signature): its cluster holds all its links only if
+        # the stored clusters were made at this threshold, and its buckets are cheap to look at.
+        keys = band_keys.tolist()
+        entries = [self._heavy.get(k) for k in keys]
+        light = [j for j, entry in enumerate(entries) if entry is None]
+        sizes = np.full(len(keys), _HEAVY_BUCKET, dtype=np.int64)  # heavy ones stay heavy
+        small: list[np.ndarray] = []
+        if light:
+            lo, hi, light_sizes = self._bucket_bounds(band_keys[light])
+            sizes[light] = light_sizes
+            for j, low, high, size in zip(light, lo.tolist(), hi.tolist(), light_sizes.tolist(), strict=True):
+                if size >= _HEAVY_BUCKET:
+                    entries[j] = self._make_heavy(keys[j], low, high)
+                elif size:
+                    small.append(self._bucket_members(keys[j], low, high))
+        for entry in entries:
+            if entry is not None:
+                for root, members in self._fresh_groups(entry):
+                    if root not in roots and self._any_match(members, values):
                         roots.add(root)
-                    cand, croots = cand[~in_group], croots[~in_group]
+        if small:
+            cand = np.concatenate(small)
+            croots = self._roots(cand)
+            while len(cand):
+                root = int(croots[0])
+                in_group = croots == root
+                if root not in roots and self._any_match(cand[in_group], values):
+                    roots.add(root)
+                cand, croots = cand[~in_group], croots[~in_group]
         bucket = self._titles.get(tkey, []) if tkey else []
         if bucket and len(bucket) + 1 < TITLE_BUCKET_MAX:
             tids = np.array(bucket, dtype=np.int64)
