@@ -23,7 +23,6 @@ import os
 import re
 import socket
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -371,11 +370,6 @@ class Store:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.failed: DatabaseError | None = None
         self.run_id: int | None = None
-        self.own_rejections: Counter[str] = Counter()
-        """Rejections the store records itself, by ``stage/reason`` (``discovery/url_too_long``,
-        ``store/DataError``): no pipeline saw them, so a crawl adds them to its counts."""
-        self.articles_written = 0
-        """Article rows committed by this store (upserts: a re-fetched page counts again)."""
         self._articles: dict[str, dict[str, Any]] = {}
         self._rejections: list[dict[str, Any]] = []
         self._merges: list[tuple[frozenset[str], str]] = []
@@ -491,7 +485,6 @@ class Store:
         """
         self._raise_if_failed()
         if len(row["url"]) > MAX_URL_LENGTH or len(row["fetched_url"]) > MAX_URL_LENGTH:
-            self.own_rejections["fetch/url_too_long"] += 1
             self.add_rejection(_too_long_rejection(row["fetched_url"], row["source"], "fetch", row), frontier)
             return
         self._articles[row["id"]] = row
@@ -523,7 +516,6 @@ class Store:
         if url_too_long(row["fetch_url"]) or len(row["url"]) > MAX_URL_LENGTH:
             if row["id"] not in self._too_long:
                 self._too_long.add(row["id"])
-                self.own_rejections["discovery/url_too_long"] += 1
                 self.add_rejection(
                     _too_long_rejection(
                         row["fetch_url"], row["source"], "discovery", {"crawl_run_id": self.run_id}
@@ -586,8 +578,6 @@ class Store:
         except DatabaseError as exc:
             self.failed = exc
             raise
-        else:
-            self.articles_written += len(batch.articles)
 
     def _retrying(self, write: Callable[[], None], what: str) -> None:
         """Run ``write``, retrying transient errors; :class:`_RowLevel` when a row may be at fault."""
@@ -628,8 +618,7 @@ class Store:
         try:
             for unit, row in units:
                 try:
-                    self._retrying(lambda unit=unit: self._write(unit), "a row")  # type: ignore[misc]
-                    self.articles_written += len(unit.articles)
+                    self._retrying(lambda unit=unit: self._write(unit), "a row")
                 except _RowLevel as exc:
                     refused.append((unit, row, exc.error))
             if refused:
@@ -641,7 +630,6 @@ class Store:
             self.failed = exc
             raise
         for _unit, row, error in refused:
-            self.own_rejections[f"store/{_error_name(error)}"] += 1
             url = (row or {}).get("fetched_url") or (row or {}).get("fetch_url") or (row or {}).get("url")
             log.warning("the database refused a row (%s), recorded as a rejection: %s", _short(error), url)
 
