@@ -368,15 +368,23 @@ def _pseudonymisation_section(flt: ExportFilter) -> list[str]:
         ]
     return [
         *lines,
-        'On: every first-name-plus-initial form ("Mohamed B.") in title, text and persons is '
-        "replaced by `[persoon-xxxxxx]`, the first six hex digits of the sha256 of the salt, a "
-        "NUL byte and the name, so one person keeps one placeholder across the corpus. Later "
-        "mentions of the bare first name in the same article get the same placeholder. Full "
-        'names ("Peter de Vries"), bare initials, ages and home towns are kept. '
+        "On: every form of every person an article names - first name plus initial "
+        '("Mohamed B.", "Kevin V.D."), the initial alone ("De J.", "B."), the first name alone, a '
+        "full surname the article spells out, in capitals and with possessives - is replaced in "
+        "title, text, persons, crime evidence and places by `[persoon-xxxxxx]`. A "
+        "first-name-plus-initial form gets the first six hex digits of the sha256 of the salt, a "
+        "NUL byte and the name, so one name keeps one placeholder across the corpus; a person "
+        "known only by an initial or a first name gets a placeholder local to the article. URLs "
+        "keep only their host (the path is a salted hash: slugs repeat names), and `id`, "
+        "`duplicate_of` and `cluster_id` are salted hashes (the plain id is the sha256 of the "
+        'URL). Full names with no initial form ("Peter de Vries"), nicknames, ages, home towns '
+        "and the facts of each case are kept; docs/pseudonymisation.md in the crimecorpus "
+        "repository lists what is and is not covered. "
         + (
             "A secret salt was used (it is not recorded here)."
             if flt.salt
-            else "**No salt was used**: anyone can recompute the placeholder of a guessed name."
+            else "**No salt was used**: anyone can recompute the placeholder of a guessed name, "
+            "and the id and URL hash of a guessed URL."
         ),
     ]
 
