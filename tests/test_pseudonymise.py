@@ -308,3 +308,24 @@ def test_dataset_parquet_jsonl_and_browse_hold_no_name_either(items_db: Path, tm
         conn.row_factory = sqlite3.Row
         stored = [dict(row) for row in conn.execute("SELECT * FROM articles")]
     assert [hit for r in stored for hit in leaks(r, names[r["id"]])] == []
+
+
+def test_check_finds_a_name_from_another_article_and_an_own_surname(items_db: Path, tmp_path: Path) -> None:
+    """A record edited after writing: the check sees what the replacement would have missed."""
+    from corpus.leakcheck import check_export
+
+    out = tmp_path / "pseudo.jsonl"
+    assert _export(items_db, out, "--pseudonymise", "--salt", SALT).returncode == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    bouzid = pseudonymous_id(build_record(next(i for i in ITEMS if "Bouzid" in i["text"]))["id"], SALT)
+    other = next(r for r in records if r["id"] != bouzid)
+    other["text"] += " Ook Sander de J. was erbij."  # named in another article only
+    mine = next(r for r in records if r["id"] == bouzid)
+    mine["persons"].append({"mention": "BOUZID", "name": None})  # this article's own surname
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    engine = open_database(str(items_db), create=False)
+    flt = ExportFilter(dedup="none", all_topics=True, pseudonymise=True, salt=SALT)
+    result = check_export(engine, out, "jsonl", flt)
+    engine.dispose()
+    assert sorted(result.hits) == sorted([(other["id"], "text: Sander de J."), (bouzid, "persons: Bouzid")])
+    assert result.articles == len(ITEMS)
