@@ -239,3 +239,48 @@ def test_signature_bytes_are_kept_once_per_article() -> None:
     index = NearDupIndex.build((_key(i), s) for i, s in enumerate(sigs))
     assert index._sigs.nbytes == 500 * NUM_PERM * 4
     assert np.array_equal(index.components(), np.zeros(500, dtype=np.int64))
+
+
+def test_buckets_holding_several_clusters_give_the_pairwise_clusters() -> None:
+    # Signatures made to share band buckets without being similar (the first two bands of a base
+    # and random values after), next to near copies, verbatim copies and drifting chains, so that
+    # large buckets hold several clusters, and clusters meet only through a chain.
+    def partition(roots: list[int]) -> set[frozenset[int]]:
+        groups: dict[int, set[int]] = {}
+        for i, root in enumerate(roots):
+            groups.setdefault(root, set()).add(i)
+        return {frozenset(g) for g in groups.values()}
+
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        bases = rng.integers(0, 2**32 - 1, size=(4, NUM_PERM), dtype=np.uint32)
+        sigs: list[bytes] = []
+        for _ in range(900):
+            sig = bases[rng.integers(0, 4)].copy()
+            mode = rng.integers(0, 4)
+            if mode == 0:
+                changed = rng.choice(NUM_PERM, size=rng.integers(0, 45), replace=False)
+                sig[changed] = rng.integers(0, 2**32 - 1, size=len(changed), dtype=np.uint32)
+            elif mode == 1:
+                sig[12:] = rng.integers(0, 2**32 - 1, size=NUM_PERM - 12, dtype=np.uint32)
+            elif mode == 2 and sigs:
+                sig = np.frombuffer(sigs[rng.integers(0, len(sigs))], dtype="<u4").copy()
+                changed = rng.choice(NUM_PERM, size=rng.integers(20, 40), replace=False)
+                sig[changed] = rng.integers(0, 2**32 - 1, size=len(changed), dtype=np.uint32)
+            sigs.append(sig.astype("<u4").tobytes())
+        keys = [f"k{i:04d}" for i in range(len(sigs))]
+        index = NearDupIndex.build(zip(keys, sigs, strict=True))
+        pairwise = partition(_components(len(keys), index.pair_ids().tolist()))
+        assert max(len(g) for g in pairwise) > 100 and len(pairwise) > 200
+        assert partition(index.components().tolist()) == pairwise
+        live = NearDupIndex()
+        for key, sig in zip(keys, sigs, strict=True):
+            live.link(key, sig)
+        assert partition([live.root(k) for k in keys]) == pairwise
+        # Half stored (seeded with its clusters, as ClusterState.load does), half crawled.
+        half = len(keys) // 2
+        resumed = NearDupIndex.build(zip(keys[:half], sigs[:half], strict=True))
+        resumed.unite_ids(resumed.components(), np.arange(half))
+        for key, sig in zip(keys[half:], sigs[half:], strict=True):
+            resumed.link(key, sig)
+        assert partition([resumed.root(k) for k in keys]) == pairwise
