@@ -134,40 +134,54 @@ class DbCounts:
     error: str | None = None
 
 
-def db_counts(db_url: str | None, run_id: int | None) -> DbCounts:
+def _count_run(engine: Any, run_id: int) -> DbCounts:
+    from sqlalchemy import func, select
+
+    from corpus.models import Article, Rejection
+
+    with engine.connect() as conn:
+        stored = conn.scalar(select(func.count()).select_from(Article).where(Article.crawl_run_id == run_id))
+        rows = conn.execute(
+            select(Rejection.stage, Rejection.reason, func.count())
+            .where(Rejection.crawl_run_id == run_id)
+            .group_by(Rejection.stage, Rejection.reason)
+        )
+        rejected = {f"{stage}/{reason}": int(n) for stage, reason, n in rows}
+    return DbCounts(int(stored or 0), rejected)
+
+
+def db_counts(db_url: str | None, run_id: int | None, engine: Any = None) -> DbCounts:
     """Articles and rejections (by ``stage/reason``) written by crawl run ``run_id``.
 
-    Read with a fresh, short-lived engine and without migrations: this runs after a store
-    failure too, where the one thing wanted is the truth about what was committed.
+    Read through the crawl's own engine when there is one (its pooled SQLite connection still
+    reads a database whose disk went read-only), else a fresh, short-lived engine without
+    migrations: this runs after a store failure too, where the one thing wanted is the truth
+    about what was committed. A database that cannot be read is said so, never guessed.
     """
     if run_id is None:
         return DbCounts(error="the run was never recorded")
-    from sqlalchemy import create_engine, func, select
+    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    from corpus.models import Article, Rejection
     from corpus.storage import resolve_db_url
 
+    error = "no engine"
+    if engine is not None:
+        try:
+            return _count_run(engine, run_id)
+        except Exception as exc:  # any driver or database error: try a fresh connection
+            error = one_line(exc)
     try:
         url = make_url(resolve_db_url(db_url))
         args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {"timeout": 5}
-        engine = create_engine(url, connect_args=args)
+        fresh = create_engine(url, connect_args=args)
         try:
-            with engine.connect() as conn:
-                stored = conn.scalar(
-                    select(func.count()).select_from(Article).where(Article.crawl_run_id == run_id)
-                )
-                rows = conn.execute(
-                    select(Rejection.stage, Rejection.reason, func.count())
-                    .where(Rejection.crawl_run_id == run_id)
-                    .group_by(Rejection.stage, Rejection.reason)
-                )
-                rejected = {f"{stage}/{reason}": int(n) for stage, reason, n in rows}
+            return _count_run(fresh, run_id)
         finally:
-            engine.dispose()
+            fresh.dispose()
     except Exception as exc:  # any driver or database error: say so rather than guess
-        return DbCounts(error=one_line(exc))
-    return DbCounts(int(stored or 0), rejected)
+        error = one_line(exc)
+    return DbCounts(error=f"the database could not be read: {error}")
 
 
 @dataclass
@@ -224,7 +238,7 @@ class StopGuard:
     it is blocked. The C-level handler still writes the signal number to the wakeup fd; a daemon
     thread reads it there (and passes the bytes on to the fd the reactor had set). First signal:
     the pool is stopped and Scrapy's graceful stop runs; ``grace`` seconds later what is
-    complete is committed from the reactor thread and the process exits; 2.5 s after that it
+    complete is committed from the reactor thread and the process exits; 2 s after that it
     exits regardless. Second signal: exit at once. Exit status 130 either way.
     """
 
@@ -275,7 +289,7 @@ class StopGuard:
         from twisted.internet import reactor
 
         reactor.callFromThread(self._in_reactor, self.on_signal)
-        for delay, action in ((self.grace, self._commit_then_exit), (self.grace + 2.5, self._give_up)):
+        for delay, action in ((self.grace, self._commit_then_exit), (self.grace + 2.0, self._give_up)):
             timer = threading.Timer(delay, action)
             timer.daemon = True
             timer.start()
@@ -373,7 +387,10 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
         stats = {}
     if failures and not guard.received:
         raise CrawlFailed(_describe(failures[0]))
-    counts = db_counts(settings.get("CORPUS_DB_URL"), stats.get("corpus/run_id"))
+    store = getattr(crawler, "_corpus_store", None)
+    counts = db_counts(
+        settings.get("CORPUS_DB_URL"), stats.get("corpus/run_id"), store.engine if store else None
+    )
     return RunOutcome(stats, crawl_failure(crawler), guard.received, counts)
 
 

@@ -7,6 +7,7 @@ leaves a stale lock behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from corpus.storage import DatabaseError, _short, make_engine, resolve_db_url
 
@@ -52,8 +53,11 @@ def run_lock(db: str | None, name: str = "crimecorpus-crawl") -> Iterator[None]:
             try:
                 yield
             finally:
-                handle.seek(0)
-                handle.truncate()
+                # A disk that filled or went read-only during the run (reported by the crawl
+                # itself) must not turn the release into a second error: the lock dies with us.
+                with contextlib.suppress(OSError):
+                    handle.seek(0)
+                    handle.truncate()
                 fcntl.flock(handle, fcntl.LOCK_UN)
         return
     engine = make_engine(url)
@@ -62,11 +66,17 @@ def run_lock(db: str | None, name: str = "crimecorpus-crawl") -> Iterator[None]:
         conn = engine.connect()
     except OperationalError as exc:
         raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {_short(exc)}") from None
-    with conn:
+    try:
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             raise AlreadyRunning(f"another crawl is running on {parsed.render_as_string()}")
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-    engine.dispose()
+            # The lock dies with the session anyway: a server lost during the run (the crawl has
+            # reported that in its own line) must not end the command in a traceback here.
+            with contextlib.suppress(SQLAlchemyError):
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    finally:
+        with contextlib.suppress(SQLAlchemyError):
+            conn.close()
+        engine.dispose()

@@ -108,7 +108,7 @@ CORPUS_EXTRACT_MEMORY = 2 * 1024**3  # address-space limit of the extraction wor
 CORPUS_WORKER_MAX_RSS = 450 * 1024**2
 # After SIGTERM/SIGINT: seconds of graceful stop before what is complete is committed and the
 # process exits anyway (the whole stop stays under 10 s, whatever hangs). A second signal: at once.
-CORPUS_STOP_GRACE = 6.0
+CORPUS_STOP_GRACE = 5.0
 CORPUS_RETRY_AFTER_MAX = 300.0  # longest rest a 429/503 Retry-After can impose on a site (s)
 CORPUS_BACKOFF_BASE = 5.0  # rest after a 429/503 without Retry-After, doubled per attempt (s)
 CORPUS_CRAWL_DELAY_MAX = 60.0  # robots.txt Crawl-delay above this is capped (s)

@@ -127,9 +127,7 @@ def _serve(conn: Connection, memory_limit: int | None, rss_limit: int | None = N
 class TimedWorker:
     """One child process, one call at a time, killed past ``timeout`` seconds (see module)."""
 
-    def __init__(
-        self, timeout: float, memory_limit: int | None = None, rss_limit: int | None = None
-    ) -> None:
+    def __init__(self, timeout: float, memory_limit: int | None = None, rss_limit: int | None = None) -> None:
         self.timeout = timeout
         self.memory_limit = memory_limit
         self.rss_limit = rss_limit

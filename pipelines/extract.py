@@ -65,9 +65,7 @@ class ExtractPipeline:
             raise Interrupted(str(error)) from None
         except WorkerError as error:
             self.crawler.stats.inc_value(f"corpus/pool/{error.reason}")
-            raise ExtractFailed(
-                str(error), reason=_WORKER_REASONS.get(error.reason, error.reason)
-            ) from None
+            raise ExtractFailed(str(error), reason=_WORKER_REASONS.get(error.reason, error.reason)) from None
         return self._apply(analysis, item)
 
     @staticmethod
