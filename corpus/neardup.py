@@ -704,20 +704,26 @@ class NearDupIndex:
                     entries[j] = self._make_heavy(keys[j], low, high)
                 elif size:
                     small.append(self._bucket_members(keys[j], low, high))
+        # A story's bucket is one big cluster, scanned until its first link; buckets of templated
+        # notices hold many small clusters, compared all at once with the light buckets.
         for entry in entries:
             if entry is not None:
-                for root, members in self._fresh_groups(entry):
-                    if root not in roots and self._any_match(members, values):
-                        roots.add(root)
+                groups = self._fresh_groups(entry)
+                for root, members in groups:
+                    if root in roots:
+                        continue
+                    if len(groups) <= 4 or len(members) >= _SCAN_CHUNK // 4:
+                        if self._any_match(members, values):
+                            roots.add(root)
+                    else:
+                        small.append(np.array(members, dtype=np.int64))
         if small:
-            cand = np.concatenate(small)
-            croots = self._roots(cand)
-            while len(cand):
-                root = int(croots[0])
-                in_group = croots == root
-                if root not in roots and self._any_match(cand[in_group], values):
-                    roots.add(root)
-                cand, croots = cand[~in_group], croots[~in_group]
+            cand = np.unique(np.concatenate(small))
+            for start in range(0, len(cand), 1 << 14):
+                block = cand[start : start + (1 << 14)]
+                ok = np.count_nonzero(self._sigs[block] == values, axis=1) >= self._min_matches
+                if ok.any():
+                    roots.update(self._roots(block[ok]).tolist())
         bucket = self._titles.get(tkey, []) if tkey else []
         if bucket and len(bucket) + 1 < TITLE_BUCKET_MAX:
             tids = np.array(bucket, dtype=np.int64)
