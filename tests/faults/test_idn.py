@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 
-from corpus.sources import parse_sources
+from corpus.sources import SourcesError, parse_sources
 from corpus.urls import canonical_url, url_host
 from tests.conftest import FAST, run_cli
 from tests.faultserver import article_html, listing_html, sitemap_xml
@@ -145,3 +146,10 @@ def test_a_source_written_with_a_unicode_host_is_crawled(tmp_path: Path) -> None
     assert offsite == 0
     assert "articles stored 3" in proc.stdout
     print(f"IDN source crawled in {took:.1f} s")
+
+
+def test_a_host_with_no_ascii_form_is_refused_when_the_registry_is_loaded() -> None:
+    with pytest.raises(
+        SourcesError, match=r"source 'brussel', key 'start_urls': not a valid internationalised"
+    ):
+        parse_sources(_registry(8080, "ä" * 70 + ".test"), "sources.toml")
