@@ -366,6 +366,10 @@ def _commit(crawler: Crawler) -> None:
 def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutcome:
     """Run one spider to its end in this process (see the module docstring for the promises)."""
     process = CrawlerProcess(settings)
+    if logging.getLevelName(str(settings.get("LOG_LEVEL")).upper()) in (logging.WARNING, logging.ERROR):
+        # psycopg warns while it discards a connection a failed statement left behind; the
+        # failure itself is the command's one error line, so the quiet mode stays quiet.
+        logging.getLogger("psycopg").setLevel(logging.ERROR)
     crawler = process.create_crawler(spider)
     failures: list[Any] = []
     guard = StopGuard(

@@ -1,0 +1,222 @@
+"""A store that fails for good stops the crawl, in one line, with the counts the database holds.
+
+Real faults under a real crawl: the SQLite file's disk fills up (a small tmpfs filled by the
+test), the disk goes read-only (the tmpfs remounted), PostgreSQL disappears (a TCP forwarder in
+front of the real server, cut by the test). Each time the crawl must stop downloading, exit 1
+within seconds with one error line naming the error, print the counts the database holds, keep
+everything committed, and a rerun after the fault is gone must store the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import FAST, ROOT, run_cli
+from tests.faults.fixtures.forwarder import Forwarder
+from tests.faults.fixtures.slowsite import slow_site
+
+PAGES = 200
+ERROR_PREFIX = "crimecorpus: error: the database failed, the run stopped: "
+
+
+@contextmanager
+def small_disk(path: Path, size: str = "16m") -> Iterator[Path]:
+    """A tmpfs of ``size`` at ``path`` (root only), unmounted afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip(
+            "a filling or read-only disk is simulated with a tmpfs mount, which needs root (CI runs as root)"
+        )
+    path.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], check=True)
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def _count(db: Path, table: str = "articles") -> int:
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _crawl(sources: Path, db: str, *extra: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "corpus", "crawl", "--sources", str(sources), "--db", db, *FAST),
+            *("-s", "CORPUS_BATCH_SIZE=10", "-s", "CORPUS_WORKERS=1", *extra),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for(proc: subprocess.Popen[str], count, at_least: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            if count() >= at_least:
+                return
+        except Exception:  # not created yet
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"never stored {at_least} articles: {proc.communicate()}")
+
+
+def _finish(proc: subprocess.Popen[str], since: float) -> tuple[float, str, str]:
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"the crawl did not stop after the fault: {err[-2000:]}") from None
+    return time.monotonic() - since, out, err
+
+
+def _assert_stopped_in_one_line(proc: subprocess.Popen[str], out: str, err: str, *names: str) -> str:
+    assert proc.returncode == 1, (proc.returncode, out, err[-3000:])
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err[-3000:]  # no traceback spam, no second error
+    assert lines[0].startswith(ERROR_PREFIX), lines[0]
+    assert any(name in lines[0] for name in names), lines[0]
+    assert out.startswith("crawl run 1: store_failed"), out
+    fetched = int(re.search(r"pages fetched\s+(\d+)", out).group(1))
+    assert fetched < PAGES  # downloading stopped: the crawl did not fetch everything first
+    return lines[0]
+
+
+def _printed_stored(out: str) -> int:
+    return int(re.search(r"articles stored (\d+)", out).group(1))
+
+
+def test_a_disk_that_fills_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk") as disk, slow_site(tmp_path, pages=PAGES) as site:
+        db = disk / "corpus.sqlite"
+        proc = _crawl(site.sources, str(db))
+        _wait_for(proc, lambda: _count(db), 20)
+        filler = disk / "vulling"
+        with filler.open("wb") as handle:  # every byte the tmpfs has left
+            try:
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+            except OSError:
+                pass
+        filled = time.monotonic()
+        elapsed, out, err = _finish(proc, filled)
+        print(f"\nTIME-TO-EXIT disk full mid-crawl (SQLite): {elapsed:.2f} s after the disk filled")
+        _assert_stopped_in_one_line(proc, out, err, "disk is full", "disk I/O")
+        committed = _count(db)
+        assert _printed_stored(out) == committed >= 20
+        # Space again: the next run resumes and stores the rest, every page once.
+        filler.unlink()
+        proc = run_cli("crawl", "--sources", str(site.sources), "--db", str(db), *FAST)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert _count(db) == PAGES
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+
+
+def test_a_database_made_read_only_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest(
+    tmp_path: Path, pg_url: str
+) -> None:
+    # PostgreSQL, scoped to the test's own database: new sessions are read-only and the crawl's
+    # sessions are ended, so its pool reconnects into read-only ones. (A tmpfs cannot be
+    # remounted read-only while the crawl holds the SQLite file open for writing.)
+    url = make_url(pg_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    engine = create_engine(url)
+
+    def stored() -> int:
+        with engine.connect() as conn:
+            return int(conn.scalar(text("SELECT count(*) FROM articles")))
+
+    def read_only(on: bool) -> None:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = {"on" if on else "off"}'
+                )
+            )
+            if on:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"
+                    ),
+                    {"d": url.database},
+                )
+
+    try:
+        with slow_site(tmp_path, pages=PAGES) as site:
+            proc = _crawl(site.sources, pg_url)
+            _wait_for(proc, stored, 20)
+            engine.dispose()
+            read_only(True)
+            went_ro = time.monotonic()
+            elapsed, out, err = _finish(proc, went_ro)
+            print(f"\nTIME-TO-EXIT database made read-only mid-crawl (PostgreSQL): {elapsed:.2f} s")
+            _assert_stopped_in_one_line(proc, out, err, "read-only")
+            assert _printed_stored(out) == stored() >= 20
+            read_only(False)
+            proc2 = run_cli("crawl", "--sources", str(site.sources), "--db", pg_url, *FAST)
+            assert proc2.returncode == 0, proc2.stderr[-3000:]
+            assert stored() == PAGES
+    finally:
+        read_only(False)
+        engine.dispose()
+        admin.dispose()
+
+
+def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest(
+    tmp_path: Path, pg_url: str
+) -> None:
+    direct = make_url(pg_url)
+    forwarder = Forwarder((direct.host or "127.0.0.1", direct.port or 5432)).start()
+    through = direct.set(host="127.0.0.1", port=forwarder.port).render_as_string(hide_password=False)
+    engine = create_engine(direct)
+
+    def stored() -> int:
+        with engine.connect() as conn:
+            return int(conn.scalar(text("SELECT count(*) FROM articles")))
+
+    try:
+        with slow_site(tmp_path, pages=PAGES) as site:
+            proc = _crawl(site.sources, through)
+            _wait_for(proc, stored, 20)
+            forwarder.cut()  # the server is gone for the crawler (the real one runs on)
+            cut = time.monotonic()
+            elapsed, out, err = _finish(proc, cut)
+            print(f"\nTIME-TO-EXIT PostgreSQL lost mid-crawl: {elapsed:.2f} s after the cut")
+            _assert_stopped_in_one_line(proc, out, err, "connect", "connection", "server")
+            # The database cannot be reached to count: the summary says so instead of guessing.
+            assert "articles stored unknown (the database could not be read" in out
+            committed = stored()
+            assert committed >= 20
+            forwarder.restore()
+            proc2 = run_cli("crawl", "--sources", str(site.sources), "--db", through, *FAST)
+            assert proc2.returncode == 0, proc2.stderr[-3000:]
+            assert stored() == PAGES
+    finally:
+        forwarder.cut()
+        engine.dispose()
