@@ -139,7 +139,7 @@ DEMO = OutputKind(
     layout=re.compile(
         rf"corpus\.sqlite(-wal|-shm|-journal|\.lock)?|sources\.toml|corpus\.jsonl|txt(/{_TXT_LAYOUT})?"
         # what a demo killed while exporting leaves beside its outputs
-        rf"|\.corpus\.jsonl\.\w+\.tmp|\.txt(\.\w+\.tmp|\.old)(/{_TXT_LAYOUT})?"
+        rf"|\.corpus\.jsonl\.\w+\.tmp|\.txt\.\w+\.tmp(/{_TXT_LAYOUT})?|\.txt\.\w+\.old(/txt(/{_TXT_LAYOUT})?)?"
     ),
     legacy=lambda _: OURS,
 )
@@ -310,12 +310,15 @@ def atomic_dir(out: Path, kind: OutputKind, *, force: bool = False) -> Iterator[
     try:
         yield tmp
         write_marker(tmp, kind)
-        old = out.with_name(f".{out.name}.old")
+        # The old output moves into a fresh folder of its own before it is removed: a fixed name
+        # such as ".OUT.old" could be someone else's folder, and removing it would destroy it.
+        graveyard = None
         if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
+            graveyard = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
+            out.rename(graveyard / out.name)
         tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        if graveyard is not None:
+            shutil.rmtree(graveyard, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

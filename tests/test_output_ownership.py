@@ -74,6 +74,18 @@ def test_txt_export_replaces_its_own_earlier_export(demo_db: Path, tmp_path: Pat
     assert not list(tmp_path.glob(".txt.*"))  # no temporary or old folder left beside it
 
 
+def test_replacing_an_export_leaves_folders_beside_it_alone(demo_db: Path, tmp_path: Path) -> None:
+    """The old output is moved aside under a fresh name, never a fixed one someone may be using."""
+    out = tmp_path / "txt"
+    assert export(demo_db, out, "--format", "txt").returncode == 0
+    neighbour = tmp_path / ".txt.old"
+    neighbour.mkdir()
+    (neighbour / "bewaar.txt").write_text("van iemand anders", encoding="utf-8")
+    assert export(demo_db, out, "--format", "txt").returncode == 0
+    assert (neighbour / "bewaar.txt").read_text(encoding="utf-8") == "van iemand anders"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".txt.old", "txt"]
+
+
 def test_txt_export_refuses_a_jsonl_file_and_keeps_it(demo_db: Path, tmp_path: Path) -> None:
     jsonl = tmp_path / "corpus.jsonl"
     assert export(demo_db, jsonl).returncode == 0
