@@ -114,7 +114,9 @@ def hf_splits(ctx: CardContext) -> list[tuple[str, str]]:
     """
     if ctx.split is None:
         return [("train", f"parquet/{split_file_stem('all')}.parquet")]
-    return [(name, f"parquet/{split_file_stem(name)}.parquet") for name in ctx.split.names if ctx.rows.get(name)]
+    return [
+        (name, f"parquet/{split_file_stem(name)}.parquet") for name in ctx.split.names if ctx.rows.get(name)
+    ]
 
 
 def _yaml_list(key: str, values: Sequence[str]) -> list[str]:

@@ -95,7 +95,9 @@ def check_filter(engine: Engine, flt: ExportFilter) -> None:
         unknown = [name for name in flt.sources if name not in known]
         if unknown:
             listed = ", ".join(sorted(known)) or "none: the database holds no articles"
-            raise ExportError(f"unknown source {', '.join(map(repr, unknown))} (sources in the database: {listed})")
+            raise ExportError(
+                f"unknown source {', '.join(map(repr, unknown))} (sources in the database: {listed})"
+            )
 
 
 @functools.cache
@@ -243,7 +245,10 @@ def _jsonl_handle(out: Path, force: bool) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with atomic_path(out, JSONL_EXPORT, force=force) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+    with (
+        atomic_path(out, JSONL_EXPORT, force=force) as tmp,
+        tmp.open("w", encoding="utf-8", newline="\n") as handle,
+    ):
         yield handle
 
 

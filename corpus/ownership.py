@@ -104,7 +104,11 @@ def _sniff_browse(path: Path) -> str | None:
             conn.close()
     except sqlite3.Error:
         return None
-    return OLDER if {"articles", "articles_fts"} <= names and all(n.startswith("articles") for n in names) else None
+    return (
+        OLDER
+        if {"articles", "articles_fts"} <= names and all(n.startswith("articles") for n in names)
+        else None
+    )
 
 
 _TXT_LAYOUT = _month_files()
@@ -128,7 +132,12 @@ SNAPSHOT = OutputKind(
 )
 BROWSE_DB = OutputKind("browse", "browse-db", "browse database", is_dir=False, sniff=_sniff_browse)
 PLOTS = OutputKind(
-    "stats --plot", "plots", "plot folder", is_dir=True, layout=re.compile(r"[\w.-]+\.png"), legacy=lambda _: OLDER
+    "stats --plot",
+    "plots",
+    "plot folder",
+    is_dir=True,
+    layout=re.compile(r"[\w.-]+\.png"),
+    legacy=lambda _: OLDER,
 )
 # The demo's own names are specific enough that a folder holding only them is an earlier demo.
 DEMO = OutputKind(
@@ -178,7 +187,9 @@ def read_marker(directory: Path) -> tuple[str, str] | None:
 
 def write_marker(directory: Path, kind: OutputKind) -> None:
     """Mark a folder as this command's output (fixed content: snapshots stay byte-identical)."""
-    text = json.dumps({"command": kind.command, "kind": kind.kind, "written_by": "crimecorpus"}, sort_keys=True)
+    text = json.dumps(
+        {"command": kind.command, "kind": kind.kind, "written_by": "crimecorpus"}, sort_keys=True
+    )
     (directory / MARKER).write_text(text + "\n", encoding="utf-8", newline="\n")
 
 

@@ -102,7 +102,9 @@ def test_the_card_metadata_follows_the_hugging_face_conventions(engine, tmp_path
     ]
 
 
-def test_every_record_and_the_manifest_carry_versions_and_commit(engine, demo_db: Path, tmp_path: Path) -> None:
+def test_every_record_and_the_manifest_carry_versions_and_commit(
+    engine, demo_db: Path, tmp_path: Path
+) -> None:
     commit = git_commit()
     if (ROOT / ".git").exists():
         assert commit is not None and re.fullmatch(r"[0-9a-f]{40}", commit)
@@ -120,7 +122,9 @@ def test_every_record_and_the_manifest_carry_versions_and_commit(engine, demo_db
     assert manifest["software"]["classifier_version"] == CLASSIFIER_VERSION
     assert manifest["software"]["crimecorpus"] == package_version()
     rows = pq.read_table(out / "parquet" / "articles.parquet").to_pylist()
-    records = [json.loads(line) for line in (out / "jsonl" / "articles.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in (out / "jsonl" / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
     exported = tmp_path / "export.jsonl"
     proc = run_cli("export", "--db", str(demo_db), "--out", str(exported), "--dedup", "none")
     assert proc.returncode == 0, proc.stderr

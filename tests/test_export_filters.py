@@ -22,7 +22,9 @@ COMMANDS = {
 
 def one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -> None:
     assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
-    assert proc.stderr.startswith("crimecorpus: error: ") and proc.stderr.strip().count("\n") == 0, proc.stderr
+    assert proc.stderr.startswith("crimecorpus: error: ") and proc.stderr.strip().count("\n") == 0, (
+        proc.stderr
+    )
     for word in words:
         assert word in proc.stderr, proc.stderr
 
@@ -33,7 +35,10 @@ def one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -> None:
     [
         (("--source", "nosuch"), ("unknown source 'nosuch'", "sources in the database:")),
         (("--category", "zakkenrollerij"), ("unknown category 'zakkenrollerij'", "overval")),
-        (("--since", "2024-05-01", "--until", "2024-01-01"), ("--since 2024-05-01 is after --until 2024-01-01",)),
+        (
+            ("--since", "2024-05-01", "--until", "2024-01-01"),
+            ("--since 2024-05-01 is after --until 2024-01-01",),
+        ),
     ],
     ids=["unknown-source", "unknown-category", "since-after-until"],
 )
@@ -56,7 +61,9 @@ def test_a_known_source_next_to_an_unknown_one_is_still_an_error(demo_db: Path, 
 
 
 @pytest.mark.parametrize("command", ["export", "export-txt", "dataset"])
-def test_an_empty_but_valid_selection_says_0_articles_match(demo_db: Path, tmp_path: Path, command: str) -> None:
+def test_an_empty_but_valid_selection_says_0_articles_match(
+    demo_db: Path, tmp_path: Path, command: str
+) -> None:
     proc = run_cli(*COMMANDS[command](demo_db, tmp_path), "--since", "2099-01-01")
     assert proc.returncode == 0, proc.stderr
     assert "0 articles match" in proc.stderr

@@ -49,7 +49,9 @@ def tree(root: Path) -> dict[str, bytes]:
 # -- export --format txt ----------------------------------------------------------------------------
 
 
-def test_txt_export_refuses_a_folder_with_other_files_and_deletes_nothing(demo_db: Path, tmp_path: Path) -> None:
+def test_txt_export_refuses_a_folder_with_other_files_and_deletes_nothing(
+    demo_db: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "mine"
     out.mkdir()
     (out / "scriptie.docx").write_bytes(b"hoofdstuk 1")
@@ -193,8 +195,12 @@ def test_export_to_standard_output(demo_db: Path, tmp_path: Path) -> None:
 # -- new files follow the umask -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("mask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700), (0o002, 0o664, 0o775)])
-def test_new_outputs_follow_the_umask(demo_db: Path, tmp_path: Path, mask: int, file_mode: int, dir_mode: int) -> None:
+@pytest.mark.parametrize(
+    ("mask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700), (0o002, 0o664, 0o775)]
+)
+def test_new_outputs_follow_the_umask(
+    demo_db: Path, tmp_path: Path, mask: int, file_mode: int, dir_mode: int
+) -> None:
     def run(*args: str) -> None:
         proc = subprocess.run(
             [sys.executable, "-m", "corpus", *args],
@@ -228,7 +234,9 @@ def test_dataset_build_refuses_a_txt_export_and_a_file(demo_db: Path, tmp_path: 
     refused(run_cli("dataset", "build", "--db", str(demo_db), "--out", str(jsonl)), "is a file")
 
 
-def test_dataset_snapshot_is_replaced_but_not_with_a_foreign_file_inside(demo_db: Path, tmp_path: Path) -> None:
+def test_dataset_snapshot_is_replaced_but_not_with_a_foreign_file_inside(
+    demo_db: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "snap"
     args = ("dataset", "build", "--db", str(demo_db), "--out", str(out), "--no-text")
     assert run_cli(*args).returncode == 0
@@ -283,7 +291,9 @@ def test_demo_refuses_a_folder_it_does_not_own(tmp_path: Path) -> None:
     (tmp_path / "corpus.sqlite").write_bytes(b"iemand anders")
     (tmp_path / "thesis.tex").write_text("\\begin{document}", encoding="utf-8")
     before = tree(tmp_path)
-    refused(run_cli("demo", "--out", str(tmp_path), timeout=120), "not a crimecorpus demo folder", "thesis.tex")
+    refused(
+        run_cli("demo", "--out", str(tmp_path), timeout=120), "not a crimecorpus demo folder", "thesis.tex"
+    )
     assert tree(tmp_path) == before
 
 
