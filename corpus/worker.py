@@ -169,7 +169,10 @@ class TimedWorker:
         if self.interrupted:
             self._kill()
             return WorkerInterrupted("the worker was stopped")
-        code = self._process.exitcode if self._process is not None else None
+        code = None
+        if self._process is not None:
+            self._process.join(2)  # the pipe closes a moment before the child is reaped
+            code = self._process.exitcode
         self._kill()
         if code == RSS_EXIT:
             return WorkerCrashed(f"over the worker memory limit of {(self.rss_limit or 0) // 2**20} MiB")
