@@ -15,8 +15,8 @@ worker killed mid-request would lose it; the database frontier closes that gap:
 A row is re-queued at most ``MAX_ATTEMPTS`` times; then it is given up as ``failed``
 (``lease_expired``), so a page that kills every worker cannot loop forever.
 
-A worker that loses Redis does not spin: :class:`RedisOutage` backs every Redis call off
-(0.25 s doubling to 5 s), logs at most one line every 10 s, and after ``CORPUS_REDIS_LOST_SECONDS``
+A worker that loses Redis does not spin: :class:`RedisOutage` stops every Redis call but one probe
+per back-off step (0.25 s doubling to 5 s), logs at most one line every 10 s, and after ``CORPUS_REDIS_LOST_SECONDS``
 without Redis the worker stops with the reason ``redis_lost`` (``crawl --distributed`` then exits
 non-zero with one line). A queue entry that is not a request this code can decode is moved to a
 dead-letter list (:func:`dead_key`) and counted, never retried.
@@ -91,15 +91,22 @@ DEAD_MAX = 10_000
 
 
 def _client_options() -> dict[str, Any]:
-    """Short time-outs and one immediate retry (a stale pooled connection), no sleeping back-off.
+    """Short time-outs and one immediate retry of a dropped connection, no sleeping back-off.
 
-    redis-py's default retries three times with growing sleeps; in a worker those sleeps block the
-    Twisted reactor, so the back-off is :class:`RedisOutage`'s instead, between scheduler calls.
+    redis-py's default retries three times with growing sleeps, time-outs included; in a worker
+    every such wait blocks the Twisted reactor (and a SIGTERM waits with it), so the back-off is
+    :class:`RedisOutage`'s instead, between scheduler calls. A Redis that stops answering costs
+    one call at most ``socket_timeout`` seconds; a stale pooled connection is retried at once.
     """
+    import redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    return {"socket_connect_timeout": 5, "socket_timeout": 15, "retry": Retry(NoBackoff(), 1)}
+    return {
+        "socket_connect_timeout": 3,
+        "socket_timeout": 5,
+        "retry": Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
+    }
 
 
 def distributed_settings(redis_url: str, prefix: str = DEFAULT_PREFIX) -> dict[str, Any]:
@@ -142,12 +149,14 @@ def redis_errors() -> tuple[type[BaseException], ...]:
 
 
 class RedisOutage:
-    """The state of a worker's Redis: reachable, backing off, or lost for good.
+    """The state of a worker's Redis: reachable, lost for now, or lost for good.
 
-    Every Redis call site asks :meth:`ready` first (no call at all while backing off, so a lost
-    Redis costs no CPU and blocks the reactor at most one time-out per back-off step), reports
-    :meth:`failed` or :meth:`recovered`, and the worker stops once :attr:`lost` is true. The log is
-    rate-limited: the first failure, then one line every ``log_every`` seconds.
+    Call sites use Redis only while it is :meth:`ready` and report :meth:`failed` (with the
+    moment the failing call started) or :meth:`recovered`. While Redis is away nothing else
+    touches it: one probe (:meth:`probe_due`) every back-off step, 0.25 s doubling to 5 s, so a
+    lost Redis costs no CPU, and one that hangs blocks the reactor one time-out per step at most.
+    The worker stops once :attr:`lost` is true. The log is rate-limited: the first failure, then
+    one line every ``log_every`` seconds.
     """
 
     def __init__(
@@ -170,13 +179,18 @@ class RedisOutage:
         self._last_log: float | None = None
 
     def ready(self) -> bool:
-        """False while backing off after a failure: do not touch Redis now."""
-        return self.since is None or self.clock() >= self._next_try
+        """True while Redis answers; False from the first failure until a probe succeeds."""
+        return self.since is None
 
-    def failed(self, exc: BaseException) -> None:
+    def probe_due(self) -> bool:
+        """Redis is away and the back-off step is over: time for one probe."""
+        return self.since is not None and self.clock() >= self._next_try
+
+    def failed(self, exc: BaseException, started: float | None = None) -> None:
+        """A call that began at ``started`` (default now) failed: the outage began then."""
         now = self.clock()
         if self.since is None:
-            self.since = now
+            self.since = min(now, started) if started is not None else now
         self.failures += 1
         self.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         self._delay = min(5.0, max(0.25, self._delay * 2))

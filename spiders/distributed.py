@@ -9,7 +9,7 @@ drops tracking parameters, so the same article would be fetched twice under two 
 scheduler neither leases what it pops nor survives a queue entry it cannot decode or a lost Redis.
 
 Every Redis call of a worker goes through one :class:`~corpus.distributed.RedisOutage`: while
-Redis is away the scheduler hands out nothing and touches Redis only after each back-off step,
+Redis is away the scheduler hands out nothing and the clock probes Redis once per back-off step,
 and past ``CORPUS_REDIS_LOST_SECONDS`` the worker closes with the reason ``redis_lost``. A request
 that could not be queued meanwhile is not lost: its frontier row is pending, and the sweep of
 :func:`~corpus.distributed.reconcile` queues it again.
@@ -125,24 +125,23 @@ class RedisScheduler(Scheduler):
     def has_pending_requests(self) -> bool:
         if not self.outage.ready():
             return False
+        started = time.monotonic()
         try:
-            pending = len(self.queue) > 0
+            return len(self.queue) > 0
         except redis_errors() as exc:
-            self.outage.failed(exc)
+            self.outage.failed(exc, started)
             return False
-        self.outage.recovered()
-        return pending
 
     def next_request(self) -> Any:
         if not self.outage.ready():
-            return None
+            return None  # the spider's clock probes Redis and closes the worker if it stays away
         for _ in range(MAX_POPS):
+            started = time.monotonic()
             try:
                 raw = pop_raw(self.server, self.queue.key)
             except redis_errors() as exc:
-                self.outage.failed(exc)
+                self.outage.failed(exc, started)
                 return None
-            self.outage.recovered()
             if raw is None:
                 if self.leases is not None:
                     self.leases.maybe_flush()
@@ -165,21 +164,33 @@ class RedisScheduler(Scheduler):
             return request
         return None
 
+    def probe(self) -> None:
+        """One PING while Redis is away (the clock calls it when the back-off step is over)."""
+        started = time.monotonic()
+        try:
+            self.server.ping()
+        except redis_errors() as exc:
+            self.outage.failed(exc, started)
+        else:
+            self.outage.recovered()
+
     def _set_aside(self, raw: bytes, exc: Exception) -> None:
         """Count an undecodable entry and move it to the dead-letter list (logged once per kind)."""
         self.stats.inc_value("corpus/distributed/undecodable")
         why = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
         if self.stats.get_value("corpus/distributed/undecodable") in (1, 10, 100, 1000, 10000):
             logger.warning("set aside undecodable queue entry (%s) %r", why, raw[:120])
+        started = time.monotonic()
         try:
             set_aside(self.server, self.prefix, raw)
         except redis_errors() as error:
-            self.outage.failed(error)
+            self.outage.failed(error, started)
 
     def enqueue_request(self, request: Any) -> bool:
         if not self.outage.ready():
             self.stats.inc_value("corpus/distributed/not_queued")
             return False
+        started = time.monotonic()
         try:
             if not request.dont_filter and self.df.request_seen(request):
                 self.df.log(request, self.spider)
@@ -187,10 +198,9 @@ class RedisScheduler(Scheduler):
             self.queue.push(request)
         except redis_errors() as exc:
             # The frontier row is pending: the next sweep queues it again.
-            self.outage.failed(exc)
+            self.outage.failed(exc, started)
             self.stats.inc_value("corpus/distributed/not_queued")
             return False
-        self.outage.recovered()
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
@@ -305,17 +315,22 @@ class DistributedSpider(NewsSpider):
         if outage.lost:
             self._give_up()
             return
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if outage.down:
+            if outage.probe_due() and slot is not None:
+                slot.scheduler.probe()
+            return
+        started = time.monotonic()
         try:
             if self.leases is not None:
                 self.leases.maybe_flush()
-            if outage.ready() and time.monotonic() - self._last_reconcile >= self.reconcile_every:
+            if time.monotonic() - self._last_reconcile >= self.reconcile_every:
+                started = time.monotonic()
                 self._reconcile(sweep=False)
-                outage.recovered()
-            slot = getattr(self.crawler.engine, "_slot", None)
             if slot is not None and slot.scheduler.has_pending_requests():
                 slot.nextcall.schedule()
         except redis_errors() as exc:
-            outage.failed(exc)
+            outage.failed(exc, started)
         except Exception:  # a database hiccup must not stop the clock
             self._log_tick_failure()
 
@@ -343,10 +358,11 @@ class DistributedSpider(NewsSpider):
             raise DontCloseSpider  # the clock closes the worker once Redis is lost for good
         if now - self._last_reconcile < 1.0:
             raise DontCloseSpider
+        started = time.monotonic()
         try:
             result = self._reconcile(sweep=True)
         except redis_errors() as exc:
-            self.redis_outage.failed(exc)
+            self.redis_outage.failed(exc, started)
             raise DontCloseSpider from None
         if result.busy or self.keep_running:
             self._quiet_since = None

@@ -46,6 +46,7 @@ class Forwarder:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._open = True
+        self.silent = False
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -54,6 +55,10 @@ class Forwarder:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.silent:  # accepted, never answered
+                with self._lock:
+                    self._sockets.append(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -69,13 +74,17 @@ class Forwarder:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
         with suppress(OSError):
             while data := src.recv(65536):
-                dst.sendall(data)
+                if not self.silent:
+                    dst.sendall(data)
         with suppress(OSError):
             dst.shutdown(socket.SHUT_RDWR)
+
+    def hang(self) -> None:
+        """Redis stops answering (a partition that drops packets): connections stay open, silent."""
+        self.silent = True
 
     def cut(self) -> None:
         """Redis is gone: the port refuses connections and the open ones are reset."""
@@ -127,8 +136,9 @@ def _stored(db: Path) -> int:
     return 0
 
 
+@pytest.mark.parametrize("fault", ["cut", "hang"])
 def test_a_worker_cut_off_from_redis_stops_non_zero_with_one_line_and_a_small_log(
-    real_redis: tuple[str, str, redis.Redis], tmp_path: Path
+    real_redis: tuple[str, str, redis.Redis], tmp_path: Path, fault: str
 ) -> None:
     url, prefix, _client = real_redis
     parts = urlsplit(url)
@@ -161,7 +171,7 @@ def test_a_worker_cut_off_from_redis_stops_non_zero_with_one_line_and_a_small_lo
                     assert worker.poll() is None, err.read_text()[-3000:]
                     assert time.monotonic() < deadline, "the worker stored nothing"
                     time.sleep(0.2)
-                forwarder.cut()
+                forwarder.cut() if fault == "cut" else forwarder.hang()
                 cut_at = time.monotonic()
                 code = worker.wait(limit + 60)
                 took = time.monotonic() - cut_at
@@ -180,7 +190,7 @@ def test_a_worker_cut_off_from_redis_stops_non_zero_with_one_line_and_a_small_lo
     # Rate-limited: a handful of lines, not a flood (the issue measured 818 MB in two minutes).
     assert len(errors) < 20_000, f"{len(errors)} bytes of log in {took:.1f} s"
     assert "redis_lost" in out.read_text()  # the summary names why the run did not finish
-    print(f"worker exited {code} {took:.1f} s after the cut; {len(errors)} bytes on stderr")
+    print(f"Redis {fault}: worker exited {code} {took:.1f} s later; {len(errors)} bytes on stderr")
 
 
 def test_undecodable_queue_entries_are_counted_and_set_aside(
@@ -230,8 +240,9 @@ def test_crawl_distributed_with_a_wrong_redis_port_is_one_line_and_exit_2(tmp_pa
     print(f"exit 2 after {took:.1f} s")
 
 
+@pytest.mark.parametrize("fault", ["cut", "hang"])
 def test_sigterm_stops_a_worker_waiting_for_a_lost_redis(
-    real_redis: tuple[str, str, redis.Redis], tmp_path: Path
+    real_redis: tuple[str, str, redis.Redis], tmp_path: Path, fault: str
 ) -> None:
     url, prefix, _client = real_redis
     parts = urlsplit(url)
@@ -266,8 +277,8 @@ def test_sigterm_stops_a_worker_waiting_for_a_lost_redis(
                     assert worker.poll() is None, err.read_text()[-3000:]
                     assert time.monotonic() < deadline, "the worker stored nothing"
                     time.sleep(0.2)
-                forwarder.cut()
-                time.sleep(2)  # backing off now
+                forwarder.cut() if fault == "cut" else forwarder.hang()
+                time.sleep(2)  # backing off now (or blocked in a call that will time out)
                 assert worker.poll() is None
                 sent = time.monotonic()
                 worker.send_signal(signal.SIGTERM)
@@ -280,7 +291,7 @@ def test_sigterm_stops_a_worker_waiting_for_a_lost_redis(
     assert took < 10, f"SIGTERM took {took:.1f} s"
     assert code != 0
     assert len(err.read_text()) < 20_000
-    print(f"SIGTERM during the outage: exit {code} after {took:.1f} s")
+    print(f"SIGTERM during the Redis {fault}: exit {code} after {took:.1f} s")
 
 
 class _Clock:
@@ -295,13 +306,16 @@ def test_the_outage_backs_off_logs_sparingly_and_gives_up_at_the_limit() -> None
     clock, lines = _Clock(), []
     outage = RedisOutage(60, log=lines.append, clock=clock)
     assert outage.ready() and not outage.down
-    calls = 0
-    while not outage.lost:  # what a scheduler does: try only when ready
-        if outage.ready():
+    outage.failed(TimeoutError("Timeout reading from socket"), started=clock.now - 5)  # a hung call
+    assert outage.down and not outage.ready() and not outage.probe_due()
+    assert outage.since == 95  # the outage began when the call that failed began
+    calls = 1
+    while not outage.lost:  # what the worker's clock does: one probe per back-off step
+        if outage.probe_due():
             calls += 1
             outage.failed(ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused."))
         clock.now += 0.05
-    assert 60 <= clock.now - 100 < 60.1
+    assert 55 <= clock.now - 100 < 55.1
     assert calls < 25  # back-off: 0.25 s doubling to 5 s, not thousands of attempts
     assert 5 <= len(lines) <= 7  # the first failure, then one line per 10 s
     assert "Connection refused" in outage.error
