@@ -734,11 +734,14 @@ class NearDupIndex:
 
     def _any_match(self, members: np.ndarray | list[int], values: np.ndarray) -> bool:
         """Whether any member passes the text threshold with ``values``; stops at the first block
-        that has one, which for a copy of a story is almost always the first."""
-        for start in range(0, len(members), _SCAN_CHUNK):
-            chunk = np.asarray(members[start : start + _SCAN_CHUNK], dtype=np.int64)
+        that has one, which for a copy of a story is almost always the first. Blocks grow from
+        16 to ``_SCAN_CHUNK`` members, so that common case compares a handful of signatures."""
+        start, size = 0, 16
+        while start < len(members):
+            chunk = np.asarray(members[start : start + size], dtype=np.int64)
             if np.any(np.count_nonzero(self._sigs[chunk] == values, axis=1) >= self._min_matches):
                 return True
+            start, size = start + size, min(size * 4, _SCAN_CHUNK)
         return False
 
     def _find(self, x: int) -> int:
