@@ -23,8 +23,11 @@ was smaller (see :class:`corpus.neardup.NearDupIndex`), so it may report a few c
 
 Wall time depends on what else the machine runs; CPU time (user + system of the child) less so.
 Before the union-find clustering (commit 27b6e01, pairs listed per band bucket), on 2 shared
-cores: at 10,000 articles ``dedup --rebuild`` took 7.1 s and 383 MB, the crawl path 2.1 s and
-120 MB; the issue's 51k copy with 1,500 copies per story was killed at 22.8 GB.
+cores, same streams: ``dedup --rebuild`` took 7.1 s and 383 MB at 10,000 articles and 54.7 s and
+2.3 GB at 30,000 (450 copies a story; the issue's 51k copy with 1,500 copies a story was killed
+at 22.8 GB); the crawl path took 2.1 s at 10,000, 10.6 s at 30,000 and 110 s at 100,000 (353 MB).
+After it: rebuild 2.3 s / 147 MB, 4.5 s / 188 MB and 12.6 s / 368 MB; crawl path 2.2 s,
+5.3 s and 17.5 s (330 MB) — with the same clusters.
 
 Usage: python bench/syndication.py [--sizes 10000 100000] [--stories 50] [--copies 1500]
                                    [--unique 25000] [--seed 1] [--keep DIR]
