@@ -112,13 +112,43 @@ def fail_crawl(crawler: Any, exc: BaseException, reason: str = "store_failed") -
     if engine is None or getattr(engine, "spider", None) is None:
         return  # not open yet, or closing already: the failure is reported all the same
     from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor, task
 
     d = deferred_from_coro(engine.close_spider_async(reason=reason))
     d.addErrback(lambda f: logger.debug("closing after a store failure: %s", f.value))
+    # Scrapy re-checks whether its scraper may close only when a response finishes; items from
+    # start() (WARC ingest) that end after the close began never trigger it. Poke it, and stop
+    # the reactor outright should the close still not end: the failure is reported either way.
+    scraper = getattr(engine, "scraper", None)
+    poke = task.LoopingCall(_poke_close, scraper)
+    poke.start(0.2, now=False).addErrback(lambda _f: None)
+    d.addBoth(lambda result: (poke.stop() if poke.running else None, result)[1])
+    reactor.callLater(2 * crawler.settings.getfloat("CORPUS_STOP_GRACE"), _force_stop)
+
+
+def _poke_close(scraper: Any) -> None:
+    slot = getattr(scraper, "slot", None)
+    if slot is not None and slot.closing is not None and not slot.closing.called:
+        scraper._check_if_closing()
+
+
+def _force_stop() -> None:
+    from twisted.internet import reactor
+
+    if reactor.running:
+        logger.info("the close after a store failure did not end; stopping the reactor")
+        reactor.stop()
+
+
+def stopping(crawler: Any) -> bool:
+    """True once the run is stopping (a signal, a failed store): readers stop reading."""
+    return bool(getattr(crawler, "_corpus_stopping", False))
 
 
 def interrupt_pool(crawler: Any) -> None:
-    """Kill the crawler's extraction workers now (pages in them are left undone, not rejected)."""
+    """Mark the run as stopping and kill its extraction workers now (their pages are left
+    undone, not rejected)."""
+    crawler._corpus_stopping = True
     pool = getattr(crawler, "_corpus_pool", None)
     if pool is not None:
         pool.interrupt()
@@ -385,16 +415,26 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
 
         reactor.addSystemEventTrigger("after", "startup", guard.install)
     process.start()
+    pool = getattr(crawler, "_corpus_pool", None)
+    if pool is not None:  # closed already, unless the reactor had to be stopped (_force_stop)
+        pool.close()
     try:
-        stats = crawler.stats.get_stats()
+        stats = dict(crawler.stats.get_stats())
     except (AttributeError, RuntimeError):
         stats = {}
+    if crawl_failure(crawler) is not None:
+        stats.setdefault("finish_reason", "store_failed")
     if failures and not guard.received:
         raise CrawlFailed(_describe(failures[0]))
     store = getattr(crawler, "_corpus_store", None)
     counts = db_counts(
         settings.get("CORPUS_DB_URL"), stats.get("corpus/run_id"), store.engine if store else None
     )
+    if store is not None:
+        # Closing the pooled connections lets the last one checkpoint SQLite's WAL into the
+        # database file, so a copy of the file alone is complete.
+        with contextlib.suppress(Exception):
+            store.engine.dispose()
     return RunOutcome(stats, crawl_failure(crawler), guard.received, counts)
 
 

@@ -34,6 +34,7 @@ from scrapy.utils.asyncio import sleep
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corpus.crawl import stopping
 from corpus.frontier import frontier_key
 from corpus.ingest import HostIndex
 from corpus.items import ArticleItem, Discovery, RejectionItem
@@ -86,8 +87,12 @@ class WarcSpider(SourceSpider):
         self._pending.pop(id(item), None)
 
     async def _wait_in_flight(self, limit: int, tick: Callable[[], None] | None = None) -> None:
-        """Wait until at most ``limit`` items are in the pipelines, calling ``tick`` meanwhile."""
-        while len(self._pending) > limit:
+        """Wait until at most ``limit`` items are in the pipelines, calling ``tick`` meanwhile.
+
+        A stopping run (a signal, a failed store) may never settle the items still queued, so
+        the wait ends there too: the file's checkpoint stays where the settled records end.
+        """
+        while len(self._pending) > limit and not stopping(self.crawler):
             await sleep(0.02)
             if tick is not None:
                 tick()
@@ -107,6 +112,8 @@ class WarcSpider(SourceSpider):
             files = sorted(files, key=str, reverse=True)
         yielded: set[str] = set()
         for path in files:
+            if stopping(self.crawler):
+                return
             try:
                 ident = file_identity(path)
             except OSError as exc:
@@ -181,6 +188,8 @@ class WarcSpider(SourceSpider):
         def maybe_save() -> None:
             # Also while waiting for the pipelines: a kill during the drain resumes near its end.
             nonlocal last_save
+            if stopping(self.crawler):
+                return  # a failed store cannot take a checkpoint; a signal's commit needs none
             if time.monotonic() - last_save >= self.checkpoint_seconds:
                 save()
                 last_save = time.monotonic()
@@ -208,10 +217,13 @@ class WarcSpider(SourceSpider):
                     yield item
             await self._wait_in_flight(MAX_IN_FLIGHT, maybe_save)
             maybe_save()
+            if stopping(self.crawler):
+                return  # read no further: what is settled is checkpointed, the rest is read again
         for name in ("records", "wanted", "other_hosts", "not_response", "not_ok"):
             stats.inc_value(f"corpus/warc/{name}", getattr(read, name))
         await self._wait_in_flight(0, maybe_save)
-        save(done=True)
+        if not stopping(self.crawler):
+            save(done=True)
 
     def _items(self, page: Page, discoveries: dict[str, Discovery]) -> Iterator[Any]:
         """The response a crawl would have handed to ``parse_article``, and what that makes of it."""

@@ -106,7 +106,7 @@ def _assert_stopped_in_one_line(proc: subprocess.Popen[str], out: str, err: str,
 
 
 def _printed_stored(out: str) -> int:
-    return int(re.search(r"articles stored (\d+)", out).group(1))
+    return int(re.search(r"articles stored\s+(\d+)", out).group(1))
 
 
 def test_a_disk_that_fills_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest(tmp_path: Path) -> None:
@@ -220,3 +220,66 @@ def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest
     finally:
         forwarder.cut()
         engine.dispose()
+
+
+def _warc_of_articles(directory: Path, pages: int) -> Path:
+    """A WARC file holding ``pages`` article responses of ``nieuws.example``, as an archive crawl writes."""
+    import datetime as dt
+
+    from corpus.warcwrite import RotatingWarcWriter
+    from tests.faultserver import article_html
+
+    writer = RotatingWarcWriter(directory)
+    when = dt.datetime(2024, 6, 12, 9, 0, tzinfo=dt.UTC)
+    for n in range(pages):
+        writer.write_exchange(
+            url=f"http://nieuws.example/artikel/{n}",
+            method="GET",
+            request_headers=[("Host", "nieuws.example")],
+            request_body=b"",
+            status=200,
+            headers=[("Content-Type", "text/html; charset=utf-8")],
+            body=article_html(n + 700_000).encode(),
+            when=when,
+        )
+    writer.close()
+    (warc,) = directory.glob("*.warc*")
+    return warc
+
+
+def test_a_full_disk_stops_ingest_warc_in_one_line_and_the_rerun_stores_the_rest(tmp_path: Path) -> None:
+    from corpus.storage import open_database
+    from tests.faultserver import sources_toml
+
+    warc = _warc_of_articles(tmp_path / "warc", PAGES)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        sources_toml(
+            [{"name": "nieuws", "outlet": "Nieuws", "country": "nl", "feeds": ["http://nieuws.example/rss"]}]
+        ),
+        encoding="utf-8",
+    )
+    with small_disk(tmp_path / "disk") as disk:
+        db = disk / "corpus.sqlite"
+        open_database(f"sqlite:///{db}").dispose()
+        filler = disk / "vulling"
+        with filler.open("wb") as handle:  # leave about 200 KiB: some batches fit, then the disk is full
+            free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+            handle.write(b"\0" * max(0, free - 200 * 1024))
+        started = time.monotonic()
+        proc = run_cli(
+            "ingest-warc", str(warc), "--sources", str(sources), "--db", str(db), "-s", "CORPUS_BATCH_SIZE=10"
+        )
+        print(
+            f"\nTIME-TO-EXIT ingest-warc on a full disk: {time.monotonic() - started:.2f} s for the whole run"
+        )
+        assert proc.returncode == 1, (proc.stdout, proc.stderr[-3000:])
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith(ERROR_PREFIX), proc.stderr[-3000:]
+        assert "disk is full" in lines[0] or "disk I/O" in lines[0], lines[0]
+        assert proc.stdout.startswith("ingest run 1: store_failed"), proc.stdout
+        assert _printed_stored(proc.stdout) == _count(db) < PAGES
+        filler.unlink()
+        proc = run_cli("ingest-warc", str(warc), "--sources", str(sources), "--db", str(db))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert _count(db) == PAGES
