@@ -293,6 +293,17 @@ def _compute_missing_signatures(engine: Engine, batch: int, progress: Progress |
             progress("computed signatures of", done, missing)
 
 
+def _smallest_key_per_component(keys: np.ndarray, roots: np.ndarray) -> np.ndarray:
+    """Each article's cluster id: the smallest key of its component (string order, not index
+    order), so the id does not depend on the order the rows were read in."""
+    if len(keys) == 0:  # an empty corpus: nothing to cluster (np.r_ below would add a row)
+        return keys
+    order = np.lexsort((keys, roots))
+    starts = np.r_[True, roots[order][1:] != roots[order][:-1]]
+    smallest = keys[order][starts]
+    return smallest[np.cumsum(starts) - 1][np.argsort(order)]
+
+
 def rebuild_clusters(
     engine: Engine, threshold: float = THRESHOLD, batch: int = 1000, progress: Progress | None = None
 ) -> tuple[int, int]:
@@ -324,12 +335,7 @@ def rebuild_clusters(
         progress("clustered", 0, len(index))
     roots = index.components()
     keys = np.array(index.keys)
-    # The cluster id is the smallest key of the component (string order, not index order).
-    order = np.lexsort((keys, roots))
-    starts = np.r_[True, roots[order][1:] != roots[order][:-1]]
-    smallest = keys[order][starts]
-    cluster_ids = smallest[np.cumsum(starts) - 1][np.argsort(order)]
-    del order, starts, smallest
+    cluster_ids = _smallest_key_per_component(keys, roots)
     if progress:
         progress("clustered", len(index), len(index))
     writer = _Writer(engine, "cluster_id")

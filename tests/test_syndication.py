@@ -284,3 +284,12 @@ def test_buckets_holding_several_clusters_give_the_pairwise_clusters() -> None:
         for key, sig in zip(keys[half:], sigs[half:], strict=True):
             resumed.link(key, sig)
         assert partition([resumed.root(k) for k in keys]) == pairwise
+
+
+def test_rebuild_of_an_empty_corpus_is_zero_clusters(tmp_path) -> None:
+    # An empty corpus once ended in an IndexError from the smallest-key step.
+    engine = open_database(str(tmp_path / "empty.sqlite"))
+    try:
+        assert rebuild_clusters(engine) == (0, 0)
+    finally:
+        engine.dispose()
