@@ -112,24 +112,38 @@ def fail_crawl(crawler: Any, exc: BaseException, reason: str = "store_failed") -
     if engine is None or getattr(engine, "spider", None) is None:
         return  # not open yet, or closing already: the failure is reported all the same
     from scrapy.utils.defer import deferred_from_coro
-    from twisted.internet import reactor, task
+    from twisted.internet import reactor
 
     d = deferred_from_coro(engine.close_spider_async(reason=reason))
     d.addErrback(lambda f: logger.debug("closing after a store failure: %s", f.value))
-    # Scrapy re-checks whether its scraper may close only when a response finishes; items from
-    # start() (WARC ingest) that end after the close began never trigger it. Poke it, and stop
-    # the reactor outright should the close still not end: the failure is reported either way.
-    scraper = getattr(engine, "scraper", None)
-    poke = task.LoopingCall(_poke_close, scraper)
-    poke.start(0.2, now=False).addErrback(lambda _f: None)
-    d.addBoth(lambda result: (poke.stop() if poke.running else None, result)[1])
+    poke_close(crawler)
+    # Should the close still not end, stop the reactor outright: the failure is reported anyway.
     reactor.callLater(2 * crawler.settings.getfloat("CORPUS_STOP_GRACE"), _force_stop)
 
 
-def _poke_close(scraper: Any) -> None:
-    slot = getattr(scraper, "slot", None)
-    if slot is not None and slot.closing is not None and not slot.closing.called:
-        scraper._check_if_closing()
+def poke_close(crawler: Any) -> None:
+    """Re-check every 0.2 s whether Scrapy's scraper may finish closing.
+
+    Scrapy re-checks that only when a response finishes; items from ``start()`` (the WARC
+    reader) that settle after the close began never trigger it, and the close would wait forever.
+    """
+    from twisted.internet import task
+
+    engine = getattr(crawler, "_engine", None)
+    scraper = getattr(engine, "scraper", None)
+    if scraper is None or getattr(crawler, "_corpus_poking", False):
+        return
+    crawler._corpus_poking = True
+
+    def poke() -> None:
+        slot = getattr(scraper, "slot", None)
+        if slot is None:
+            loop.stop()
+        elif slot.closing is not None and not slot.closing.called:
+            scraper._check_if_closing()
+
+    loop = task.LoopingCall(poke)
+    loop.start(0.2, now=False).addErrback(lambda _f: None)
 
 
 def _force_stop() -> None:
@@ -404,7 +418,7 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
     failures: list[Any] = []
     guard = StopGuard(
         settings.getfloat("CORPUS_STOP_GRACE"),
-        on_signal=lambda: interrupt_pool(crawler),
+        on_signal=lambda: (interrupt_pool(crawler), poke_close(crawler)),
         commit=lambda: _commit(crawler),
     )
     d = process.crawl(crawler, **spider_kwargs)

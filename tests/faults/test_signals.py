@@ -8,6 +8,7 @@ is printed (``pytest -s`` shows it) for docs/robustness.md; the assertion is the
 
 from __future__ import annotations
 
+import re
 import signal
 import sqlite3
 import subprocess
@@ -174,3 +175,62 @@ def test_sigterm_ends_schedule_and_its_running_crawl(tmp_path: Path) -> None:
     assert proc.returncode == 130, (proc.returncode, out, err[-2000:])
     assert "schedule: stopped by SIGTERM" in out
     assert "Traceback" not in err
+
+
+def test_sigterm_ends_ingest_warc_gracefully(tmp_path: Path) -> None:
+    from tests.faults.fixtures.warcs import warc_of_articles
+    from tests.faultserver import sources_toml
+
+    warc = warc_of_articles(tmp_path / "warc", 1500)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        sources_toml(
+            [{"name": "nieuws", "outlet": "Nieuws", "country": "nl", "feeds": ["http://nieuws.example/rss"]}]
+        ),
+        encoding="utf-8",
+    )
+    db = tmp_path / "corpus.sqlite"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "corpus",
+            "ingest-warc",
+            str(warc),
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_until(proc, lambda: _query(db, "SELECT count(*) FROM articles") >= 50)
+    elapsed, out, err = _signal_and_time(proc, signal.SIGTERM)
+    _report("ingest-warc mid-file, SIGTERM", elapsed, proc.returncode)
+    _assert_interrupted(proc, elapsed, err)
+    # The graceful stop printed what the database holds; a rerun resumes the file and completes it.
+    assert re.search(r"articles stored\s+(\d+)", out).group(1) == str(
+        _query(db, "SELECT count(*) FROM articles")
+    )
+    rerun = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "corpus",
+            "ingest-warc",
+            str(warc),
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert _query(db, "SELECT count(*) FROM articles") == 1500

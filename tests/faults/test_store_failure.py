@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import FAST, ROOT, run_cli
 from tests.faults.fixtures.forwarder import Forwarder
 from tests.faults.fixtures.slowsite import slow_site
+from tests.faults.fixtures.warcs import warc_of_articles
 
 PAGES = 200
 ERROR_PREFIX = "crimecorpus: error: the database failed, the run stopped: "
@@ -222,36 +223,11 @@ def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest
         engine.dispose()
 
 
-def _warc_of_articles(directory: Path, pages: int) -> Path:
-    """A WARC file holding ``pages`` article responses of ``nieuws.example``, as an archive crawl writes."""
-    import datetime as dt
-
-    from corpus.warcwrite import RotatingWarcWriter
-    from tests.faultserver import article_html
-
-    writer = RotatingWarcWriter(directory)
-    when = dt.datetime(2024, 6, 12, 9, 0, tzinfo=dt.UTC)
-    for n in range(pages):
-        writer.write_exchange(
-            url=f"http://nieuws.example/artikel/{n}",
-            method="GET",
-            request_headers=[("Host", "nieuws.example")],
-            request_body=b"",
-            status=200,
-            headers=[("Content-Type", "text/html; charset=utf-8")],
-            body=article_html(n + 700_000).encode(),
-            when=when,
-        )
-    writer.close()
-    (warc,) = directory.glob("*.warc*")
-    return warc
-
-
 def test_a_full_disk_stops_ingest_warc_in_one_line_and_the_rerun_stores_the_rest(tmp_path: Path) -> None:
     from corpus.storage import open_database
     from tests.faultserver import sources_toml
 
-    warc = _warc_of_articles(tmp_path / "warc", PAGES)
+    warc = warc_of_articles(tmp_path / "warc", PAGES)
     sources = tmp_path / "sources.toml"
     sources.write_text(
         sources_toml(
