@@ -31,6 +31,7 @@ EXIT_OK = 0
 EXIT_NOT_FINISHED = 1
 EXIT_ERROR = 2
 EXIT_LOCKED = 3
+EXIT_FLAGGED = 1  # sources check: at least one source is flagged
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
 _EXPECTED = (SourcesError, DatabaseError, ExportError, SettingError, OSError)
 
@@ -344,6 +345,12 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     th = Thresholds()
     rows = source_health(open_database(args.db, create=False), names, args.days, now, th)
     print(health_json(rows, args.days, now, th) if args.json else format_health(rows, args.days, now))
+    # For monitoring (cron, Nagios-style checks): a flagged source is a non-zero status, so a
+    # site that changed or blocks us is noticed without parsing the table.
+    flagged = [r.source for r in rows if r.flags]
+    if flagged:
+        print(f"crimecorpus: {len(flagged)} of {len(rows)} sources flagged: {', '.join(flagged)}", file=sys.stderr)
+        return EXIT_FLAGGED
     return 0
 
 

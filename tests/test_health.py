@@ -216,3 +216,14 @@ def test_sources_check_cli_table_and_json(demo_db: Path, demo_sources: Path) -> 
 
     bad = run_cli("sources", "check", "--db", str(demo_db), "--days", "0")
     assert bad.returncode == 2 and "positive" in bad.stderr
+
+
+def test_sources_check_exits_1_when_a_source_is_flagged(demo_db: Path) -> None:
+    # The shipped registry's outlets were never crawled into the demo database: every one is
+    # flagged not_crawled, and monitoring sees that from the status alone.
+    shipped = Path(__file__).resolve().parents[1] / "corpus" / "sources.toml"
+    proc = run_cli("sources", "check", "--db", str(demo_db), "--sources", str(shipped))
+    assert proc.returncode == 1, proc.stderr
+    assert "not_crawled" in proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "sources flagged" in lines[0], proc.stderr
