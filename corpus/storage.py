@@ -40,7 +40,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, Statemen
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from corpus.frontier import MAX_URL_LENGTH, url_too_long
+from corpus.frontier import MAX_URL_LENGTH, result_values, url_too_long
 from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
 
 log = logging.getLogger(__name__)
@@ -181,6 +181,36 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+PG_CONNECT_TIMEOUT = 10
+"""Seconds to wait for a PostgreSQL server to accept a connection (libpq's ``connect_timeout``)."""
+
+PG_STATEMENT_TIMEOUT_MS = 300_000
+"""Longest one statement may run. A batch upsert takes well under a second; a server that has
+stopped answering (a network black hole sends no reset) must become an error, not a hang."""
+
+
+def _pg_connect_args(url: URL) -> dict[str, Any]:
+    """Time limits on every PostgreSQL connection, so a silent server is a store failure.
+
+    Without them a half-dead server (packets dropped, no reset) blocks a connect, a pre-ping or a
+    statement forever, and under cron or a systemd oneshot the run never exits. TCP keepalives
+    notice a dead peer within about 25 s of silence; ``tcp_user_timeout`` bounds unacknowledged
+    writes. Options given in the URL's query string win over these defaults.
+    """
+    if url.get_backend_name() != "postgresql":
+        return {}
+    args: dict[str, Any] = {
+        "connect_timeout": PG_CONNECT_TIMEOUT,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
+        "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}",
+    }
+    return {k: v for k, v in args.items() if k not in url.query}
+
+
 def make_engine(url: str, *, create: bool = True) -> Engine:
     """Create an engine, preparing SQLite files (directory, WAL) and failing with one clear line.
 
@@ -198,7 +228,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, connect_args=_pg_connect_args(parsed))
     except Exception as exc:  # a missing driver or bad option
         raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
 
@@ -485,6 +515,9 @@ class Store:
         """
         self._raise_if_failed()
         if len(row["url"]) > MAX_URL_LENGTH or len(row["fetched_url"]) > MAX_URL_LENGTH:
+            # The caller's outcome says "stored"; the frontier must say what really happened.
+            if frontier:
+                frontier = (frontier[0], result_values("rejected", reason="url_too_long", now=utcnow()))
             self.add_rejection(_too_long_rejection(row["fetched_url"], row["source"], "fetch", row), frontier)
             return
         self._articles[row["id"]] = row

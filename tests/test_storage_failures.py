@@ -257,3 +257,23 @@ def test_the_next_crawl_marks_a_crawl_killed_with_sigkill(tmp_path) -> None:  # 
     with sqlite3.connect(db) as con:
         runs = con.execute("SELECT status, finished_at IS NOT NULL FROM crawl_runs ORDER BY id").fetchall()
     assert runs == [("killed", 1), ("finished", 1)]
+
+
+def test_an_article_whose_url_grew_too_long_leaves_its_frontier_row_rejected(db_url: str) -> None:
+    # Reached through a redirect: the frontier row is the short URL that was requested, the
+    # article's URL is over the limit. The caller's outcome said "stored"; no article exists.
+    engine = open_database(db_url)
+    store = Store(engine, batch_size=1000)
+    now = dt.datetime.now(dt.UTC)
+    asked = "https://courant.example/nieuws/kort"
+    store.frontier_seen(seen_row(asked, "courant", "article", now=now))
+    key = seen_row(asked, "courant", "article", now=now)["id"]
+    long_row = row("https://courant.example/nieuws/" + "x" * 9000)
+    store.add_article(long_row, (key, {"outcome": "stored", "last_fetched": now}))
+    store.flush()
+    assert _count(engine, Article) == 0
+    with Session(engine) as s:
+        rej = s.scalars(select(Rejection)).one()
+        assert (rej.stage, rej.reason) == ("fetch", "url_too_long")
+        entry = s.get(FrontierEntry, key)
+        assert entry is not None and (entry.outcome, entry.reason) == ("rejected", "url_too_long")
