@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Engine, bindparam, func, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, bindparam, exists, func, select, tuple_, update
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from corpus.models import Article
+from corpus.models import Article, CrawlRun
 from corpus.neardup import THRESHOLD, Member, NearDupIndex, choose_representative, signatures
 
 Progress = Callable[[str, int, int], None]
@@ -257,6 +257,27 @@ def refresh_exact_duplicates(engine: Engine, text_hashes: Iterable[str], batch: 
                 others = [m.key for m in members if m.key != first]
                 if others:
                     s.execute(update(Article).where(Article.id.in_(others)).values(duplicate_of=first))
+
+
+def unsettled(engine: Engine, column: InstrumentedAttribute[Any], current_run: int | None) -> set[str]:
+    """``column`` (text hash, cluster id) of the articles stored by runs that ended without their close steps.
+
+    The marks (``duplicate_of``, ``is_representative``) are decided when a crawl closes, for what
+    that crawl touched. A run whose store failed, or that was killed, may have stored articles
+    and never decided theirs; a rerun that finds nothing new to fetch would never decide them
+    either. So every closing run also takes the articles of such runs, until a run that started
+    after their last sign of life (``finished_at``, else ``heartbeat_at``) has finished.
+    Runs still ``running`` close themselves (dead ones were marked ``killed`` when this run started).
+    """
+    run, later = aliased(CrawlRun), aliased(CrawlRun)
+    last_seen = func.coalesce(run.finished_at, run.heartbeat_at, run.started_at)
+    settled = exists().where(later.status == "finished", later.started_at > last_seen)
+    runs = select(run.id).where(run.status.not_in(("finished", "running")), ~settled)
+    if current_run is not None:
+        runs = runs.where(run.id != current_run)
+    with engine.connect() as conn:
+        rows = conn.scalars(select(column).distinct().where(Article.crawl_run_id.in_(runs)))
+        return {value for value in rows if value}
 
 
 def _rebuild_exact_duplicates(engine: Engine, progress: Progress | None = None, total: int = 0) -> None:

@@ -91,6 +91,26 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def _engine_of(crawler: Any) -> Any:
+    """The crawler's execution engine, or None: the public ``engine`` (all supported Scrapy
+    versions have it; 2.14 has no ``_engine``), the private ``_engine`` only as a fallback."""
+    try:
+        engine = crawler.engine
+    except (AttributeError, RuntimeError):
+        engine = None
+    return engine if engine is not None else getattr(crawler, "_engine", None)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """Say once per process that a private Scrapy hook is missing, instead of failing silently."""
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning(message)
+
+
 def crawl_failure(crawler: Any) -> BaseException | None:
     """The error that stopped this crawl (see :func:`fail_crawl`), or None."""
     return getattr(crawler, _FAILURE_ATTR, None)
@@ -108,7 +128,7 @@ def fail_crawl(crawler: Any, exc: BaseException, reason: str = "store_failed") -
     setattr(crawler, _FAILURE_ATTR, exc)
     crawler.stats.set_value("corpus/failure", one_line(exc))
     interrupt_pool(crawler)
-    engine = getattr(crawler, "_engine", None)
+    engine = _engine_of(crawler)
     if engine is None or getattr(engine, "spider", None) is None:
         return  # not open yet, or closing already: the failure is reported all the same
     from scrapy.utils.defer import deferred_from_coro
@@ -129,9 +149,13 @@ def poke_close(crawler: Any) -> None:
     """
     from twisted.internet import task
 
-    engine = getattr(crawler, "_engine", None)
+    engine = _engine_of(crawler)
     scraper = getattr(engine, "scraper", None)
     if scraper is None or getattr(crawler, "_corpus_poking", False):
+        return
+    if not callable(getattr(scraper, "_check_if_closing", None)):
+        # Private Scrapy API: a version without it closes only as Scrapy itself decides.
+        _warn_once("this Scrapy has no Scraper._check_if_closing; a stop may wait for Scrapy's own close")
         return
     crawler._corpus_poking = True
 
@@ -139,7 +163,12 @@ def poke_close(crawler: Any) -> None:
         slot = getattr(scraper, "slot", None)
         if slot is None:
             loop.stop()
-        elif slot.closing is not None and not slot.closing.called:
+            return
+        closing = getattr(slot, "closing", None)
+        if closing is None and not hasattr(slot, "closing"):
+            _warn_once("this Scrapy's scraper slot has no 'closing'; a stop may wait for Scrapy's own close")
+            loop.stop()
+        elif closing is not None and not closing.called:
             scraper._check_if_closing()
 
     loop = task.LoopingCall(poke)
@@ -437,7 +466,9 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
     except (AttributeError, RuntimeError):
         stats = {}
     if crawl_failure(crawler) is not None:
-        stats.setdefault("finish_reason", "store_failed")
+        # Also over "finished": a close step (near-duplicate, exact-duplicate) that fails runs
+        # after Scrapy has already recorded why the spider closed.
+        stats["finish_reason"] = "store_failed"
     if failures and not guard.received:
         raise CrawlFailed(_describe(failures[0]))
     store = getattr(crawler, "_corpus_store", None)

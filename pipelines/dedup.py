@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from corpus.clusters import refresh_exact_duplicates
+from corpus.clusters import refresh_exact_duplicates, unsettled
 from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.items import ArticleItem
+from corpus.models import Article
 from corpus.storage import crawler_store
 from corpus.urls import article_id, canonical_url, url_host
 from pipelines.drops import Duplicate
@@ -60,7 +61,10 @@ class DedupPipeline:
         store = crawler_store(self.crawler)
         try:
             store.flush()
-            if self.hashes:
-                refresh_exact_duplicates(store.engine, self.hashes)
+            # With the texts of runs that stored articles but never closed (see unsettled).
+            run_id = self.crawler.stats.get_value("corpus/run_id")
+            hashes = self.hashes | unsettled(store.engine, Article.text_hash, run_id)
+            if hashes:
+                refresh_exact_duplicates(store.engine, hashes)
         except STORE_ERRORS as exc:
             fail_crawl(self.crawler, exc)

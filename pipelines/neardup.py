@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.clusters import ClusterState, refresh_representatives
+from corpus.clusters import ClusterState, refresh_representatives, unsettled
 from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.items import ArticleItem
+from corpus.models import Article
 from corpus.neardup import THRESHOLD
 from corpus.storage import crawler_store
 
@@ -47,7 +48,10 @@ class NearDupPipeline:
         store = crawler_store(self.crawler)
         try:
             store.flush()
-            if self.touched:
-                refresh_representatives(store.engine, self.touched)
+            # With the clusters of runs that stored articles but never closed (see unsettled).
+            run_id = self.crawler.stats.get_value("corpus/run_id")
+            touched = self.touched | unsettled(store.engine, Article.cluster_id, run_id)
+            if touched:
+                refresh_representatives(store.engine, touched)
         except STORE_ERRORS as exc:
             fail_crawl(self.crawler, exc)
