@@ -29,13 +29,17 @@ class DemoResult:
     txt: ExportResult | None
 
 
-def run_demo(out_dir: Path, *, progress: bool = False, overrides: Iterable[str] = ()) -> DemoResult:
+def run_demo(
+    out_dir: Path, *, progress: bool = False, overrides: Iterable[str] = (), force: bool = False
+) -> DemoResult:
     """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there.
 
     ``out_dir`` must be new, empty or an earlier demo's folder (``corpus.ownership``): the demo
-    deletes its old database there and nothing else.
+    deletes its old database there and nothing else. ``force`` also takes a folder that holds only
+    the demo's file names but no marker (a demo of an earlier version, or a user's own
+    ``corpus.sqlite``: hence not without being asked).
     """
-    check_target(out_dir, DEMO)
+    check_target(out_dir, DEMO, force=force)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_marker(out_dir, DEMO)
     db_path = out_dir / "corpus.sqlite"

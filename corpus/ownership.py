@@ -139,7 +139,8 @@ PLOTS = OutputKind(
     layout=re.compile(r"[\w.-]+\.png"),
     legacy=lambda _: OLDER,
 )
-# The demo's own names are specific enough that a folder holding only them is an earlier demo.
+# A folder holding only the demo's names may still be a user's own crawl ("corpus.sqlite" is a
+# common name): without the demo's marker it is replaced only with --force.
 DEMO = OutputKind(
     "demo",
     "demo",
@@ -150,7 +151,7 @@ DEMO = OutputKind(
         # what a demo killed while exporting leaves beside its outputs
         rf"|\.corpus\.jsonl\.\w+\.tmp|\.txt\.\w+\.tmp(/{_TXT_LAYOUT})?|\.txt\.\w+\.old(/txt(/{_TXT_LAYOUT})?)?"
     ),
-    legacy=lambda _: OURS,
+    legacy=lambda _: OLDER,
 )
 KINDS = (JSONL_EXPORT, TXT_EXPORT, SNAPSHOT, BROWSE_DB, PLOTS, DEMO)
 
@@ -239,7 +240,7 @@ def check_target(path: Path, kind: OutputKind, *, force: bool = False) -> None:
         return
     if verdict == OLDER:
         raise ExportError(
-            f"{path} looks like a {kind.label} of an earlier crimecorpus but carries no proof; "
+            f"{path} may be a {kind.label} of an earlier crimecorpus (or empty) but carries no proof; "
             "--force replaces it"
         )
     raise ExportError(verdict or f"{path} is not a crimecorpus {kind.label}; not replacing it")
@@ -247,7 +248,9 @@ def check_target(path: Path, kind: OutputKind, *, force: bool = False) -> None:
 
 def _file_verdict(path: Path, kind: OutputKind) -> str | None:
     if path.stat().st_size == 0:
-        return OURS  # nothing to lose (an export of 0 articles is an empty file)
+        # Nothing to lose in content, but an empty file proves nothing either: it may be a lock
+        # file (a new inode would break the lock), an __init__.py or a placeholder. --force.
+        return OLDER
     assert kind.sniff is not None
     return kind.sniff(path)
 

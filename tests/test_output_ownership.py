@@ -304,10 +304,29 @@ def test_new_and_empty_targets_are_accepted(tmp_path: Path) -> None:
     for kind in (TXT_EXPORT, SNAPSHOT, PLOTS, DEMO, JSONL_EXPORT, BROWSE_DB):
         check_target(tmp_path / "new", kind)
     (tmp_path / "empty").mkdir()
-    (tmp_path / "empty.jsonl").touch()
     for kind in (TXT_EXPORT, SNAPSHOT, PLOTS, DEMO):
         check_target(tmp_path / "empty", kind)
-    check_target(tmp_path / "empty.jsonl", JSONL_EXPORT)
+
+
+def test_an_empty_file_is_replaced_only_with_force(tmp_path: Path) -> None:
+    # An empty file proves nothing: a run lock (a new inode would break the lock), __init__.py.
+    for name, kind in (("crawl.sqlite.lock", JSONL_EXPORT), ("__init__.py", BROWSE_DB)):
+        (tmp_path / name).touch()
+        with pytest.raises(ExportError, match="--force"):
+            check_target(tmp_path / name, kind)
+        check_target(tmp_path / name, kind, force=True)
+
+
+def test_a_folder_with_only_a_crawl_database_is_not_taken_for_a_demo(tmp_path: Path) -> None:
+    mine = tmp_path / "mycrawl"
+    mine.mkdir()
+    (mine / "corpus.sqlite").write_bytes(b"SQLite format 3\x00" + bytes(100))
+    (mine / "sources.toml").write_text("[[source]]\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="--force"):
+        check_target(mine, DEMO)
+    proc = run_cli("demo", "--out", str(mine))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert (mine / "corpus.sqlite").read_bytes().startswith(b"SQLite format 3")
 
 
 def test_a_marker_of_another_command_is_refused_even_with_force(tmp_path: Path) -> None:
