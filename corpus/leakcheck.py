@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from corpus.export import ExportError, ExportFilter, article_record, iter_articles
-from corpus.pseudonymise import find_name_forms, leaks, named_forms, pseudonymous_id
+from corpus.pseudonymise import find_name_forms, leaks, named_forms, pseudonymous_id, strings_in
 
 __all__ = ["CheckResult", "check_export"]
 
@@ -60,17 +60,6 @@ def _output_records(out: Path, fmt: str) -> Iterator[dict[str, Any]]:
         raise ExportError(f"--check cannot read the {fmt!r} format")
 
 
-def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v, where)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v, where)
-
-
 def check_export(engine: Engine, out: Path, fmt: str, flt: ExportFilter) -> CheckResult:
     """Look for every known person's name form in the export at ``out`` (written with ``flt``)."""
     per_article, everywhere = _known_forms(engine, flt)
@@ -80,7 +69,7 @@ def check_export(engine: Engine, out: Path, fmt: str, flt: ExportFilter) -> Chec
         ident = str(record.get("id"))
         found = leaks(record, per_article.get(ident, []))
         for key, value in record.items():
-            for where, text in _strings(value, key):
-                found += [f"{where}: {printed}" for printed, form in named_forms(text) if form in everywhere]
+            for text in strings_in(value):
+                found += [f"{key}: {printed}" for printed, form in named_forms(text) if form in everywhere]
         result.hits += [(ident, hit) for hit in dict.fromkeys(found)]
     return result

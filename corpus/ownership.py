@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".crimecorpus-output"
+# The first 16 bytes of every SQLite database file (its header string).
+SQLITE_MAGIC = b"SQLite format 3\x00"
 # PRAGMA application_id of a browse database ("CRMC"): the SQLite header names its owner.
 BROWSE_APPLICATION_ID = 0x43524D43
 # A JSONL record's first line is read up to this many bytes to recognise an earlier export.
@@ -91,7 +93,7 @@ def _sniff_jsonl(path: Path) -> str | None:
 def _sniff_browse(path: Path) -> str | None:
     with path.open("rb") as handle:
         header = handle.read(100)
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         return None
     if int.from_bytes(header[68:72], "big") == BROWSE_APPLICATION_ID:
         return OURS

@@ -270,21 +270,22 @@ def pseudonymous_url(url: str, salt: str) -> str:
     return f"{parts.scheme or 'https'}://{host}/pseudonymised/{_hash(salt, 'url', url)[:16]}"
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside a record's value (nested dicts and lists), in order."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for v in value.values():
-            yield from _strings(v)
+            yield from strings_in(v)
     elif isinstance(value, list | tuple):
         for v in value:
-            yield from _strings(v)
+            yield from strings_in(v)
 
 
 def _record_texts(record: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The record's prose (title, text, lead) and its fragments (persons' mentions, evidence)."""
     prose = [record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)]
-    fragments = [s for name in LIST_FIELDS for s in _strings(record.get(name))]
+    fragments = [s for name in LIST_FIELDS for s in strings_in(record.get(name))]
     return prose, fragments
 
 
@@ -542,7 +543,7 @@ def leaks(record: dict[str, Any], names: Iterable[str]) -> list[str]:
     also searched for the slug of each name ("mohamed-b").
     """
     found: list[str] = []
-    fields = [(k, s) for k, v in record.items() for s in _strings(v)]
+    fields = [(k, s) for k, v in record.items() for s in strings_in(v)]
     for name in names:
         words = name.split()
         body = r"\s+".join(re.escape(w).replace(r"\.", r"\.\s?") for w in words)

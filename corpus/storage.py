@@ -42,13 +42,13 @@ from sqlalchemy.pool import NullPool
 
 from corpus.frontier import MAX_URL_LENGTH, result_values, url_too_long
 from corpus.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
+from corpus.ownership import SQLITE_MAGIC
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB_PATH = Path("data") / "crimecorpus.sqlite"
 DB_ENV = "CRIMECORPUS_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 FLUSH_ATTEMPTS = 6
 """A batch that meets a deadlock, a serialization failure, a locked SQLite file or a dropped
@@ -465,14 +465,14 @@ class Store:
     def finish_run(self, run_id: int, *, status: str, pages_fetched: int, outcomes: dict[str, int]) -> None:
         """Flush, then record the run's end with the counts the database holds.
 
-        Never raises for a failed store: the run row is then written as ``failed`` if the
+        Never raises for a failed store: the run row is then written as ``store_failed`` if the
         database still takes that one write, and the caller reads :attr:`failed`.
         """
         if self.failed is None:
             with contextlib.suppress(DatabaseError):  # self.failed is set; the run row says so
                 self.flush()
         if self.failed is not None:
-            status = "failed"
+            status = "store_failed"
             outcomes = {**outcomes, "corpus/store_failed": 1}
         try:
             with self.sessions.begin() as session:
