@@ -126,11 +126,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     print(summary.format())
     if summary.finish_reason != "redis_lost":
         return _run_status(summary.finish_reason, outcome)
-    if summary.finish_reason == "redis_lost":
-        from corpus.distcli import redis_lost_line
+    from corpus.distcli import redis_lost_line
 
-        print(redis_lost_line(args.redis, settings.getfloat("CORPUS_REDIS_LOST_SECONDS")), file=sys.stderr)
-    return 0 if summary.finish_reason == "finished" else 1
+    print(redis_lost_line(args.redis, settings.getfloat("CORPUS_REDIS_LOST_SECONDS")), file=sys.stderr)
+    return 1
 
 
 def _run_status(finish_reason: str, outcome: RunOutcome) -> int:

@@ -326,9 +326,52 @@ class StopGuard:
         self.commit = commit
         self.received: list[str] = []
         self._previous_fd = -1
+        self._outer_fd = -1
+        self._outer_handlers: dict[int, Any] = {}
+        self._write_fd = -1
+        self._thread: threading.Thread | None = None
+        self._timers: list[threading.Timer] = []
+        self._lock = threading.Lock()
+        self._done = False
+
+    def __enter__(self) -> StopGuard:
+        """Note what the host had (handlers, wakeup fd) before Scrapy and the reactor change them."""
+        if threading.current_thread() is threading.main_thread():
+            self._outer_handlers = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+            self._outer_fd = signal.set_wakeup_fd(-1)
+            signal.set_wakeup_fd(self._outer_fd)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Give the host its signals back: the crawl is over, so a signal is no longer ours.
+
+        Pending timers are cancelled (and made no-ops should one be firing right now), the
+        host's handlers and wakeup fd are restored, and closing the pipe's write end ends the
+        watcher thread, which closes the read end.
+        """
+        with self._lock:
+            self._done = True
+            timers, self._timers = self._timers, []
+        for timer in timers:
+            timer.cancel()
+        if threading.current_thread() is threading.main_thread() and self._outer_handlers:
+            with contextlib.suppress(ValueError, OSError):
+                signal.set_wakeup_fd(self._outer_fd)
+            for signum, handler in self._outer_handlers.items():
+                if handler is not None:  # None: set outside Python, cannot be put back
+                    signal.signal(signum, handler)
+        if self._write_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._write_fd)
+            self._write_fd = -1
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+            self._thread = None
 
     def install(self) -> None:
         """Take over the wakeup fd (main thread, once the reactor has set its own)."""
+        if self._done:
+            return
         read_fd, write_fd = os.pipe()
         os.set_blocking(write_fd, False)
         try:
@@ -337,22 +380,28 @@ class StopGuard:
             os.close(read_fd)
             os.close(write_fd)
             return
-        threading.Thread(target=self._watch, args=(read_fd,), name="corpus-stop", daemon=True).start()
+        self._write_fd = write_fd
+        self._thread = threading.Thread(target=self._watch, args=(read_fd,), name="corpus-stop", daemon=True)
+        self._thread.start()
 
     def _watch(self, read_fd: int) -> None:
-        while True:
-            try:
-                data = os.read(read_fd, 512)
-            except OSError:
-                return
-            if not data:
-                return
-            if self._previous_fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.write(self._previous_fd, data)
-            for signum in data:
-                if signum in _STOP_SIGNALS:
-                    self._signalled(_STOP_SIGNALS[signum])
+        try:
+            while True:
+                try:
+                    data = os.read(read_fd, 512)
+                except OSError:
+                    return
+                if not data:
+                    return  # the write end is closed: the guard is done
+                if self._previous_fd >= 0 and not self._done:
+                    with contextlib.suppress(OSError):
+                        os.write(self._previous_fd, data)
+                for signum in data:
+                    if signum in _STOP_SIGNALS and not self._done:
+                        self._signalled(_STOP_SIGNALS[signum])
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(read_fd)
 
     def _signalled(self, name: str) -> None:
         self.received.append(name)
@@ -362,10 +411,14 @@ class StopGuard:
         from twisted.internet import reactor
 
         reactor.callFromThread(self._in_reactor, self.on_signal)
-        for delay, action in ((self.grace, self._commit_then_exit), (self.grace + 2.0, self._give_up)):
-            timer = threading.Timer(delay, action)
-            timer.daemon = True
-            timer.start()
+        with self._lock:
+            if self._done:
+                return
+            for delay, action in ((self.grace, self._commit_then_exit), (self.grace + 2.0, self._give_up)):
+                timer = threading.Timer(delay, action)
+                timer.daemon = True
+                timer.start()
+                self._timers.append(timer)
 
     @staticmethod
     def _in_reactor(action: Callable[[], None]) -> None:
@@ -378,15 +431,21 @@ class StopGuard:
         from twisted.internet import reactor
 
         def commit_and_exit() -> None:
+            if self._done:
+                return
             self._in_reactor(self.commit)
             self.exit_now("stopped before the graceful close ended; what was complete is committed")
 
-        reactor.callFromThread(commit_and_exit)
+        if not self._done:
+            reactor.callFromThread(commit_and_exit)
 
     def _give_up(self) -> None:
         self.exit_now("stopped; the last batch could not be committed in time")
 
     def exit_now(self, why: str) -> None:
+        """Exit with 130 now, unless the crawl has ended meanwhile (the host goes on then)."""
+        if self._done:
+            return
         from corpus.worker import kill_all
 
         kill_all()
@@ -437,50 +496,59 @@ def _commit(crawler: Crawler) -> None:
 
 
 def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutcome:
-    """Run one spider to its end in this process (see the module docstring for the promises)."""
-    process = CrawlerProcess(settings)
+    """Run one spider to its end in this process (see the module docstring for the promises).
+
+    The stop guard holds only while this call runs: on return the caller's signal handlers and
+    wakeup fd are back, so a Ctrl-C in a notebook after a crawl is the notebook's again.
+    """
     if logging.getLevelName(str(settings.get("LOG_LEVEL")).upper()) in (logging.WARNING, logging.ERROR):
         # psycopg warns while it discards a connection a failed statement left behind; the
         # failure itself is the command's one error line, so the quiet mode stays quiet.
         logging.getLogger("psycopg").setLevel(logging.ERROR)
-    crawler = process.create_crawler(spider)
+    crawler: Crawler | None = None
     failures: list[Any] = []
     guard = StopGuard(
         settings.getfloat("CORPUS_STOP_GRACE"),
         on_signal=lambda: (interrupt_pool(crawler), poke_close(crawler)),
-        commit=lambda: _commit(crawler),
+        commit=lambda: _commit(crawler) if crawler is not None else None,
     )
-    d = process.crawl(crawler, **spider_kwargs)
-    d.addErrback(failures.append)  # consumed: reported as one line below, not as a traceback
-    if not d.called:
-        # Imported only now: crawl() has installed the reactor the settings ask for.
-        from twisted.internet import reactor
+    with guard:
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(spider)
+        d = process.crawl(crawler, **spider_kwargs)
+        d.addErrback(failures.append)  # consumed: reported as one line below, not as a traceback
+        if not d.called:
+            # Imported only now: crawl() has installed the reactor the settings ask for.
+            from twisted.internet import reactor
 
-        reactor.addSystemEventTrigger("after", "startup", guard.install)
-    process.start()
-    pool = getattr(crawler, "_corpus_pool", None)
-    if pool is not None:  # closed already, unless the reactor had to be stopped (_force_stop)
-        pool.close()
-    try:
-        stats = dict(crawler.stats.get_stats())
-    except (AttributeError, RuntimeError):
-        stats = {}
-    if crawl_failure(crawler) is not None:
-        # Also over "finished": a close step (near-duplicate, exact-duplicate) that fails runs
-        # after Scrapy has already recorded why the spider closed.
-        stats["finish_reason"] = "store_failed"
-    if failures and not guard.received:
-        raise CrawlFailed(_describe(failures[0]))
-    store = getattr(crawler, "_corpus_store", None)
-    counts = db_counts(
-        settings.get("CORPUS_DB_URL"), stats.get("corpus/run_id"), store.engine if store else None
-    )
-    if store is not None:
-        # Closing the pooled connections lets the last one checkpoint SQLite's WAL into the
-        # database file, so a copy of the file alone is complete.
-        with contextlib.suppress(Exception):
-            store.engine.dispose()
-    return RunOutcome(stats, crawl_failure(crawler), guard.received, counts)
+            reactor.addSystemEventTrigger("after", "startup", guard.install)
+        process.start()
+        pool = getattr(crawler, "_corpus_pool", None)
+        if pool is not None:  # closed already, unless the reactor had to be stopped (_force_stop)
+            pool.close()
+        try:
+            stats = dict(crawler.stats.get_stats())
+        except (AttributeError, RuntimeError):
+            stats = {}
+        store = getattr(crawler, "_corpus_store", None)
+        # The store may have failed where nobody called fail_crawl (a flush in a signal handler
+        # whose error Scrapy only logged): that run did not finish all the same.
+        failure = crawl_failure(crawler) or getattr(store, "failed", None)
+        if failure is not None:
+            # Also over "finished": a close step (near-duplicate, exact-duplicate) that fails runs
+            # after Scrapy has already recorded why the spider closed.
+            stats["finish_reason"] = "store_failed"
+        if failures and not guard.received:
+            raise CrawlFailed(_describe(failures[0]))
+        counts = db_counts(
+            settings.get("CORPUS_DB_URL"), stats.get("corpus/run_id"), store.engine if store else None
+        )
+        if store is not None:
+            # Closing the pooled connections lets the last one checkpoint SQLite's WAL into the
+            # database file, so a copy of the file alone is complete.
+            with contextlib.suppress(Exception):
+                store.engine.dispose()
+    return RunOutcome(stats, failure, guard.received, counts)
 
 
 def run_crawl(settings: Settings, spider: str = "news") -> tuple[CrawlSummary, RunOutcome]:

@@ -18,12 +18,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
+from corpus.crawl import EXIT_INTERRUPTED
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-EXIT_INTERRUPTED = 130
 CHILD_STOP_SECONDS = 9.5
 """A crawl stops itself within 9 s of a signal (corpus.crawl.StopGuard); past this it is killed."""
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 class Stopped(Exception):
@@ -85,9 +90,18 @@ def run_schedule(
             echo(f"schedule: run {runs} starting")
             proc = None
             try:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "corpus", "crawl", *crawl_args], start_new_session=True
-                )
+                # A signal between Popen's return and the assignment would leave the child (in its
+                # own session) running unsignalled: hold stop signals until ``proc`` is set. The
+                # child gets the mask we had, not the blocked one.
+                outer = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+                try:
+                    proc = subprocess.Popen(
+                        [sys.executable, "-m", "corpus", "crawl", *crawl_args],
+                        start_new_session=True,
+                        preexec_fn=partial(signal.pthread_sigmask, signal.SIG_SETMASK, outer),
+                    )
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, outer)
                 code = proc.wait()
                 echo(f"schedule: run {runs} ended with exit code {code}")
                 if max_runs is not None and runs >= max_runs:

@@ -87,6 +87,9 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         failed = self._stopped()
         if failed is not None:
+            # The store may have failed outside any pipeline (a flush in a signal handler whose
+            # error Scrapy only logs): stop the crawl here then; later calls are no-ops.
+            fail_crawl(self.crawler, failed)
             raise Interrupted("the store failed; the crawl is stopping")
         try:
             return self._store_item(item)
@@ -185,7 +188,9 @@ class StorePipeline:
         try:
             self.store.finish_run(
                 self.run_id,
-                status="finished" if reason == "finished" else str(reason),
+                # A signal stop is "interrupted" however far it got (Scrapy says "shutdown" when
+                # its graceful close ends in time; a forced stop's commit writes "interrupted").
+                status="interrupted" if reason == "shutdown" else str(reason),
                 pages_fetched=pages,
                 outcomes=outcomes,
             )

@@ -31,6 +31,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from corpus.crawl import STORE_ERRORS, fail_crawl
 from corpus.distributed import (
     DEFAULT_PREFIX,
     LEASE_SECONDS,
@@ -43,7 +44,7 @@ from corpus.distributed import (
     set_aside,
     worker_id,
 )
-from corpus.storage import crawler_store
+from corpus.storage import DatabaseError, crawler_store
 from spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -331,7 +332,9 @@ class DistributedSpider(NewsSpider):
                 slot.nextcall.schedule()
         except redis_errors() as exc:
             outage.failed(exc, started)
-        except Exception:  # a database hiccup must not stop the clock
+        except DatabaseError as exc:  # the store failed for good (after its retries): stop
+            fail_crawl(self.crawler, exc)
+        except Exception:  # anything else (a reconcile query meeting a deadlock) must not stop the clock
             self._log_tick_failure()
 
     def _log_tick_failure(self) -> None:
@@ -363,6 +366,14 @@ class DistributedSpider(NewsSpider):
             result = self._reconcile(sweep=True)
         except redis_errors() as exc:
             self.redis_outage.failed(exc, started)
+            raise DontCloseSpider from None
+        except STORE_ERRORS as exc:
+            # Raised from here, Scrapy would only log it and close as "finished". A store that
+            # failed for good stops the run; a reconcile query's hiccup is tried again.
+            if isinstance(exc, DatabaseError) or self.store.failed is not None:
+                fail_crawl(self.crawler, exc)
+            else:
+                self._log_tick_failure()
             raise DontCloseSpider from None
         if result.busy or self.keep_running:
             self._quiet_since = None

@@ -133,7 +133,7 @@ def test_sigterm_ends_a_crawl_whose_worker_is_busy_with_a_huge_page(tmp_path: Pa
     assert _query(db, "SELECT count(*) FROM rejections") == 0
     assert _query(db, "SELECT count(*) FROM frontier WHERE url LIKE '%/zwaar' AND outcome = 'pending'") == 1
     # The graceful stop had time to record the run as stopped; the summary says what is stored.
-    assert _query(db, "SELECT count(*) FROM crawl_runs WHERE status = 'shutdown'") == 1
+    assert _query(db, "SELECT count(*) FROM crawl_runs WHERE status = 'interrupted'") == 1
     assert "articles stored 0" in out
 
 
