@@ -38,6 +38,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from corpus.clusters import unsettled
+from corpus.models import Article
 from tests.conftest import FAST, ROOT, run_cli
 from tests.faults.test_store_failure import small_disk
 from tests.faultserver import article_html, sitemap_xml, sources_toml
@@ -246,6 +248,12 @@ def test_a_disk_that_fills_in_the_near_duplicate_close_step_stops_the_crawl_and_
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         finally:
             con.close()
+        # The finished rerun settled the failed run: later runs do not decide its marks again.
+        engine = create_engine(f"sqlite:///{db}")
+        try:
+            assert unsettled(engine, Article.text_hash, None) == set()
+        finally:
+            engine.dispose()
 
 
 # -- PostgreSQL: the database turns read-only in either close step -----------------------------
