@@ -10,6 +10,7 @@ from corpus.items import ArticleItem
 from corpus.models import Article
 from corpus.neardup import THRESHOLD
 from corpus.storage import crawler_store
+from pipelines.drops import Interrupted
 
 
 class NearDupPipeline:
@@ -35,7 +36,13 @@ class NearDupPipeline:
         cluster_id, merged = self.state.assign(item.id, sig, item.title)
         item.extra["neardup"] = {"minhash": sig, "cluster_id": cluster_id}
         if merged:
-            crawler_store(self.crawler).merge_clusters(merged, cluster_id)
+            try:
+                crawler_store(self.crawler).merge_clusters(merged, cluster_id)
+            except STORE_ERRORS as exc:
+                # The store failed (here or earlier): stop the crawl, drop the item quietly, as
+                # the storing stage does, instead of a traceback per item still in flight.
+                fail_crawl(self.crawler, exc)
+                raise Interrupted("the store failed; the crawl is stopping") from None
             self.crawler.stats.inc_value("corpus/neardup/merged", len(merged))
         if self.state.cluster_size(item.id) > 1:
             self.crawler.stats.inc_value("corpus/neardup/in_cluster")
