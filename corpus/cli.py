@@ -377,7 +377,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from corpus.demo import run_demo
 
     out = Path(args.out)
-    result = run_demo(out, progress=sys.stderr.isatty(), overrides=args.set or ())
+    result = run_demo(out, progress=sys.stderr.isatty(), overrides=args.set or (), force=args.force)
     print(result.summary.format())
     if result.jsonl is None or result.txt is None:  # the crawl did not finish: nothing exported
         return _run_status(result.summary.finish_reason, result.outcome)
@@ -468,8 +468,8 @@ def _add_force(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="also replace an output of the same kind written by an earlier crimecorpus without a marker "
-        "(never anything else)",
+        help="also replace an output of the same kind that carries no marker (written by an earlier "
+        "crimecorpus, or an empty file; never anything else)",
     )
 
 
@@ -665,6 +665,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="serve the bundled offline site, crawl it and export the corpus")
     p.add_argument("--out", default="exports/demo", metavar="DIR")
     p.add_argument("-s", "--set", metavar="NAME=VALUE", action="append", help="override a Scrapy setting")
+    _add_force(p)
     p.set_defaults(func=cmd_demo)
     return parser
 
