@@ -2,7 +2,8 @@
 
 Redis is cut through a TCP forwarder the test owns in front of the real server (127.0.0.1:6379,
 database 15): the server itself is never stopped. A cut closes the forwarder's port and every
-connection through it, as a crashed Redis or a lost network would.
+connection through it, as a crashed Redis or a lost network would; a hang keeps the connections
+open but forwards nothing, as a partition that drops packets would.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,6 +26,7 @@ import redis
 from corpus.distributed import RedisOutage, dead_key, queue_key
 from corpus.sitegen import GeneratedSite, serve_generated, write_sources
 from tests.conftest import ROOT, run_cli
+from tests.faults.fixtures.forwarder import Forwarder
 
 REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
 FAST = [
@@ -34,69 +35,6 @@ FAST = [
     "-s", "CORPUS_WORKERS=1",
     "-s", "CORPUS_IDLE_GRACE=1",
 ]  # fmt: skip
-
-
-class Forwarder:
-    """A TCP forwarder on 127.0.0.1 (port 0) to ``target``; :meth:`cut` closes it and every link."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._open = True
-        self.silent = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while self._open:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.silent:  # accepted, never answered
-                with self._lock:
-                    self._sockets.append(client)
-                continue
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self._lock:
-                if not self._open:
-                    client.close()
-                    upstream.close()
-                    return
-                self._sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        with suppress(OSError):
-            while data := src.recv(65536):
-                if not self.silent:
-                    dst.sendall(data)
-        with suppress(OSError):
-            dst.shutdown(socket.SHUT_RDWR)
-
-    def hang(self) -> None:
-        """Redis stops answering (a partition that drops packets): connections stay open, silent."""
-        self.silent = True
-
-    def cut(self) -> None:
-        """Redis is gone: the port refuses connections and the open ones are reset."""
-        with self._lock:
-            self._open = False
-            with suppress(OSError):
-                self.listener.close()
-            for sock in self._sockets:
-                with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self._sockets.clear()
 
 
 @pytest.fixture
@@ -120,6 +58,14 @@ def real_redis() -> Iterator[tuple[str, str, redis.Redis]]:
         client.close()
 
 
+@pytest.fixture
+def forwarder(real_redis: tuple[str, str, redis.Redis]) -> Iterator[Forwarder]:
+    """A :class:`Forwarder` in front of the real Redis, closed after the test."""
+    parts = urlsplit(real_redis[0])
+    with Forwarder((parts.hostname or "127.0.0.1", parts.port or 6379)) as forwarder:
+        yield forwarder
+
+
 def _via(url: str, port: int) -> str:
     parts = urlsplit(url)
     auth = parts.netloc.rpartition("@")[0]
@@ -138,11 +84,9 @@ def _stored(db: Path) -> int:
 
 @pytest.mark.parametrize("fault", ["cut", "hang"])
 def test_a_worker_cut_off_from_redis_stops_non_zero_with_one_line_and_a_small_log(
-    real_redis: tuple[str, str, redis.Redis], tmp_path: Path, fault: str
+    real_redis: tuple[str, str, redis.Redis], forwarder: Forwarder, tmp_path: Path, fault: str
 ) -> None:
     url, prefix, _client = real_redis
-    parts = urlsplit(url)
-    forwarder = Forwarder((parts.hostname or "127.0.0.1", parts.port or 6379))
     via = _via(url, forwarder.port)
     db = tmp_path / "corpus.sqlite"
     limit = 3
@@ -242,11 +186,9 @@ def test_crawl_distributed_with_a_wrong_redis_port_is_one_line_and_exit_2(tmp_pa
 
 @pytest.mark.parametrize("fault", ["cut", "hang"])
 def test_sigterm_stops_a_worker_waiting_for_a_lost_redis(
-    real_redis: tuple[str, str, redis.Redis], tmp_path: Path, fault: str
+    real_redis: tuple[str, str, redis.Redis], forwarder: Forwarder, tmp_path: Path, fault: str
 ) -> None:
     url, prefix, _client = real_redis
-    parts = urlsplit(url)
-    forwarder = Forwarder((parts.hostname or "127.0.0.1", parts.port or 6379))
     db = tmp_path / "corpus.sqlite"
     with serve_generated(GeneratedSite(pages=3000)) as base:
         sources = write_sources(base, tmp_path / "sources.toml")

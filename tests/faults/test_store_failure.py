@@ -193,7 +193,7 @@ def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest
     tmp_path: Path, pg_url: str
 ) -> None:
     direct = make_url(pg_url)
-    forwarder = Forwarder((direct.host or "127.0.0.1", direct.port or 5432)).start()
+    forwarder = Forwarder((direct.host or "127.0.0.1", direct.port or 5432))
     through = direct.set(host="127.0.0.1", port=forwarder.port).render_as_string(hide_password=False)
     engine = create_engine(direct)
 
@@ -219,7 +219,7 @@ def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest
             assert proc2.returncode == 0, proc2.stderr[-3000:]
             assert stored() == PAGES
     finally:
-        forwarder.cut()
+        forwarder.close()
         engine.dispose()
 
 
