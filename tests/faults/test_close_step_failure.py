@@ -24,10 +24,9 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,13 +39,13 @@ from sqlalchemy.engine import make_url
 
 from corpus.clusters import unsettled
 from corpus.models import Article
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, run_cli
+from tests.faults.fixtures.store_failed import assert_store_failed, finish, start_crawl, wait_until
 from tests.faults.test_store_failure import small_disk
 from tests.faultserver import article_html, sitemap_xml, sources_toml
 
 PAGES = 120
 COPIES = 10  # articles 0..19 are ten pairs of identical texts at two addresses each
-ERROR_PREFIX = "crimecorpus: error: the database failed, the run stopped: "
 
 
 # -- the site ----------------------------------------------------------------------------------
@@ -137,52 +136,13 @@ def site(tmp_path: Path) -> Iterator[Site]:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _crawl(sources: Path, db: str, batch: int = 10) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
-    return subprocess.Popen(
-        [
-            *(sys.executable, "-m", "corpus", "crawl", "--sources", str(sources), "--db", db, *FAST),
-            *("-s", f"CORPUS_BATCH_SIZE={batch}", "-s", "CORPUS_WORKERS=1"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait(proc: subprocess.Popen[str], ready: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the crawl ended before {what}: {proc.communicate()}")
-        with suppress(Exception):  # the database or table may not exist yet
-            if ready():
-                return
-        time.sleep(0.1)
-    proc.kill()
-    raise AssertionError(f"never {what}: {proc.communicate()}")
-
-
 def _finish(proc: subprocess.Popen[str], since: float) -> tuple[float, str, str]:
-    try:
-        out, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        raise AssertionError(f"the crawl hung after the close step failed: {err[-3000:]}") from None
-    return time.monotonic() - since, out, err
+    return finish(proc, since, timeout=60, hung="the crawl hung after the close step failed")
 
 
 def _assert_one_line(proc: subprocess.Popen[str], out: str, err: str, *names: str) -> int:
     """Exit 1, one error line naming the error, no traceback; returns the printed stored count."""
-    assert proc.returncode == 1, (proc.returncode, out, err[-3000:])
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err[-3000:]
-    assert lines[0].startswith(ERROR_PREFIX), lines[0]
-    assert any(name in lines[0] for name in names), lines[0]
-    assert out.startswith("crawl run 1: store_failed"), out
+    assert_store_failed(proc, out, err, *names)
     return int(re.search(r"articles stored\s+(\d+)", out).group(1))
 
 
@@ -218,9 +178,9 @@ def test_a_disk_that_fills_in_the_near_duplicate_close_step_stops_the_crawl_and_
             finally:
                 con.close()
 
-        proc = _crawl(web.sources, str(db), batch=1)
+        proc = start_crawl(web.sources, str(db), batch=1)
         # Every article committed as it came (batches of one), the last one still to come.
-        _wait(proc, lambda: web.last_asked.is_set() and stored() == PAGES - 1, "stored all but one")
+        wait_until(proc, lambda: web.last_asked.is_set() and stored() == PAGES - 1, "stored all but one")
         # The WAL checkpointed and cut to nothing (the crawl is idle, waiting for that article),
         # so every later write needs fresh disk; then the disk is filled up to 24 pages: the last
         # article's own write fits, the close step's updates of every stored article do not.
@@ -296,7 +256,7 @@ def test_a_database_made_read_only_in_a_close_step_stops_the_crawl_and_the_rerun
         gate.execute(text("SELECT pg_advisory_lock(4242)"))
         with site(tmp_path) as web:
             web.release.set()
-            proc = _crawl(web.sources, pg_url)
+            proc = start_crawl(web.sources, pg_url)
 
             def held() -> bool:
                 with engine.connect() as conn:
@@ -310,7 +270,7 @@ def test_a_database_made_read_only_in_a_close_step_stops_the_crawl_and_the_rerun
                         )
                     )
 
-            _wait(proc, held, f"reached the {step} close step")
+            wait_until(proc, held, f"reached the {step} close step")
             read_only(True)
             with engine.connect() as conn:
                 conn.execute(

@@ -8,17 +8,15 @@ such a reference came before them, libxml2's recovery lost every later ``&amp;``
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from corpus.discovery import DiscoveryError, feed_entries, parse_xml
 from tests.conftest import FAST, ROOT, run_cli
+from tests.faults.fixtures.localsite import SiteHandler, serving
 from tests.faultserver import LAUGHS_DOCTYPE, XXE_DOCTYPE, article_html
 
 BRUSSELNIEUWS = ROOT.parent / "shared" / "benchmarks" / "feeds" / "brusselnieuws"
@@ -57,12 +55,8 @@ class _Site(ThreadingHTTPServer):
         self.hits: list[str] = []
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SiteHandler):
     server: _Site
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         self.server.hits.append(self.path)
@@ -75,26 +69,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 200, article_html(sum(map(ord, self.path))).encode()
         else:
             status, body = 404, b"<html><body>niet gevonden</body></html>"
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextmanager
-def _serving() -> Iterator[_Site]:
-    server = _Site()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+        self.respond(status, body, ctype)
 
 
 def test_a_feed_with_html_entities_is_crawled_with_its_urls_and_titles_intact(tmp_path: Path) -> None:
-    with _serving() as site:
+    with serving(_Site()) as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(
             f'[[source]]\nname = "cafe"\noutlet = "Cafénieuws"\ncountry = "be"\nfeeds = ["{site.base}/rss.xml"]\n',

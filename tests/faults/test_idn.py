@@ -8,11 +8,8 @@ the crawl really resolves the name, checks the address and connects to a real lo
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +21,7 @@ from twisted.internet import defer
 from corpus.sources import SourcesError, parse_sources
 from corpus.urls import canonical_url, url_host
 from tests.conftest import FAST, run_cli
+from tests.faults.fixtures.localsite import SiteHandler, serving
 from tests.faultserver import article_html, listing_html, sitemap_xml
 
 UNICODE_HOST = "brüssel-nieuws.test"
@@ -50,12 +48,8 @@ class _Site(ThreadingHTTPServer):
         self.hits: list[tuple[str, str]] = []
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SiteHandler):
     server: _Site
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         host = self.headers.get("Host", "")
@@ -85,22 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             status, body = 404, "<html><body>niet gevonden</body></html>"
         data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-@contextmanager
-def _serving() -> Iterator[_Site]:
-    server = _Site()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+        self.respond(status, data, ctype)
 
 
 def _registry(port: int, host: str) -> str:
@@ -118,7 +97,7 @@ def test_a_unicode_host_in_the_registry_is_its_punycode_host() -> None:
 
 
 def test_a_source_written_with_a_unicode_host_is_crawled(tmp_path: Path) -> None:
-    with _serving() as site:
+    with serving(_Site()) as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(_registry(site.port, UNICODE_HOST), encoding="utf-8")
         db = tmp_path / "corpus.sqlite"

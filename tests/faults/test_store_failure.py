@@ -13,9 +13,8 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,13 +22,19 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, run_cli
 from tests.faults.fixtures.forwarder import Forwarder
 from tests.faults.fixtures.slowsite import slow_site
+from tests.faults.fixtures.store_failed import (
+    ERROR_PREFIX,
+    assert_store_failed,
+    finish,
+    start_crawl,
+    wait_until,
+)
 from tests.faults.fixtures.warcs import warc_of_articles
 
 PAGES = 200
-ERROR_PREFIX = "crimecorpus: error: the database failed, the run stopped: "
 
 
 @contextmanager
@@ -55,55 +60,19 @@ def _count(db: Path, table: str = "articles") -> int:
         con.close()
 
 
-def _crawl(sources: Path, db: str, *extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
-    return subprocess.Popen(
-        [
-            *(sys.executable, "-m", "corpus", "crawl", "--sources", str(sources), "--db", db, *FAST),
-            *("-s", "CORPUS_BATCH_SIZE=10", "-s", "CORPUS_WORKERS=1", *extra),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _wait_for(proc: subprocess.Popen[str], count, at_least: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.communicate()
-        try:
-            if count() >= at_least:
-                return
-        except Exception:  # not created yet
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(f"never stored {at_least} articles: {proc.communicate()}")
+def _wait_for(proc: subprocess.Popen[str], count: Callable[[], int], at_least: int) -> None:
+    wait_until(proc, lambda: count() >= at_least, f"stored {at_least} articles", every=0.2)
 
 
 def _finish(proc: subprocess.Popen[str], since: float) -> tuple[float, str, str]:
-    try:
-        out, err = proc.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        raise AssertionError(f"the crawl did not stop after the fault: {err[-2000:]}") from None
-    return time.monotonic() - since, out, err
+    return finish(proc, since, timeout=120, hung="the crawl did not stop after the fault")
 
 
 def _assert_stopped_in_one_line(proc: subprocess.Popen[str], out: str, err: str, *names: str) -> str:
-    assert proc.returncode == 1, (proc.returncode, out, err[-3000:])
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err[-3000:]  # no traceback spam, no second error
-    assert lines[0].startswith(ERROR_PREFIX), lines[0]
-    assert any(name in lines[0] for name in names), lines[0]
-    assert out.startswith("crawl run 1: store_failed"), out
+    line = assert_store_failed(proc, out, err, *names)
     fetched = int(re.search(r"pages fetched\s+(\d+)", out).group(1))
     assert fetched < PAGES  # downloading stopped: the crawl did not fetch everything first
-    return lines[0]
+    return line
 
 
 def _printed_stored(out: str) -> int:
@@ -113,7 +82,7 @@ def _printed_stored(out: str) -> int:
 def test_a_disk_that_fills_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest(tmp_path: Path) -> None:
     with small_disk(tmp_path / "disk") as disk, slow_site(tmp_path, pages=PAGES) as site:
         db = disk / "corpus.sqlite"
-        proc = _crawl(site.sources, str(db))
+        proc = start_crawl(site.sources, str(db))
         _wait_for(proc, lambda: _count(db), 20)
         filler = disk / "vulling"
         with filler.open("wb") as handle:  # every byte the tmpfs has left
@@ -170,7 +139,7 @@ def test_a_database_made_read_only_mid_crawl_stops_the_crawl_and_the_rerun_store
 
     try:
         with slow_site(tmp_path, pages=PAGES) as site:
-            proc = _crawl(site.sources, pg_url)
+            proc = start_crawl(site.sources, pg_url)
             _wait_for(proc, stored, 20)
             engine.dispose()
             read_only(True)
@@ -203,7 +172,7 @@ def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest
 
     try:
         with slow_site(tmp_path, pages=PAGES) as site:
-            proc = _crawl(site.sources, through)
+            proc = start_crawl(site.sources, through)
             _wait_for(proc, stored, 20)
             forwarder.cut()  # the server is gone for the crawler (the real one runs on)
             cut = time.monotonic()
