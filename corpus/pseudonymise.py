@@ -400,6 +400,9 @@ def find_name_forms(record: dict[str, Any], *, salt: str) -> NameForms:
         ini = _initials_text(person.letters)
         if person.first and ini:
             add(f"{person.first} {person.parts} {ini}", ph)
+            # The first name's initial with the surname's: "J.V.", "J. V.", "S. de J.".
+            initial = f"{person.first[0]}."
+            add(f"{initial} {person.parts} {ini}" if person.parts else f"{initial}{ini}", ph)
         if person.first and len(person.first) >= 2:
             add(person.first, ph)
         if ini:
