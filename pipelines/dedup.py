@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from corpus.clusters import refresh_exact_duplicates, unsettled
-from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.clusters import refresh_exact_duplicates
 from corpus.items import ArticleItem
 from corpus.models import Article
-from corpus.storage import crawler_store
 from corpus.urls import article_id, canonical_url, url_host
+from pipelines.closing import refresh_at_close
 from pipelines.drops import Duplicate
 
 
@@ -56,15 +55,4 @@ class DedupPipeline:
         return item
 
     def close_spider(self) -> None:
-        if crawl_failure(self.crawler) is not None:
-            return  # the store failed: the marks are refreshed by the next run that closes
-        store = crawler_store(self.crawler)
-        try:
-            store.flush()
-            # With the texts of runs that stored articles but never closed (see unsettled).
-            run_id = self.crawler.stats.get_value("corpus/run_id")
-            hashes = self.hashes | unsettled(store.engine, Article.text_hash, run_id)
-            if hashes:
-                refresh_exact_duplicates(store.engine, hashes)
-        except STORE_ERRORS as exc:
-            fail_crawl(self.crawler, exc)
+        refresh_at_close(self.crawler, Article.text_hash, self.hashes, refresh_exact_duplicates)

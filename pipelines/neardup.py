@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.clusters import ClusterState, refresh_representatives, unsettled
-from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.clusters import ClusterState, refresh_representatives
+from corpus.crawl import STORE_ERRORS, fail_crawl
 from corpus.items import ArticleItem
 from corpus.models import Article
 from corpus.neardup import THRESHOLD
 from corpus.storage import crawler_store
+from pipelines.closing import refresh_at_close
 from pipelines.drops import Interrupted
 
 
@@ -50,15 +51,4 @@ class NearDupPipeline:
         return item
 
     def close_spider(self) -> None:
-        if crawl_failure(self.crawler) is not None:
-            return  # the store failed: representatives are refreshed by the next run that closes
-        store = crawler_store(self.crawler)
-        try:
-            store.flush()
-            # With the clusters of runs that stored articles but never closed (see unsettled).
-            run_id = self.crawler.stats.get_value("corpus/run_id")
-            touched = self.touched | unsettled(store.engine, Article.cluster_id, run_id)
-            if touched:
-                refresh_representatives(store.engine, touched)
-        except STORE_ERRORS as exc:
-            fail_crawl(self.crawler, exc)
+        refresh_at_close(self.crawler, Article.cluster_id, self.touched, refresh_representatives)
