@@ -15,7 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "requirements.lock"
+LOCK = ROOT / "requirements.txt"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?: ; ([^\\]+))?")
 
 
@@ -41,7 +41,7 @@ def test_every_declared_dependency_is_pinned_within_its_range() -> None:
         if req.marker is not None and not req.marker.evaluate():
             continue
         name = canonicalize_name(req.name)
-        assert name in pins, f"{req.name} is declared in pyproject.toml but not in requirements.lock"
+        assert name in pins, f"{req.name} is declared in pyproject.toml but not in requirements.txt"
         assert req.specifier.contains(pins[name], prereleases=True), (
             f"{req.name}=={pins[name]} in the lock is outside {req.specifier}: run scripts/lock"
         )
