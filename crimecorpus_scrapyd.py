@@ -1,4 +1,4 @@
-"""Scrapyd entry point: run a deployed egg from an extracted copy, then load ``corpus.settings``.
+"""Scrapyd entry point: run a deployed egg from an extracted copy, then load ``corpus.crawl.settings``.
 
 Scrapyd imports a project straight from its zipped egg. The crawler, though, reads package files as
 real paths: Alembic needs the migrations as a directory, the gazetteer is opened with ``gzip`` and
@@ -64,4 +64,4 @@ def _activate_unpacked() -> None:
 
 _activate_unpacked()
 
-from corpus.settings import *  # noqa: E402, F403
+from corpus.crawl.settings import *  # noqa: E402, F403

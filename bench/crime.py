@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from corpus.crime import classify_crime
-from corpus.persons import find_persons
-from corpus.places import Place, _gazetteer, find_places
+from corpus.annotate.crime import classify_crime
+from corpus.annotate.persons import find_persons
+from corpus.annotate.places import Place, _gazetteer, find_places
 
 DATA = Path(__file__).resolve().parent / "data" / "crime_labelled.jsonl"
 

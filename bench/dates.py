@@ -1,4 +1,4 @@
-"""Benchmark publication dates: corpus.dates against plain htmldate and trafilatura, side by side.
+"""Benchmark publication dates: corpus.text.dates against plain htmldate and trafilatura, side by side.
 
 Three sets, each scored for all three tools in the same run:
 
@@ -8,7 +8,7 @@ Three sets, each scored for all three tools in the same run:
 * ``dutch``: bench/data/dutch_dates.tsv, Dutch and Flemish date presentations, each wrapped in a
   small article page (expected day in the table).
 
-Columns: ``ours`` is corpus.dates as the crawl calls it (``country="nl"``: UTC stamps converted
+Columns: ``ours`` is corpus.text.dates as the crawl calls it (``country="nl"``: UTC stamps converted
 to Europe/Amsterdam, which moves late-evening stamps of non-Dutch outlets to the next day);
 ``ours(tz?)`` is the same function told the truth about these mostly non-Dutch pages
 (``country=""``: outlet zone unknown, stamps keep the day they were written with, as the plain
@@ -45,7 +45,7 @@ from trafilatura.meta import reset_caches
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a plain script from a checkout
 
-from corpus.dates import find_published  # noqa: E402
+from corpus.text.dates import find_published  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "benchmarks"
 HTMLDATE_SET = SHARED / "dates" / "htmldate"

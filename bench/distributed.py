@@ -2,7 +2,7 @@
 
 Each run gets a fresh PostgreSQL database and its own Redis key prefix, is seeded, and its
 workers (``crimecorpus crawl --distributed``, each with one extraction process) crawl the
-generated site of corpus/sitegen.py until they stop by themselves. Side by side: the same site
+generated site of corpus/devtools/sitegen.py until they stop by themselves. Side by side: the same site
 crawled by a plain single-process ``crimecorpus crawl`` into PostgreSQL, no Redis.
 
 Figures per run: wall time (start of the workers to the last one's exit, so start-up and the
@@ -32,8 +32,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from corpus.distributed import clear_queue  # noqa: E402
-from corpus.sitegen import GeneratedSite, serve_generated, write_sources  # noqa: E402
+from corpus.crawl.distributed import clear_queue  # noqa: E402
+from corpus.devtools.sitegen import GeneratedSite, serve_generated, write_sources  # noqa: E402
 
 FAST = [
     "-s", "DOWNLOAD_DELAY=0",

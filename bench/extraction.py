@@ -2,7 +2,7 @@
 
 Plain trafilatura runs twice: with its defaults (the full cascade, readability and jusText on
 every page) and with ``fast=True`` (no fallbacks); ours runs the fast cascade and the fallbacks
-only where :func:`corpus.extract.needs_fallback` says so.
+only where :func:`corpus.text.extract.needs_fallback` says so.
 
 Data: ../shared/benchmarks/extraction/trafilatura-eval (990 real pages with `with` fragments that
 must appear in the text and `without` fragments that must not). Scoring as in that set's README:
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import trafilatura
 
-from corpus.extract import extract_article
+from corpus.text.extract import extract_article
 
 SETS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
 DATA = SETS / "trafilatura-eval"

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from corpus.server import demo_site_root, render_sources, serve_sites
+from corpus.devtools.server import demo_site_root, render_sources, serve_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]

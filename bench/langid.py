@@ -1,16 +1,16 @@
-"""Benchmark the Dutch decision of corpus.language against plain langdetect and plain lingua.
+"""Benchmark the Dutch decision of corpus.text.language against plain langdetect and plain lingua.
 
 Reports, for sentences and word pairs (lingua's test data) and UDHR paragraphs, the Dutch recall
 and the share of each other language accepted as Dutch, plus the mean time per text. Methods,
 all run in the same process on the same texts:
 
 - ``langdetect``: seeded langdetect, all its 55 languages, top language;
-- ``lingua``: lingua restricted to the same languages as corpus.language, top language;
+- ``lingua``: lingua restricted to the same languages as corpus.text.language, top language;
 - ``corpus``: ``detect_language(text)``, text only;
 - ``corpus+cc``: ``detect_language(text, country=...)`` with the country of a Dutch or
   Flemish source ("nl"), which is how the crawler calls it.
 
-The lexical cues and weights of corpus.language were tuned while looking at lines 1-500 of each
+The lexical cues and weights of corpus.text.language were tuned while looking at lines 1-500 of each
 lingua file (``--part dev``); lines 501-1000 (``--part test``) were not looked at. Usage:
 
     .venv/bin/python bench/langid.py [--part dev|test|all] [--limit N] [--sets sentences,...]
@@ -33,7 +33,7 @@ from lingua import LanguageDetectorBuilder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import language
+from corpus.text import language
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "langid"
 OTHERS = ("af", "de", "fy", "nds", "en", "fr", "da")

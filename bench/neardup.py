@@ -1,4 +1,4 @@
-"""Benchmark corpus.neardup at 10k and 100k synthetic Dutch-like documents rich in near-duplicates.
+"""Benchmark corpus.dedup.neardup at 10k and 100k synthetic Dutch-like documents rich in near-duplicates.
 
 Prints, per corpus size, the time and peak RSS of signature computation, index building (the
 start-up path, from stored signature bytes), incremental adds (the crawl path) and clustering,
@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from corpus import neardup  # noqa: E402
+from corpus.dedup import neardup  # noqa: E402
 
 # A small Dutch vocabulary written for this bench; synthetic words widen it so that different
 # stories share phrases about as often as real crime reports do, not on every line.

@@ -1,8 +1,8 @@
-"""The not_prose rule (corpus.prose) on real pages: how many it would reject, and how close they come.
+"""The not_prose rule (corpus.text.prose) on real pages: how many it would reject, and how close they come.
 
 Extracts every page of the trafilatura evaluation set and the scrapinghub set with
 ``extract_article`` (as the crawl does) and of the bundled demo site, applies
-:func:`corpus.prose.not_prose_reason`, and prints per set the pages rejected (with the reason) and
+:func:`corpus.text.prose.not_prose_reason`, and prints per set the pages rejected (with the reason) and
 the largest value of each measured property beside its limit. Real news text should be rejected
 ~never; the limits leave a wide margin above the largest real values.
 
@@ -18,8 +18,9 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from corpus.extract import extract_article
-from corpus.prose import (
+from corpus.devtools.server import demo_site_root
+from corpus.text.extract import extract_article
+from corpus.text.prose import (
     _SENTENCE_END,
     _UNSPACED_SCRIPT,
     MAX_CHARS_PER_WORD,
@@ -29,7 +30,6 @@ from corpus.prose import (
     MIN_WORDS_TO_JUDGE,
     not_prose_reason,
 )
-from corpus.server import demo_site_root
 
 SETS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
 

@@ -3,11 +3,11 @@
 A leak is one (item, field, name form) where a form that must not survive is still in the
 pseudonymised record; a lost word is an ordinary capitalised word ("Den Haag", "Openbaar
 Ministerie") that the pseudonymisation replaced. The older implementation is loaded from git
-(persons.pseudonymise as corpus/export.py applied it: title, text, persons' name and mention;
+(persons.pseudonymise as corpus/outputs/export.py applied it: title, text, persons' name and mention;
 URL and ids as stored).
 
 Both sets are measured: the one the rules were written against, and the held-out one written
-after they were frozen (see tests/test_pseudonymise.py).
+after they were frozen (see tests/annotate/test_pseudonymise.py).
 
 Run: .venv/bin/python bench/pseudonymise.py [--legacy REV]   (default REV: 6d5fa71)
 """
@@ -28,8 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from corpus.pseudonymise import leaks, pseudonymise_record  # noqa: E402
-from tests.test_pseudonymise import DATA, HELDOUT, SALT, build_record, kept_words_lost, load_items  # noqa: E402
+from corpus.annotate.pseudonymise import leaks, pseudonymise_record  # noqa: E402
+from tests.annotate.test_pseudonymise import DATA, HELDOUT, SALT, build_record, kept_words_lost, load_items  # noqa: E402
 
 REPEAT = 10  # passes over the set for the time per record
 Pseudonymiser = Callable[[dict[str, Any]], dict[str, Any]]
@@ -38,7 +38,7 @@ Pseudonymiser = Callable[[dict[str, Any]], dict[str, Any]]
 def legacy(rev: str) -> Pseudonymiser:
     """The export's pseudonymisation as it was at ``rev``."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:corpus/persons.py"],
+        ["git", "-C", str(ROOT), "show", f"{rev}:corpus/annotate/persons.py"],
         capture_output=True,
         text=True,
         check=True,

@@ -4,7 +4,7 @@ Builds a SQLite corpus shaped like a year of Dutch and Flemish wire copy — by 
 articles: 50 stories x 1,500 copies plus 25,000 unique articles — and measures, at each size:
 
 - ``crimecorpus dedup --rebuild`` (the real command, in a child process), and
-- the crawl path: :class:`corpus.clusters.ClusterState` assigning the same stream, article by
+- the crawl path: :class:`corpus.store.clusters.ClusterState` assigning the same stream, article by
   article, starting from an empty database (what the near-duplicate pipeline does),
 
 printing wall time, peak RSS of the child process and the growth from the smallest to the largest
@@ -19,7 +19,7 @@ unrelated articles share phrases the way police reports do, not whole texts.
 
 The crawl path and the rebuild agree on every cluster except where a headline is shared by more
 than ``TITLE_BUCKET_MAX`` articles: the crawl path keeps the title links it made while the bucket
-was smaller (see :class:`corpus.neardup.NearDupIndex`), so it may report a few clusters fewer.
+was smaller (see :class:`corpus.dedup.neardup.NearDupIndex`), so it may report a few clusters fewer.
 
 Wall time depends on what else the machine runs; CPU time (user + system of the child) less so.
 Before the union-find clustering (commit 27b6e01, pairs listed per band bucket), on 2 shared
@@ -443,7 +443,7 @@ def copy_of(
 
 def articles(n: int, stories: int, copies: int, unique: int, seed: int) -> Iterator[dict[str, Any]]:
     """The first ``n`` articles of the stream as rows for the ``articles`` table (no signature)."""
-    from corpus.urls import article_id
+    from corpus.sources.urls import article_id
 
     bases: dict[int, tuple[str, str, list[str], list[str]]] = {}
     start = dt.datetime(2026, 1, 1, 6, 0, tzinfo=dt.UTC)
@@ -483,9 +483,9 @@ def articles(n: int, stories: int, copies: int, unique: int, seed: int) -> Itera
 
 def build_db(path: Path, n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Write the first ``n`` articles with their signatures (as a crawl would have stored them)."""
-    from corpus.models import Article
-    from corpus.neardup import signatures
-    from corpus.storage import open_database
+    from corpus.dedup.neardup import signatures
+    from corpus.store.models import Article
+    from corpus.store.storage import open_database
 
     engine = open_database(f"sqlite:///{path}")
     started = time.perf_counter()
@@ -517,9 +517,9 @@ def crawl_path(db: Path) -> dict[str, Any]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from corpus.clusters import ClusterState
-    from corpus.models import Article
-    from corpus.storage import make_engine
+    from corpus.store.clusters import ClusterState
+    from corpus.store.models import Article
+    from corpus.store.storage import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     state = ClusterState.empty()
@@ -561,8 +561,8 @@ def rebuild_result(db: Path) -> dict[str, str]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from corpus.models import Article
-    from corpus.storage import make_engine
+    from corpus.store.models import Article
+    from corpus.store.storage import make_engine
 
     with Session(make_engine(f"sqlite:///{db}")) as s:
         return {id_: cid for id_, cid in s.execute(select(Article.id, Article.cluster_id))}

@@ -2,7 +2,7 @@
 
     python bench/throughput.py [--pages 5000] [--workers N] [--only NAME ...]
 
-One run, one generated site (corpus/sitegen.py, padded to the size of real news pages with
+One run, one generated site (corpus/devtools/sitegen.py, padded to the size of real news pages with
 navigation, related-article boxes, inline scripts and styles: about 100 KB each), one fast local
 server; every tool is a separate process whose whole process tree is sampled for peak RSS:
 
@@ -11,7 +11,7 @@ server; every tool is a separate process whose whole process tree is sampled for
   processes: the CPU ceiling.
 - ``trafilatura-pool-fast``: the same with ``fast=True`` (no readability/jusText fallbacks), for
   reference: crimecorpus runs this fast cascade and the fallbacks only on pages whose fast text
-  looks short of their prose (``corpus.extract.needs_fallback``).
+  looks short of their prose (``corpus.text.extract.needs_fallback``).
 - ``crimecorpus-crawl``: ``crimecorpus crawl`` end to end (discovery, extract, language, classify,
   dedup, near-dup, store), politeness delays off.
 - ``crimecorpus-ingest-warc``: ``crimecorpus ingest-warc`` over the same responses in a WARC file.
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import psutil
 
-from corpus.sitegen import GeneratedSite, serve_generated, write_sources
+from corpus.devtools.sitegen import GeneratedSite, serve_generated, write_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS_PLEASE_PY = ROOT / ".bench-venv" / "bin" / "python"

@@ -2,6 +2,6 @@
 
 import sys
 
-from corpus.cli import main
+from corpus.cli.main import main
 
 sys.exit(main())

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.annotate import annotate
-from corpus.extract import ExtractedArticle, parse_html
-from corpus.language import LanguageResult, detect_language
-from corpus.neardup import signature
-from corpus.pagekind import PageKind, classify_page
-from corpus.prose import not_prose_reason
-from corpus.safeextract import MAX_DEPTH, checked_extract
-from corpus.text import text_hash
+from corpus.annotate.columns import annotate
+from corpus.dedup.neardup import signature
+from corpus.devtools.safeextract import MAX_DEPTH, checked_extract
+from corpus.text.extract import ExtractedArticle, parse_html
+from corpus.text.language import LanguageResult, detect_language
+from corpus.text.normalise import text_hash
+from corpus.text.pagekind import PageKind, classify_page
+from corpus.text.prose import not_prose_reason
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ except PackageNotFoundError:  # a source tree on sys.path that was never install
 def __getattr__(name: str) -> object:
     # CrawlSummary lives with the crawl runtime, which imports Scrapy: loaded only when asked for.
     if name == "CrawlSummary":
-        from corpus.crawl import CrawlSummary
+        from corpus.crawl.runner import CrawlSummary
 
         return CrawlSummary
     raise AttributeError(f"module 'crimecorpus' has no attribute {name!r}")

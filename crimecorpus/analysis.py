@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpus.analyse import analyse_page
-from corpus.annotate import annotate as _annotate
-from corpus.dates import PublishedDate
-from corpus.encoding import declare_utf8, decode_html
-from corpus.language import LanguageResult, detect_language
+from corpus.annotate.columns import annotate as _annotate
+from corpus.text.dates import PublishedDate
+from corpus.text.encoding import declare_utf8, decode_html
+from corpus.text.language import LanguageResult, detect_language
 from crimecorpus.records import Person, Place, _person, _place
 
 __all__ = [
@@ -46,7 +46,7 @@ class CrimeAnnotation:
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Any]) -> CrimeAnnotation:
-        """Type the crime columns :func:`corpus.annotate.annotate` returns for storage."""
+        """Type the crime columns :func:`corpus.annotate.columns.annotate` returns for storage."""
         return cls(
             is_crime=bool(columns["is_crime"]),
             score=float(columns["crime_score"]),
@@ -110,7 +110,7 @@ def analyse(
     dates' time zone and places); ``feed_date`` / ``sitemap_date`` are the raw dates a feed or
     sitemap gave for the page, if any (date evidence the page itself may lack); ``title`` is
     used when the page has none (the feed's title, as the crawl does). Bytes are decoded as the
-    crawler decodes a response (``charset`` is the HTTP header's, if known; corpus.encoding).
+    crawler decodes a response (``charset`` is the HTTP header's, if known; corpus.text.encoding).
     """
     if isinstance(html, bytes):
         html = declare_utf8(decode_html(html, charset).text)

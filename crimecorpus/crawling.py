@@ -1,6 +1,6 @@
 """Run a crawl from Python: the same crawl, lock, summary and verdict as ``crimecorpus crawl``.
 
-A thin call over :func:`corpus.crawl.run_crawl`, for notebooks and scripts that build a corpus and
+A thin call over :func:`corpus.crawl.runner.run_crawl`, for notebooks and scripts that build a corpus and
 then read it with :func:`crimecorpus.open_corpus`. Scrapy runs on a Twisted reactor, which can
 start only once per process: call this once per process (run a second crawl in a new process, as
 the scheduler and the tests do). Scrapy is imported only when a crawl starts, so reading and
@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus.runlock import AlreadyRunning, run_lock
+from corpus.crawl.runlock import AlreadyRunning, run_lock
 
 if TYPE_CHECKING:
-    from corpus.crawl import CrawlSummary
+    from corpus.crawl.runner import CrawlSummary
 
 __all__ = ["AlreadyRunning", "CrawlError", "crawl"]
 
@@ -48,10 +48,10 @@ def crawl(
     writes), and ``settings`` overrides any Scrapy or ``CORPUS_`` setting, as ``-s`` does. The
     crawl holds the database's run lock (:class:`AlreadyRunning` if another crawl holds it). A run
     that does not finish raises :class:`CrawlError`; bad sources or an unusable database raise
-    the one-line errors of the command line (``corpus.sources.SourcesError``,
+    the one-line errors of the command line (``corpus.sources.registry.SourcesError``,
     ``crimecorpus.DatabaseError``).
     """
-    from corpus.crawl import CrawlFailed, build_settings, outcome_error, run_crawl
+    from corpus.crawl.runner import CrawlFailed, build_settings, outcome_error, run_crawl
 
     scrapy_settings = build_settings(
         db_url=str(db) if db is not None else None,

@@ -3,7 +3,7 @@
 Reading is what researchers do most, often on a copy of a corpus or on a database someone else
 fills, so opening never creates anything: a path or database that holds no corpus is an error,
 not a new empty corpus (which would silently read as "0 articles"). Articles come through the
-export's own query and filters (:mod:`corpus.export`), so the library and ``crimecorpus export``
+export's own query and filters (:mod:`corpus.outputs.export`), so the library and ``crimecorpus export``
 select, order and pseudonymise identically, and stream with constant memory.
 """
 
@@ -16,8 +16,8 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
-from corpus.export import ExportError, ExportFilter, article_record, check_filter, iter_articles
-from corpus.storage import DatabaseError, open_database
+from corpus.outputs.export import ExportError, ExportFilter, article_record, check_filter, iter_articles
+from corpus.store.storage import DatabaseError, open_database
 from crimecorpus.records import Article
 
 __all__ = ["Corpus", "DatabaseError", "open_corpus"]
@@ -113,7 +113,7 @@ def open_corpus(db: str | Path | None = None) -> Corpus:
     ``None`` means ``$CRIMECORPUS_DB``, else ``data/crimecorpus.sqlite``, as on the command line.
     Raises :class:`DatabaseError` (one line) when there is no corpus there; nothing is created.
     A corpus written by an older version is upgraded by its migrations first, as every command
-    does (``corpus.storage.open_database``): reading newer columns from an old schema would fail
+    does (``corpus.store.storage.open_database``): reading newer columns from an old schema would fail
     halfway through an iteration.
     """
     return Corpus(open_database(str(db) if db is not None else None, create=False))

@@ -1,7 +1,7 @@
 """Typed article records: one exported JSONL object as a frozen dataclass.
 
 The JSONL export is the corpus's published contract (README "JSONL fields"), so a record read
-through the library is built from exactly that object (:func:`corpus.export.article_record`):
+through the library is built from exactly that object (:func:`corpus.outputs.export.article_record`):
 the same filters, the same pseudonymisation, the same values, only typed. ``as_record()`` gives
 the JSONL object back, key for key, so code written against the library and code written against
 an export file agree.
@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-from corpus.persons import Person
-from corpus.places import Place
+from corpus.annotate.persons import Person
+from corpus.annotate.places import Place
 
 __all__ = ["Article", "Person", "Place"]
 

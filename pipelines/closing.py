@@ -2,7 +2,7 @@
 
 Both decide their marks over the whole stored corpus when the crawl closes, after the last batch
 is flushed, and both must also settle what runs that never closed left undecided
-(``corpus.clusters.unsettled``). A store failure there stops the run as ``store_failed``.
+(``corpus.store.clusters.unsettled``). A store failure there stops the run as ``store_failed``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from corpus.clusters import unsettled
-from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
-from corpus.storage import crawler_store
+from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.store.clusters import unsettled
+from corpus.store.storage import crawler_store
 
 
 def refresh_at_close(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from corpus.clusters import refresh_exact_duplicates
-from corpus.items import ArticleItem
-from corpus.models import Article
-from corpus.urls import article_id, canonical_url, url_host
+from corpus.crawl.items import ArticleItem
+from corpus.sources.urls import article_id, canonical_url, url_host
+from corpus.store.clusters import refresh_exact_duplicates
+from corpus.store.models import Article
 from pipelines.closing import refresh_at_close
 from pipelines.drops import Duplicate
 

@@ -1,7 +1,7 @@
 """Pipeline: hand each page to the worker pool (extraction and every CPU stage), keep the text.
 
 The size cap is checked here; the depth guard, wall-clock timeout and memory limit apply in the
-worker process (corpus.safeextract, corpus.worker), and the later stages' results travel with the
+worker process (corpus.devtools.safeextract, corpus.crawl.worker), and the later stages' results travel with the
 item in ``item.extra["analysis"]`` for the thin pipelines after this one.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from corpus.analyse import Analysis, analyse_page, warm_up
-from corpus.items import ArticleItem
-from corpus.pool import WorkerPool, crawler_pool
-from corpus.worker import WorkerError, WorkerInterrupted
+from corpus.crawl.items import ArticleItem
+from corpus.crawl.pool import WorkerPool, crawler_pool
+from corpus.crawl.worker import WorkerError, WorkerInterrupted
 from pipelines.drops import ExtractFailed, Interrupted, NoText, TooLarge
 
 _WORKER_REASONS = {"timeout": "extract_timeout"}

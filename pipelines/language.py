@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.items import ArticleItem
+from corpus.crawl.items import ArticleItem
 from pipelines.drops import NotDutch
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.clusters import ClusterState, refresh_representatives
-from corpus.crawl import STORE_ERRORS, fail_crawl
-from corpus.items import ArticleItem
-from corpus.models import Article
-from corpus.neardup import THRESHOLD
-from corpus.storage import crawler_store
+from corpus.crawl.items import ArticleItem
+from corpus.crawl.runner import STORE_ERRORS, fail_crawl
+from corpus.dedup.neardup import THRESHOLD
+from corpus.store.clusters import ClusterState, refresh_representatives
+from corpus.store.models import Article
+from corpus.store.storage import crawler_store
 from pipelines.closing import refresh_at_close
 from pipelines.drops import Interrupted
 

@@ -1,7 +1,7 @@
 """Pipeline: write articles and rejections in batches, and keep the crawl-run row.
 
 A store that fails for good (``Store.flush`` raised after its retries) stops the crawl through
-``corpus.crawl.fail_crawl``; items still arriving are dropped as ``Interrupted`` (not recorded:
+``corpus.crawl.runner.fail_crawl``; items still arriving are dropped as ``Interrupted`` (not recorded:
 their frontier rows stay pending for the next run) instead of failing again one by one.
 """
 
@@ -12,12 +12,12 @@ from typing import Any
 from scrapy import signals
 from sqlalchemy import update
 
-from corpus.annotate import CRIME_COLUMNS
-from corpus.crawl import STORE_ERRORS, crawl_failure, fail_crawl
-from corpus.frontier import result_values
-from corpus.items import ArticleItem, RejectionItem
-from corpus.models import CrawlRun
-from corpus.storage import crawler_store, utcnow
+from corpus.annotate.columns import CRIME_COLUMNS
+from corpus.crawl.items import ArticleItem, RejectionItem
+from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.store.frontier import result_values
+from corpus.store.models import CrawlRun
+from corpus.store.storage import crawler_store, utcnow
 from pipelines.drops import Interrupted, Rejected
 
 _COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_status_count/")

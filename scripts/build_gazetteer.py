@@ -1,4 +1,4 @@
-"""Build corpus/data/gazetteer.tsv.gz, the place list that corpus.places ships with.
+"""Build corpus/annotate/data/gazetteer.tsv.gz, the place list that corpus.annotate.places ships with.
 
 Why a build script: the gazetteer is generated data and must be reproducible from sources that can
 be had offline through the package registry, so a maintainer can refresh it after municipal mergers.
@@ -40,7 +40,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "corpus" / "data" / "gazetteer.tsv.gz"
+OUT = Path(__file__).resolve().parent.parent / "corpus" / "annotate" / "data" / "gazetteer.tsv.gz"
 
 # CBS gemeenten per 1 January 2024, by province (342 in total).
 GEMEENTEN_2024: dict[str, str] = {

@@ -14,8 +14,10 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
-from corpus.bodies import binary_kind, is_html_type
-from corpus.frontier import (
+from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
+from corpus.sources.registry import Source, load_sources
+from corpus.sources.urls import in_scope
+from corpus.store.frontier import (
     CONDITIONAL_KINDS,
     DOCUMENT_PRIORITY,
     FrontierState,
@@ -25,10 +27,8 @@ from corpus.frontier import (
     result_values,
     seen_row,
 )
-from corpus.items import ArticleItem, Discovery, RejectionItem
-from corpus.sources import Source, load_sources
-from corpus.storage import Store, crawler_store
-from corpus.urls import in_scope
+from corpus.store.storage import Store, crawler_store
+from corpus.text.bodies import binary_kind, is_html_type
 from spiders.middlewares.refusals import failure_reason, ignore_reason
 
 

@@ -1,18 +1,18 @@
 """A worker of a distributed crawl: requests from the shared Redis queue, leases, reconciliation.
 
 ``crimecorpus crawl --distributed`` runs :class:`DistributedSpider` with :class:`RedisScheduler`
-and :class:`RedisDupeFilter` (settings from :func:`corpus.distributed.distributed_settings`).
+and :class:`RedisDupeFilter` (settings from :func:`corpus.crawl.distributed.distributed_settings`).
 
 scrapy-redis 0.9.1 works with Scrapy 2.19, with two thin subclasses here: its duplicate filter
 hashes the URL with ``w3lib.canonicalize_url`` and ignores ``REQUEST_FINGERPRINTER_CLASS`` (ours
 drops tracking parameters, so the same article would be fetched twice under two URLs), and its
 scheduler neither leases what it pops nor survives a queue entry it cannot decode or a lost Redis.
 
-Every Redis call of a worker goes through one :class:`~corpus.distributed.RedisOutage`: while
+Every Redis call of a worker goes through one :class:`~corpus.crawl.distributed.RedisOutage`: while
 Redis is away the scheduler hands out nothing and the clock probes Redis once per back-off step,
 and past ``CORPUS_REDIS_LOST_SECONDS`` the worker closes with the reason ``redis_lost``. A request
 that could not be queued meanwhile is not lost: its frontier row is pending, and the sweep of
-:func:`~corpus.distributed.reconcile` queues it again.
+:func:`~corpus.crawl.distributed.reconcile` queues it again.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from corpus.crawl import STORE_ERRORS, fail_crawl
-from corpus.distributed import (
+from corpus.crawl.distributed import (
     DEFAULT_PREFIX,
     LEASE_SECONDS,
     Leases,
@@ -44,7 +43,8 @@ from corpus.distributed import (
     set_aside,
     worker_id,
 )
-from corpus.storage import DatabaseError, crawler_store
+from corpus.crawl.runner import STORE_ERRORS, fail_crawl
+from corpus.store.storage import DatabaseError, crawler_store
 from spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class RedisDupeFilter(RFPDupeFilter):
 
 
 class RedisScheduler(Scheduler):
-    """scrapy-redis's scheduler, leasing every frontier URL it pops (see corpus/distributed.py).
+    """scrapy-redis's scheduler, leasing every frontier URL it pops (see corpus/crawl/distributed.py).
 
     An article request this worker took and has not settled yet, or an article it stored, is
     not fetched again when it comes back (a re-queue of a request that was only slow); a failed

@@ -1,9 +1,9 @@
 """Feed exporters for ``scrapy crawl news -O items.jsonl`` (or ``.json``, ``.csv``).
 
-An :class:`~corpus.items.ArticleItem` carries the raw HTML and worker results (bytes of a MinHash
+An :class:`~corpus.crawl.items.ArticleItem` carries the raw HTML and worker results (bytes of a MinHash
 signature, dataclasses) that no feed format can hold, and a rejection item is not an article.
 These exporters write each stored article as its public record, the same object as a line of
-``crimecorpus export`` JSONL (``corpus.export.article_record``), and leave rejections out (they
+``crimecorpus export`` JSONL (``corpus.outputs.export.article_record``), and leave rejections out (they
 are in the database's ``rejections`` table).
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 from scrapy.exporters import CsvItemExporter, JsonItemExporter, JsonLinesItemExporter
 
-from corpus.export import article_record
-from corpus.items import ArticleItem
-from corpus.models import Article
+from corpus.crawl.items import ArticleItem
+from corpus.outputs.export import article_record
+from corpus.store.models import Article
 
 
 def public_record(item: Any) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from corpus.crawl import STORE_ERRORS, fail_crawl
+from corpus.crawl.runner import STORE_ERRORS, fail_crawl
 
 
 class ProgressLine:

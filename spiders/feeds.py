@@ -8,9 +8,9 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from corpus.discovery import DiscoveryError, document_kind, feed_entries, parse_xml
-from corpus.items import Discovery
-from corpus.sources import Source
+from corpus.crawl.items import Discovery
+from corpus.sources.discovery import DiscoveryError, document_kind, feed_entries, parse_xml
+from corpus.sources.registry import Source
 from spiders._base import SourceSpider
 
 

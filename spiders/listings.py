@@ -8,9 +8,9 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from corpus.discovery import listing_links
-from corpus.items import Discovery
-from corpus.sources import Source
+from corpus.crawl.items import Discovery
+from corpus.sources.discovery import listing_links
+from corpus.sources.registry import Source
 from spiders._base import SourceSpider
 
 

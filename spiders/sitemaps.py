@@ -8,10 +8,10 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from corpus.discovery import DiscoveryError, parse_xml, robots_sitemaps, sitemap_entries
-from corpus.items import Discovery, RejectionItem
-from corpus.sources import Source
-from corpus.urls import in_scope
+from corpus.crawl.items import Discovery, RejectionItem
+from corpus.sources.discovery import DiscoveryError, parse_xml, robots_sitemaps, sitemap_entries
+from corpus.sources.registry import Source
+from corpus.sources.urls import in_scope
 from spiders._base import SourceSpider
 
 MAX_SITEMAP_DEPTH = 3

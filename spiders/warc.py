@@ -34,13 +34,13 @@ from scrapy.utils.asyncio import sleep
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corpus.crawl import stopping
-from corpus.frontier import frontier_key
-from corpus.ingest import HostIndex
-from corpus.items import ArticleItem, Discovery, RejectionItem
-from corpus.models import Article, FrontierEntry
-from corpus.warcread import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
-from corpus.warcstate import begin_file, checkpoint
+from corpus.crawl.ingest import HostIndex
+from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
+from corpus.crawl.runner import stopping
+from corpus.store.frontier import frontier_key
+from corpus.store.models import Article, FrontierEntry
+from corpus.store.warcfiles import begin_file, checkpoint
+from corpus.warc.read import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
 from spiders._base import SourceSpider, _names
 from spiders.middlewares.encoding import EncodingMiddleware
 
@@ -53,7 +53,7 @@ class WarcSpider(SourceSpider):
 
     name = "warc"
     run_kind = "warc"
-    uses_frontier = False  # what is done is tracked per WARC file (corpus.warcstate)
+    uses_frontier = False  # what is done is tracked per WARC file (corpus.store.warcfiles)
 
     def __init__(self, files: str | None = None, mode: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

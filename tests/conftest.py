@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from corpus.server import demo_site_root, render_sources, serve_sites
+from corpus.devtools.server import demo_site_root, render_sources, serve_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "CRIMECORPUS_TEST_PG"

@@ -1,4 +1,4 @@
-"""Helper for tests/test_encoding.py: crawl the given URLs with EncodingMiddleware on.
+"""Helper for tests/text/test_encoding.py: crawl the given URLs with EncodingMiddleware on.
 
 Run in a subprocess (a Twisted reactor starts once per process):
 ``python tests/crawl_encoding.py OUT.json URL...``. Writes, per URL, the paragraph text that

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from corpus.warcwrite import DEFAULT_MAX_BYTES, RotatingWarcWriter
+from corpus.warc.write import DEFAULT_MAX_BYTES, RotatingWarcWriter
 
 if TYPE_CHECKING:
     from typing import Self

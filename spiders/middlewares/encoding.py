@@ -8,7 +8,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from w3lib.encoding import http_content_type_encoding
 
-from corpus.encoding import declare_utf8, decode_html
+from corpus.text.encoding import declare_utf8, decode_html
 
 if TYPE_CHECKING:
     from typing import Self
@@ -21,7 +21,7 @@ META_KEY = "corpus_encoding"
 
 
 class EncodingMiddleware:
-    """Decode HTML with corpus.encoding.decode_html and replace the body by its UTF-8 bytes.
+    """Decode HTML with corpus.text.encoding.decode_html and replace the body by its UTF-8 bytes.
 
     Scrapy guesses undeclared windows-1252 pages as a Central European code page and trusts a
     wrong ``charset=utf-8`` header, so the page is decoded here once, by browser rules, and

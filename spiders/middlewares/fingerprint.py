@@ -7,7 +7,7 @@ from weakref import WeakKeyDictionary
 
 from scrapy import Request
 
-from corpus.urls import canonical_url
+from corpus.sources.urls import canonical_url
 
 
 class CanonicalFingerprinter:

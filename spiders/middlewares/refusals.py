@@ -38,7 +38,7 @@ def failure_reason(exc: BaseException) -> str | None:
     """A reason for download failures whose class name says too little, else None.
 
     Names of transient failures keep the words the frontier retries on (``Timeout``,
-    ``ConnectionLost``, ``ConnectionDone`` ...; see :func:`corpus.frontier.is_transient`).
+    ``ConnectionLost``, ``ConnectionDone`` ...; see :func:`corpus.store.frontier.is_transient`).
     """
     name = type(exc).__name__
     if name == "CannotResolveHostError":

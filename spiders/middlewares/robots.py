@@ -32,7 +32,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from corpus.urls import url_host
+from corpus.sources.urls import url_host
 from spiders.middlewares.pacing import crawler_pacer
 from spiders.middlewares.refusals import Refused
 from spiders.middlewares.scope import ORIGIN

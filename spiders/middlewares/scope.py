@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from corpus.urls import ascii_host, in_scope, url_host
+from corpus.sources.urls import ascii_host, in_scope, url_host
 from spiders.middlewares.refusals import Refused
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
 
-    from corpus.sources import Source
+    from corpus.sources.registry import Source
 
 SCHEMES = ("http", "https")
 ORIGIN = "corpus_origin"

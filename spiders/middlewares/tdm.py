@@ -1,4 +1,4 @@
-"""Downloader middleware: TDMRep reservations (see :mod:`corpus.tdm`) applied to article pages.
+"""Downloader middleware: TDMRep reservations (see :mod:`corpus.crawl.tdm`) applied to article pages.
 
 Before an article is fetched, its origin's ``/.well-known/tdmrep.json`` is read (once per origin,
 like robots.txt); a rule that reserves the path skips the page without downloading it (we do not
@@ -23,8 +23,7 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from corpus.storage import crawler_store
-from corpus.tdm import (
+from corpus.crawl.tdm import (
     WELL_KNOWN_PATH,
     TdmDecision,
     TdmRule,
@@ -35,7 +34,8 @@ from corpus.tdm import (
     parse_tdmrep_json,
     record_declarations,
 )
-from corpus.urls import url_host
+from corpus.sources.urls import url_host
+from corpus.store.storage import crawler_store
 from spiders.middlewares.refusals import Refused
 from spiders.middlewares.scope import ORIGIN
 

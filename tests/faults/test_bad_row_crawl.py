@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corpus.models import Article, FrontierEntry, Rejection
-from corpus.storage import open_database
+from corpus.store.models import Article, FrontierEntry, Rejection
+from corpus.store.storage import open_database
 from tests.conftest import FAST, run_cli
 from tests.faultserver import article_html, sitemap_xml, sources_toml
 

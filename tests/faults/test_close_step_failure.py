@@ -37,8 +37,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from corpus.clusters import unsettled
-from corpus.models import Article
+from corpus.store.clusters import unsettled
+from corpus.store.models import Article
 from tests.conftest import FAST, run_cli
 from tests.faults.fixtures.store_failed import assert_store_failed, finish, start_crawl, wait_until
 from tests.faults.test_store_failure import small_disk
@@ -224,7 +224,7 @@ def test_a_disk_that_fills_in_the_near_duplicate_close_step_stops_the_crawl_and_
 def test_a_database_made_read_only_in_a_close_step_stops_the_crawl_and_the_rerun_sets_the_marks(
     tmp_path: Path, pg_url: str, column: str, step: str
 ) -> None:
-    from corpus.storage import open_database
+    from corpus.store.storage import open_database
 
     url = make_url(pg_url)
     open_database(pg_url).dispose()  # the tables, so the gate can be set before the crawl

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.discovery import DiscoveryError, feed_entries, parse_xml
+from corpus.sources.discovery import DiscoveryError, feed_entries, parse_xml
 from tests.conftest import FAST, ROOT, run_cli
 from tests.faults.fixtures.localsite import SiteHandler, serving
 from tests.faultserver import LAUGHS_DOCTYPE, XXE_DOCTYPE, article_html

@@ -18,8 +18,8 @@ import pytest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 
-from corpus.sources import SourcesError, parse_sources
-from corpus.urls import canonical_url, url_host
+from corpus.sources.registry import SourcesError, parse_sources
+from corpus.sources.urls import canonical_url, url_host
 from tests.conftest import FAST, run_cli
 from tests.faults.fixtures.localsite import SiteHandler, serving
 from tests.faultserver import article_html, listing_html, sitemap_xml

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corpus.frontier import MAX_URL_LENGTH
-from corpus.models import Article, FrontierEntry, Rejection
-from corpus.storage import open_database
+from corpus.store.frontier import MAX_URL_LENGTH
+from corpus.store.models import Article, FrontierEntry, Rejection
+from corpus.store.storage import open_database
 from tests.conftest import FAST, run_cli
 from tests.faultserver import Config, fault_server, sources_toml
 
@@ -94,6 +94,6 @@ def test_a_sitemap_with_3_kb_and_100_kb_urls_stores_the_articles_and_rejects_the
 
 def test_scrapy_drops_nothing_the_store_would_keep() -> None:
     """Scrapy's own URL length filter drops silently; it must not be stricter than ours."""
-    from corpus import settings
+    from corpus.crawl import settings
 
     assert settings.URLLENGTH_LIMIT == MAX_URL_LENGTH

@@ -1,6 +1,6 @@
 """Junk with no prose structure is rejected as ``not_prose``; real articles, short or long, never are.
 
-Unit tests of :func:`corpus.prose.not_prose_reason` on texts written for them, then a real crawl
+Unit tests of :func:`corpus.text.prose.not_prose_reason` on texts written for them, then a real crawl
 of a local site that serves a 4 MB single line of words (under the 5 MB size cap), a page with no
 spaces, a page with no sentence ends, and three normal Dutch articles (a short one, a list of short
 lines and a long one): the junk must be recorded as rejections (stage ``page_kind``, reason
@@ -17,14 +17,14 @@ import sys
 import pytest
 
 from corpus.analyse import analyse_page
-from corpus.prose import (
+from corpus.devtools.server import serve_sites
+from corpus.text.prose import (
     MAX_CHARS_PER_WORD,
     MAX_LINE_CHARS,
     MAX_WORDS_PER_END,
     MIN_WORDS_TO_JUDGE,
     not_prose_reason,
 )
-from corpus.server import serve_sites
 from tests.conftest import FAST, ROOT
 
 _WORDS = [

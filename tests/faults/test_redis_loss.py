@@ -23,8 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 
-from corpus.distributed import RedisOutage, dead_key, queue_key
-from corpus.sitegen import GeneratedSite, serve_generated, write_sources
+from corpus.crawl.distributed import RedisOutage, dead_key, queue_key
+from corpus.devtools.sitegen import GeneratedSite, serve_generated, write_sources
 from tests.conftest import ROOT, run_cli
 from tests.faults.fixtures.forwarder import Forwarder
 

@@ -134,8 +134,8 @@ ENGINE_ONLY = textwrap.dedent(
     from scrapy.utils.reactor import install_reactor
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-    from corpus.crawl import crawl_failure, fail_crawl
-    from corpus.storage import DatabaseError
+    from corpus.crawl.runner import crawl_failure, fail_crawl
+    from corpus.store.storage import DatabaseError
 
     class Engine:
         spider = object()  # a spider is open

@@ -2,7 +2,7 @@
 
 A network black hole (packets dropped, no reset) used to block every connect, pre-ping and
 statement forever, so a cron or systemd run never exited. Every PostgreSQL engine now carries
-libpq time limits (``corpus.storage._pg_connect_args``).
+libpq time limits (``corpus.store.storage._pg_connect_args``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from corpus.storage import PG_CONNECT_TIMEOUT, DatabaseError, _pg_connect_args, open_database
+from corpus.store.storage import PG_CONNECT_TIMEOUT, DatabaseError, _pg_connect_args, open_database
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from corpus.models import Article
-from corpus.storage import DatabaseError, Store, open_database
+from corpus.store.models import Article
+from corpus.store.storage import DatabaseError, Store, open_database
 from tests.faults.fixtures.forwarder import Forwarder
-from tests.test_storage import row
+from tests.store.test_storage import row
 
 
 @pytest.fixture

@@ -199,7 +199,7 @@ def test_postgresql_lost_mid_crawl_stops_the_crawl_and_the_rerun_stores_the_rest
 
 
 def test_a_full_disk_stops_ingest_warc_in_one_line_and_the_rerun_stores_the_rest(tmp_path: Path) -> None:
-    from corpus.storage import open_database
+    from corpus.store.storage import open_database
     from tests.faultserver import sources_toml
 
     warc = warc_of_articles(tmp_path / "warc", PAGES)

@@ -10,8 +10,8 @@ inside the worker.
 from __future__ import annotations
 
 from corpus.analyse import analyse_page, warm_up
-from corpus.pool import WorkerPool
-from corpus.worker import WorkerCrashed
+from corpus.crawl.pool import WorkerPool
+from corpus.crawl.worker import WorkerCrashed
 from tests.faults.fixtures.memhog import hog, links_page
 
 MiB = 2**20
@@ -33,7 +33,7 @@ def test_a_call_over_the_resident_limit_ends_the_worker_and_the_next_call_gets_a
 
 
 def test_the_80k_links_page_is_refused_under_the_default_limit() -> None:
-    from corpus import settings
+    from corpus.crawl import settings
 
     pool = WorkerPool(1, timeout=120, rss_limit=settings.CORPUS_WORKER_MAX_RSS)
     pool.start(warm_up)  # as in a crawl: the models loaded (about 190 MiB) before the first page

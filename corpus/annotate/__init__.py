@@ -1,0 +1,1 @@
+"""Annotations of an article: crime score and categories, places, persons, pseudonyms. Pure."""

@@ -1,0 +1,284 @@
+"""Find Dutch and Belgian places named in news text, from the gazetteer shipped in corpus/annotate/data.
+
+Researchers ask where crime happened, so this module reports event places: a place that only
+appears as a person's home town ("een 25-jarige man uit Wilp") is dropped when the text names
+another place, because then it is the other place where things happened.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+
+__all__ = ["Place", "find_places"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place from the gazetteer: the name as the press writes it, with its municipality."""
+
+    name: str
+    municipality: str
+    province: str
+    country: str  # "nl" | "be"
+    kind: str  # "gemeente" | "woonplaats" | "deelgemeente"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    ambiguous: int  # 0 = plain name, 1 = also a Dutch word, 2 = also a common surname/word
+
+
+_KIND_RANK = {"gemeente": 0, "woonplaats": 1, "deelgemeente": 2}
+# A woonplaats that shares its name with a province ("Zeeland" in Maashorst) is almost always
+# the province in news text.
+_PROVINCE_NAMES = {"Zeeland", "Limburg", "Brabant", "Holland", "Friesland", "Drenthe", "Utrecht"}
+
+# Words after which a capitalised place name is a place, not a surname or common word.
+_CONTEXT_BEFORE = {
+    "in",
+    "uit",
+    "te",
+    "bij",
+    "nabij",
+    "naar",
+    "rond",
+    "rondom",
+    "vanuit",
+    "richting",
+    "omgeving",
+    "gemeente",
+    "centrum",
+    "buurt",
+    "dorp",
+    "stad",
+    "deelgemeente",
+    "regio",
+    "tussen",
+    "en",
+    "of",
+}
+_TUSSENVOEGSELS = {"van", "de", "der", "den", "ter", "ten", "'t", "het", "la", "le"}
+_CLUB_PREFIXES = {"FC", "SC", "AFC", "VV", "SV", "KV", "KAA", "RSC", "KRC", "Roda", "Go", "Club"}
+_PERSON_BEFORE_UIT = re.compile(
+    r"(?:jarige|man|vrouw|jongen|meisje|verdachte|bestuurder|automobilist|inwoner|inwoonster|"
+    r"dader|slachtoffer|agent|tiener|student|eigenaar|bewoner|leraar|vader|moeder|\(\d{1,3}\))"
+    r"\W*$"
+)
+_BE_CUES = re.compile(
+    r"\b(?:parket|onderzoeksrechter|correctionele rechtbank|hof van assisen|raadkamer|"
+    r"politiezone|lokale politie|federale politie|België|Belgische?|Vlaams|Vlaanderen|Wallonië|"
+    r"aanhoudingsmandaat|procureur des Konings|Brussel)\b"
+)
+_NL_CUES = re.compile(
+    r"\b(?:Openbaar Ministerie|OM|officier van justitie|Nederland|Nederlandse|marechaussee|"
+    r"politierechter|gerechtshof|tbs|Nationale Politie)\b"
+)
+_TOKEN = re.compile(r"'s-[A-Z][\w]*(?:-[\w]+)*|[^\W\d_][\w]*(?:[-'][\w]+)*")
+_SENTENCE_END_CHARS = set(".!?:;\"“”'\n")
+_DATELINE_AFTER = re.compile(r"^\s*(?:[-–—:]|\(\w+\)\s*[-–—])")
+# Adjectives that do not follow the regular pattern (name + "se", "-en" -> "-se").
+_IRREGULAR_ADJECTIVES = {
+    "Haagse": "Den Haag",
+    "Bossche": "Den Bosch",
+    "Brugse": "Brugge",
+    "Almeerse": "Almere",
+    "Nijmeegse": "Nijmegen",
+    "Goudse": "Gouda",
+    "Leuvense": "Leuven",
+    "Enschedese": "Enschede",
+    "Zaanse": "Zaanstad",
+    "Hoornse": "Hoorn",
+    "Luikse": "Luik",
+    "Delftse": "Delft",
+}
+
+
+@cache
+def _gazetteer() -> dict[str, tuple[_Entry, ...]]:
+    """Load the shipped gazetteer once: name -> entries, best candidates first."""
+    path = resources.files("corpus.annotate") / "data" / "gazetteer.tsv.gz"
+    table: dict[str, list[_Entry]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["name"] in _PROVINCE_NAMES and row["kind"] != "gemeente":
+                continue
+            place = Place(row["name"], row["municipality"], row["province"], row["country"], row["kind"])
+            table.setdefault(row["name"], []).append(_Entry(place, int(row["ambiguous"])))
+    return {
+        name: tuple(sorted(entries, key=lambda e: _KIND_RANK[e.place.kind]))
+        for name, entries in table.items()
+    }
+
+
+@cache
+def _name_lengths() -> dict[str, int]:
+    """First word of a gazetteer name -> the most words a name starting with it has.
+
+    Most capitalised words start no name at all, and most names are one word: looking up only
+    the lengths that exist keeps the per-article scan from joining candidates that cannot match.
+    """
+    lengths: dict[str, int] = {}
+    for name in _gazetteer():
+        words = _TOKEN.findall(name)
+        if words:
+            lengths[words[0]] = max(lengths.get(words[0], 0), len(words))
+    return lengths
+
+
+@cache
+def _adjectives() -> dict[str, str]:
+    """Adjective -> place name ("Rotterdamse" -> "Rotterdam"), for municipalities only."""
+    adjectives = {}
+    for name, entries in _gazetteer().items():
+        if " " in name or not any(e.place.kind == "gemeente" for e in entries):
+            continue
+        if name.endswith("en"):
+            adjectives[name[:-2] + "se"] = name
+        elif name.endswith("e"):
+            adjectives[name[:-1] + "se"] = name
+        else:
+            adjectives[name + "se"] = name
+    adjectives.update(_IRREGULAR_ADJECTIVES)
+    # An adjective that is itself a place name is that place, not an adjective.
+    return {adj: name for adj, name in adjectives.items() if adj not in _gazetteer()}
+
+
+@dataclass(frozen=True)
+class _Mention:
+    name: str
+    residence: bool
+
+
+def _infer_country(text: str, names: list[str]) -> str:
+    """Guess the country of an article: Belgian legal vocabulary versus Dutch, then places."""
+    be = len(_BE_CUES.findall(text))
+    nl = len(_NL_CUES.findall(text))
+    for name in names:
+        countries = {e.place.country for e in _gazetteer()[name]}
+        if countries == {"be"}:
+            be += 1
+        elif countries == {"nl"}:
+            nl += 1
+    return "be" if be > nl else "nl"
+
+
+def _has_context(text: str, tokens: list[re.Match[str]], i: int, end: int) -> bool:
+    """True when the words around token i mark it as a place ("in Best", "BEST -")."""
+    if i > 0:
+        prev = tokens[i - 1].group().lower()
+        between = text[tokens[i - 1].end() : tokens[i].start()]
+        if prev in _CONTEXT_BEFORE and between.strip() in {"", ","}:
+            return True
+        if prev == "van" and i > 1 and tokens[i - 2].group()[0].islower():
+            return True  # "de burgemeester van Best", not "Peter van Best"
+    return i == 0 and bool(_DATELINE_AFTER.match(text[end:]))
+
+
+def _looks_like_surname_or_club(text: str, tokens: list[re.Match[str]], i: int) -> bool:
+    if i == 0:
+        return False
+    prev = tokens[i - 1].group()
+    if prev in _CLUB_PREFIXES:
+        return True
+    if prev.lower() in _TUSSENVOEGSELS:
+        if prev[0].isupper() and not _at_sentence_start(text, tokens[i - 1].start()):
+            return True  # "Van Putten", mid-sentence
+        if i > 1 and tokens[i - 2].group()[0].isupper():
+            return not _at_sentence_start(text, tokens[i - 2].start()) or prev[0].islower()
+    return False
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    """True at the start of the text, a sentence, a quote or a dash-introduced clause."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\r":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END_CHARS or (text[i] in "-–—" and text[i - 1 : i] == " ")
+
+
+def _mentions(text: str) -> Iterator[_Mention]:
+    gazetteer = _gazetteer()
+    lengths = _name_lengths()
+    adjectives = _adjectives()
+    tokens = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].group()
+        if not (word[0].isupper() or word.startswith("'s-")):
+            i += 1
+            continue
+        found = None
+        for n in range(min(lengths.get(word, 0), len(tokens) - i), 0, -1):
+            span = tokens[i : i + n]
+            if any(text[a.end() : b.start()] != " " for a, b in pairwise(span)):
+                continue
+            candidate = " ".join(t.group() for t in span)
+            if candidate in gazetteer:
+                found = (candidate, n, False)
+                break
+        if found is None and "-" in word:
+            # "Amsterdam-Noord", "Rotterdam-Charlois": a district named after its city.
+            head, _, tail = word.partition("-")
+            if head in gazetteer and tail[:1].isupper():
+                found = (head, 1, False)
+        if found is None and word in adjectives:
+            found = (adjectives[word], 1, True)
+        if found is None:
+            i += 1
+            continue
+        name, n, is_adjective = found
+        end = tokens[i + n - 1].end()
+        level = max(e.ambiguous for e in gazetteer[name])
+        start_of_sentence = _at_sentence_start(text, tokens[i].start())
+        if not is_adjective:
+            if _looks_like_surname_or_club(text, tokens, i):
+                i += n
+                continue
+            needs_context = level == 2 or (level == 1 and start_of_sentence)
+            if needs_context and not _has_context(text, tokens, i, end):
+                i += n
+                continue
+        before = text[max(0, tokens[i].start() - 60) : tokens[i].start()]
+        residence = before.rstrip().endswith(" uit") and bool(_PERSON_BEFORE_UIT.search(before.rstrip()[:-4]))
+        yield _Mention(name, residence)
+        i += n
+
+
+def _choose(name: str, country: str, text: str) -> Place:
+    """Pick one gazetteer entry for a name: a province named in the text, else the country."""
+    entries = _gazetteer()[name]
+    if len(entries) > 1:
+        for entry in entries:
+            if entry.place.province != entry.place.name and entry.place.province in text:
+                return entry.place
+    in_country = [e for e in entries if e.place.country == country] or list(entries)
+    return in_country[0].place
+
+
+def find_places(text: str, country: str | None = None) -> list[Place]:
+    """Places where things happened, in order of first mention, each place once.
+
+    ``country`` ("nl" or "be") settles names found in both countries ("Bergen", "Zwijndrecht");
+    without it the country is inferred from the legal vocabulary and the other places named.
+    """
+    mentions = list(_mentions(text))
+    if not mentions:
+        return []
+    if country is None:
+        country = _infer_country(text, [m.name for m in mentions])
+    event = [m for m in mentions if not m.residence]
+    kept = event if event else mentions
+    places: list[Place] = []
+    for mention in kept:
+        place = _choose(mention.name, country, text)
+        if place not in places:
+            places.append(place)
+    return places

@@ -1,0 +1,1 @@
+"""The ``crimecorpus`` command: argument parsing and commands, nothing else."""

@@ -1,0 +1,67 @@
+"""The offline demo: serve the bundled Dutch news site, crawl it, export the corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.crawl.runner import CrawlSummary, RunOutcome, build_settings, run_crawl
+from corpus.devtools.server import demo_site_root, render_sources, serve_sites
+from corpus.outputs.export import ExportFilter, ExportResult, export
+from corpus.store.ownership import DEMO, check_target, write_marker
+from corpus.store.storage import open_database
+
+DEMO_SETTINGS = {
+    # The demo site is on this machine: no need to wait between requests to it.
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+@dataclass
+class DemoResult:
+    db_path: Path
+    summary: CrawlSummary
+    outcome: RunOutcome
+    jsonl: ExportResult | None  # None: the crawl did not finish, so nothing was exported
+    txt: ExportResult | None
+
+
+def run_demo(
+    out_dir: Path, *, progress: bool = False, overrides: Iterable[str] = (), force: bool = False
+) -> DemoResult:
+    """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there.
+
+    ``out_dir`` must be new, empty or an earlier demo's folder (``corpus.store.ownership``): the demo
+    deletes its old database there and nothing else. ``force`` also takes a folder that holds only
+    the demo's file names but no marker (a demo of an earlier version, or a user's own
+    ``corpus.sqlite``: hence not without being asked).
+    """
+    check_target(out_dir, DEMO, force=force)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_marker(out_dir, DEMO)
+    db_path = out_dir / "corpus.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_url = f"sqlite:///{db_path.resolve()}"
+    root = demo_site_root()
+    with serve_sites(root) as bases:
+        sources = render_sources(root, bases, out_dir / "sources.toml")
+        settings = build_settings(
+            db_url=db_url,
+            sources_file=str(sources),
+            overrides=overrides,
+            extra={**DEMO_SETTINGS, "CORPUS_PROGRESS": progress},
+        )
+        summary, outcome = run_crawl(settings)
+    if summary.finish_reason != "finished" or outcome.failure is not None:
+        return DemoResult(db_path, summary, outcome, None, None)
+    engine = open_database(db_url)
+    flt = ExportFilter()
+    # force: an earlier demo's exports without their proofs are the demo's own, and are replaced.
+    jsonl = export(engine, out_dir / "corpus.jsonl", "jsonl", flt, force=True)
+    txt = export(engine, out_dir / "txt", "txt", flt, force=True)
+    engine.dispose()
+    return DemoResult(db_path, summary, outcome, jsonl, txt)

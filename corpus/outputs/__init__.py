@@ -1,0 +1,1 @@
+"""What leaves the corpus: exports, dataset snapshots, data cards, plots and the browser."""

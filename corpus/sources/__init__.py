@@ -1,0 +1,1 @@
+"""The sources registry, URL canonicalisation and the parsing of feeds, sitemaps and listings. Pure."""

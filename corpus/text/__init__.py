@@ -1,0 +1,1 @@
+"""Page text: extraction, dates, language, encoding, page kind. Pure: no Scrapy, no SQLAlchemy."""

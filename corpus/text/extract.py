@@ -1,0 +1,191 @@
+"""Main text and metadata of a news page, by trafilatura, plus the head fields later stages need."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_title,
+)
+
+from corpus.text.dates import PublishedDate, find_published
+from corpus.text.normalise import clean_text
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What one page yields: text and metadata, plus head hints for the language and date stages."""
+
+    text: str
+    title: str | None
+    author: str | None
+    published: dt.date | None
+    description: str | None = None
+    html_lang: str | None = None
+    og_locale: str | None = None
+    canonical_url: str | None = None
+    date: PublishedDate | None = None  # the full date decision: day, time, source, confidence
+
+
+def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
+    """Parse a page leniently; None when there is nothing an HTML parser can use."""
+    if isinstance(html, str):
+        html = html.encode("utf-8", "surrogatepass")
+    if not html.strip():
+        return None
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        return lxml.html.fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _first(tree: lxml.html.HtmlElement, xpath: str) -> str | None:
+    for value in tree.xpath(xpath):
+        value = str(value).strip()
+        if value:
+            return value
+    return None
+
+
+def head_hints(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
+    """``<html lang>``, og:locale and the canonical link: evidence trafilatura does not return."""
+    root = tree.getroottree().getroot()
+    return {
+        "html_lang": (root.get("lang") or root.get("xml:lang") or "").strip() or None,
+        "og_locale": _first(tree, "//meta[@property='og:locale']/@content"),
+        "canonical_url": _first(tree, "//link[@rel='canonical']/@href"),
+    }
+
+
+def _strip_title_line(text: str, title: str | None) -> str:
+    # trafilatura keeps the headline as the first line; the corpus layout is the body alone
+    # (the title has its own field), so a first line equal to the title goes.
+    if not title:
+        return text
+    first, _, rest = text.partition("\n")
+    if first.strip().casefold() == title.strip().casefold() and rest.strip():
+        return rest.strip()
+    return text
+
+
+FALLBACK_BELOW_CHARS = 1000
+"""A fast extraction at least this long is kept without consulting the fallback extractors."""
+FALLBACK_ALWAYS_BELOW_CHARS = 250
+"""Below this, trafilatura's own minimum, the fallback extractors are always consulted."""
+FALLBACK_PARAGRAPH_RATIO = 2.0
+"""... and in between, when the page's paragraphs hold this many times the extracted text."""
+
+
+def paragraph_chars(tree: lxml.html.HtmlElement) -> int:
+    """Characters of text in the page's outermost ``<p>`` elements: prose an extractor can miss."""
+    total = 0
+    for p in tree.iter("p"):
+        if p.getparent() is not None and next(p.iterancestors("p"), None) is None:
+            total += len(" ".join(p.text_content().split()))
+    return total
+
+
+def needs_fallback(text: str, tree: lxml.html.HtmlElement) -> bool:
+    """Whether a fast extraction looks short of the page's prose, so readability and jusText
+    should be consulted.
+
+    trafilatura's default cascade runs both fallback extractors on every page; on news pages
+    with large menus they cost twice its main extractor, and they rarely change a long result.
+    Measured on trafilatura-eval (``bench/extraction.py``), this gate runs them on about one page
+    in twenty and keeps the F1 of the full cascade.
+    """
+    n = len(text)
+    if n < FALLBACK_ALWAYS_BELOW_CHARS:
+        return True
+    return n < FALLBACK_BELOW_CHARS and paragraph_chars(tree) > FALLBACK_PARAGRAPH_RATIO * n
+
+
+def _main_text(tree: lxml.html.HtmlElement, url: str) -> str | None:
+    """The main text: trafilatura's fast cascade, then the full one where :func:`needs_fallback`."""
+    options = {"url": url, "with_metadata": False, "include_comments": False, "include_tables": True}
+    doc = trafilatura.bare_extraction(tree, fast=True, **options)
+    text = (doc.text or "") if doc is not None else ""
+    if needs_fallback(text, tree):
+        full = trafilatura.bare_extraction(tree, fast=False, **options)
+        full_text = (full.text or "") if full is not None else ""
+        if full_text.strip():
+            text = full_text
+    return text if text.strip() else None
+
+
+def _clean(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
+    """Title, author and description, by trafilatura's own metadata rules.
+
+    trafilatura's ``extract_metadata`` also searches the date (decided here by
+    :mod:`corpus.text.dates`), site name, categories, tags and a licence, which no stage stores and
+    which together cost more than the fields kept; this runs its rules for the kept fields only,
+    in the same order.
+    """
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    # trafilatura guards its own JSON-LD parser the same way: broken JSON-LD is no metadata.
+    with contextlib.suppress(Exception):
+        meta = extract_meta_json(tree, meta)
+    meta.title = meta.title or extract_title(tree)
+    meta.author = meta.author or extract_author(tree)
+    meta.clean_and_trim()  # entities, white space and length, as trafilatura leaves them
+    return {
+        "title": _clean(meta.title),
+        "author": _clean(meta.author),
+        "description": _clean(meta.description),
+    }
+
+
+def extract_article(
+    html: str | bytes | lxml.html.HtmlElement,
+    url: str,
+    *,
+    feed_date: str | None = None,
+    sitemap_date: str | None = None,
+    country: str = "nl",
+) -> ExtractedArticle | None:
+    """Extract the article on a page (HTML or an already parsed tree, left unchanged), or None
+    when the page holds no main text.
+
+    The publication date comes from :func:`corpus.text.dates.find_published` (all the evidence,
+    Dutch date formats, the discovery dates when given), not from trafilatura's metadata, whose
+    month table lacks Dutch names and falls back to a silent January 1st. Deciding whether the
+    text is an *article* (and not a listing, consent wall or gallery) is a separate stage
+    (:mod:`corpus.text.pagekind`); this function only extracts.
+    """
+    tree = html if isinstance(html, lxml.html.HtmlElement) else parse_html(html)
+    if tree is None:
+        return None
+    try:
+        raw = _main_text(tree, url)  # trafilatura works on its own copy of the tree
+    except (ValueError, TypeError, etree.LxmlError):
+        return None
+    if raw is None:
+        return None
+    hints = head_hints(tree)
+    date = find_published(tree, url, feed_date=feed_date, sitemap_date=sitemap_date, country=country)
+    meta = page_metadata(tree)
+    title = meta["title"]
+    return ExtractedArticle(
+        text=_strip_title_line(clean_text(raw), title),
+        title=title,
+        author=meta["author"],
+        published=date.day,
+        description=meta["description"],
+        date=date,
+        **hints,
+    )

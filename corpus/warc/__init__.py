@@ -1,0 +1,1 @@
+"""Reading and writing WARC archives. No Scrapy, no SQLAlchemy."""

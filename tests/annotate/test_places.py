@@ -1,0 +1,72 @@
+"""Place finding: the gazetteer, ordering, disambiguation of word-like names and countries."""
+
+from corpus.annotate.places import Place, find_places
+
+
+def names(text, country=None):
+    return [p.name for p in find_places(text, country)]
+
+
+def test_place_carries_municipality_and_province():
+    [veghel] = find_places("Bij een woning in Veghel is ingebroken.")
+    assert veghel == Place("Veghel", "Meierijstad", "Noord-Brabant", "nl", "woonplaats")
+
+
+def test_order_of_first_mention_without_repeats():
+    text = "In Zwolle en Kampen is ingebroken. Later sloegen de daders opnieuw toe in Zwolle."
+    assert names(text) == ["Zwolle", "Kampen"]
+
+
+def test_home_town_of_a_person_is_not_the_event_place():
+    text = "Een 25-jarige man uit Wilp is aangehouden na een steekpartij in Apeldoorn."
+    assert names(text) == ["Apeldoorn"]
+
+
+def test_home_town_is_kept_when_it_is_the_only_place():
+    assert names("Een 25-jarige man uit Wilp is aangehouden.") == ["Wilp"]
+
+
+def test_word_like_names_need_context():
+    assert names("Dat was de best bewaarde plek. Het Best Kept Secret festival.") == []
+    assert names("Bij een controle in Best is een man aangehouden.") == ["Best"]
+    assert names("De Bestse politie hield een man aan.") == ["Best"]
+    assert names("Hij woont vlak bij Lent.") == ["Lent"]
+
+
+def test_surnames_are_not_places():
+    text = "Volgens advocaat Peter van Putten en rechter Van Wijk is de zaak rond."
+    assert names(text) == []
+    assert names("De burgemeester van Putten reageert.") == ["Putten"]
+
+
+def test_ordinary_word_at_sentence_start_needs_context():
+    assert names("Putten is een woord. Leiden kan ook een werkwoord zijn.") == []
+    assert names("Er is geschoten in Leiden.") == ["Leiden"]
+
+
+def test_bergen_by_country_hint_and_province():
+    [mons] = find_places("In Bergen is een man opgepakt.", country="be")
+    assert (mons.country, mons.province) == ("be", "Henegouwen")
+    [nh] = find_places("In Bergen (Noord-Holland) is een man opgepakt.")
+    assert nh.municipality == "Bergen (NH.)"
+
+
+def test_belgian_context_without_hint():
+    [place] = find_places("Het parket onderzoekt een inbraak in Zwijndrecht.")
+    assert place.country == "be"
+    assert place.municipality == "Beveren-Kruibeke-Zwijndrecht"
+    [nl] = find_places("Het OM onderzoekt een inbraak in Zwijndrecht.")
+    assert nl.country == "nl"
+
+
+def test_dutch_exonyms_of_walloon_towns():
+    assert names("In Luik en Namen zijn drie mannen opgepakt.", "be") == ["Luik", "Namen"]
+
+
+def test_districts_and_adjectives_point_to_their_city():
+    assert names("Schietpartij in Amsterdam-Noord en een Haagse woning.") == ["Amsterdam", "Den Haag"]
+    assert names("In de Antwerpse district Borgerhout.", "be") == ["Antwerpen", "Borgerhout"]
+
+
+def test_club_names_are_not_places():
+    assert names("Na de wedstrijd van FC Den Bosch bleef het rustig.") == []

@@ -1,0 +1,396 @@
+"""Tests for corpus.text.dates: Dutch-grade publication dates from all the evidence."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import pytest
+
+from corpus.text.dates import PublishedDate, find_published, parse_dutch_date
+
+TABLE = Path(__file__).resolve().parents[2] / "bench" / "data" / "dutch_dates.tsv"
+ZONES = {"nl": "Europe/Amsterdam", "be": "Europe/Brussels"}
+BODY = "<p>" + " ".join(["De politie onderzoekt de inbraak in de woning aan de Dorpsstraat."] * 8)
+URL = "https://www.voorbeeldkrant.nl/nieuws/inbraak-dorpsstraat"
+
+
+def page(header: str = "", head: str = "", extra: str = "") -> str:
+    """A small article page: ``head`` goes in <head>, ``header`` under the title."""
+    return (
+        f"<html><head><title>Inbraak</title>{head}</head><body>"
+        f"<article><h1>Inbraak aan de Dorpsstraat</h1>{header}{BODY}</p></article>"
+        f"{extra}</body></html>"
+    )
+
+
+def jsonld(**fields: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(fields)}</script>'
+
+
+def table_rows() -> list[dict[str, str]]:
+    with TABLE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+# --- the known failures of htmldate and trafilatura -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("12 maart 2024", datetime.date(2024, 3, 12)),
+        ("12 mrt. 2024", datetime.date(2024, 3, 12)),
+        ("12 augustus 2023", datetime.date(2023, 8, 12)),
+    ],
+)
+def test_months_the_libraries_lack_are_read_not_turned_into_january(expression, expected):
+    assert parse_dutch_date(expression) == expected
+    found = find_published(page(f'<div class="article-date">{expression}</div>'), URL)
+    assert found.day == expected
+    assert found.source == "text"
+
+
+def test_htmldate_silent_january_first_is_stored_as_year_only():
+    # A date in running text is an event, not the publication; plain htmldate reads it as
+    # 2024-01-01. That must not become a day of the corpus.
+    html = page(extra="<p>Het incident vond plaats op 12 maart 2024 in de nacht.</p>")
+    found = find_published(html, URL)
+    assert found.day is None
+    assert found.year_only in (None, 2024)
+    assert found.day != datetime.date(2024, 1, 1)
+
+
+def test_a_real_january_first_is_kept():
+    found = find_published(page('<span class="date">woensdag 1 januari 2020 00:15</span>'), URL)
+    assert found.day == datetime.date(2020, 1, 1)
+    assert found.year_only is None
+
+
+# --- the Dutch table ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "row",
+    # Which of two dates is the publication (update stamps) is for find_published to decide.
+    [row for row in table_rows() if "update" not in row["note"].lower()],
+    ids=lambda row: row["expression"][:40],
+)
+def test_dutch_table_expression_parses(row):
+    zone = ZoneInfo(ZONES[row["country"]])
+    value = parse_dutch_date(row["expression"], tz=ZONES[row["country"]])
+    assert value is not None
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(zone)
+        assert value.strftime("%H:%M") == row["time"]
+        value = value.date()
+    else:
+        assert row["time"] == ""
+    assert value.isoformat() == row["expected"]
+
+
+@pytest.mark.parametrize("row", table_rows(), ids=lambda row: row["expression"][:40])
+def test_dutch_table_expression_found_in_a_page(row):
+    html = page(f'<div class="meta"><span>{row["expression"]}</span></div>')
+    found = find_published(html, URL, country=row["country"])
+    assert found.day is not None
+    assert found.day.isoformat() == row["expected"]
+    assert (found.moment.strftime("%H:%M") if found.moment else "") == row["time"]
+
+
+def test_table_has_at_least_forty_presentations():
+    rows = table_rows()
+    assert len(rows) >= 40
+    assert {row["country"] for row in rows} == {"nl", "be"}
+
+
+# --- parse_dutch_date -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "maart 2024", "2024", "31 februari 2024", "12 maart", "geen datum", "99-99-2020"]
+)
+def test_incomplete_or_impossible_dates_are_none(text):
+    assert parse_dutch_date(text) is None
+
+
+def test_numeric_dates_are_day_first():
+    assert parse_dutch_date("05-08-2019") == datetime.date(2019, 8, 5)
+    assert parse_dutch_date("5/8/2019") == datetime.date(2019, 8, 5)
+
+
+def test_naive_time_is_local_and_explicit_offset_is_kept():
+    summer = parse_dutch_date("2024-07-01T08:00:00")
+    assert summer.utcoffset() == datetime.timedelta(hours=2)
+    offset = parse_dutch_date("2024-07-01T08:00:00-04:00")
+    assert offset.utcoffset() == datetime.timedelta(hours=-4)
+
+
+def test_rfc822_feed_date():
+    value = parse_dutch_date("Tue, 12 Mar 2024 09:00:00 +0100")
+    assert value == datetime.datetime(2024, 3, 12, 8, 0, tzinfo=datetime.UTC)
+
+
+def test_parse_never_raises_on_odd_input():
+    for odd in (None, 12, b"12 maart 2024", "\x00\x01", "9" * 10_000):
+        assert parse_dutch_date(odd) is None  # type: ignore[arg-type]
+
+
+# --- structured evidence ------------------------------------------------------------------
+
+
+def test_jsonld_date_published_and_never_date_modified():
+    head = jsonld(
+        **{"@type": "NewsArticle", "dateModified": "2024-03-15T10:00:00+01:00"},
+        datePublished="2024-03-12T08:00:00+01:00",
+    )
+    found = find_published(page(head=head), URL)
+    assert found.day == datetime.date(2024, 3, 12)
+    assert found.source == "jsonld"
+    assert found.moment == datetime.datetime(
+        2024, 3, 12, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
+    )
+
+
+def test_newsarticle_block_preferred_over_webpage_block():
+    head = jsonld(**{"@type": "WebPage"}, datePublished="2019-01-01T00:00:00+01:00") + jsonld(
+        **{"@graph": [{"@type": "NewsArticle", "datePublished": "2024-03-12T08:00:00+01:00"}]}
+    )
+    assert find_published(page(head=head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_related_articles_listed_in_jsonld_are_ignored():
+    head = jsonld(
+        **{"@type": "ItemList"},
+        itemListElement=[{"@type": "NewsArticle", "datePublished": "2020-05-05T10:00:00+02:00"}],
+    ) + jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T08:00:00+01:00")
+    assert find_published(page(head=head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_broken_jsonld_still_yields_its_date():
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",\n'
+        '"datePublished": "2024-03-12T08:00:00+01:00",}</script>'
+    )
+    assert find_published(page(head=head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_meta_published_time_and_not_modified_time():
+    head = (
+        '<meta property="article:modified_time" content="2024-04-01T10:00:00+02:00">'
+        '<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">'
+    )
+    found = find_published(page(head=head), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "meta")
+
+
+def test_time_element_marked_published_beats_updated():
+    header = (
+        '<time class="updated" datetime="2024-03-20T10:00:00+01:00">20 mrt</time>'
+        '<time itemprop="datePublished" datetime="2024-03-12T08:00:00+01:00">12 mrt</time>'
+    )
+    found = find_published(page(header), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "time")
+
+
+def test_agreeing_evidence_raises_confidence():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T08:00:00+01:00")
+    alone = find_published(page(head=head), URL)
+    meta = '<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">'
+    both = find_published(page(head=head + meta), URL)
+    assert both.confidence > alone.confidence
+    assert 0.0 <= alone.confidence <= 1.0
+
+
+def test_claims_that_disagree_follow_the_visible_date():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-01T08:00:00+01:00")
+    head += '<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">'
+    header = '<div class="byline">Door de redactie, 12 maart 2024</div>'
+    assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
+
+
+# --- URL and discovery ----------------------------------------------------------------------
+
+
+def test_url_date():
+    found = find_published(page(), "https://www.voorbeeldkrant.nl/2019/08/05/inbraak/")
+    assert (found.day, found.source) == (datetime.date(2019, 8, 5), "url")
+
+
+def test_url_vetoes_a_page_claim_far_from_it():
+    head = '<meta property="article:published_time" content="2023-01-20T08:00:00+01:00">'
+    found = find_published(page(head=head), "https://www.voorbeeldkrant.nl/2019/08/05/inbraak/")
+    assert found.day == datetime.date(2019, 8, 5)
+
+
+def test_url_year_only_is_never_a_day():
+    found = find_published("<html><body><p>Tekst</p></body></html>", "https://x.nl/2019/inbraak")
+    assert found.day is None
+    assert found.year_only == 2019
+
+
+def test_feed_only():
+    found = find_published(page(), URL, feed_date="Tue, 12 Mar 2024 09:00:00 +0100")
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "feed")
+    assert found.moment.utcoffset() == datetime.timedelta(hours=1)
+
+
+def test_feed_republish_later_than_the_page_keeps_the_original_date():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T08:00:00+01:00")
+    found = find_published(page(head=head), URL, feed_date="Fri, 05 Apr 2024 09:00:00 +0200")
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "jsonld")
+
+
+def test_feed_earlier_than_a_redated_page_wins():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-14T08:00:00+01:00")
+    found = find_published(page(head=head), URL, sitemap_date="2024-03-12T07:55:00+01:00")
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "sitemap")
+
+
+def test_agreeing_feed_and_page():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T08:00:00+01:00")
+    found = find_published(page(head=head), URL, feed_date="2024-03-12T08:00:00+01:00")
+    assert found.day == datetime.date(2024, 3, 12)
+    assert found.confidence >= 0.9
+
+
+# --- visible text: what to ignore -----------------------------------------------------------
+
+
+def test_update_stamp_before_the_publication_is_skipped():
+    header = '<p class="meta">Laatst gewijzigd: 20 maart 2024 · Gepubliceerd: 12 maart 2024</p>'
+    assert find_published(page(header), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_element_marked_as_update_is_skipped():
+    header = (
+        '<span class="date-updated">Bijgewerkt 20 maart 2024</span><span class="date">12 maart 2024</span>'
+    )
+    assert find_published(page(header), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_related_article_box_dates_are_ignored():
+    related = (
+        '<aside class="related"><ul><li><span class="date">3 januari 2021</span></li></ul></aside>'
+        '<div class="lees-ook"><span class="date">4 februari 2021</span></div>'
+    )
+    html = (
+        f"<html><body>{related}<article><h1>Inbraak</h1>"
+        f'<div class="article-date">12 mrt. 2024</div>{BODY}</p></article></body></html>'
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_copyright_year_is_not_a_publication_day():
+    html = page(extra='<footer><p class="copyright">© 2024 Voorbeeldkrant</p></footer>')
+    found = find_published(html, URL)
+    assert found.day is None
+    assert found.day != datetime.date(2024, 1, 1)
+
+
+def test_label_with_the_date_in_the_next_element():
+    header = "<p><strong>Gepubliceerd op</strong> <span>di 5 aug. 2019</span></p>"
+    assert find_published(page(header), URL).day == datetime.date(2019, 8, 5)
+
+
+# --- time zones -----------------------------------------------------------------------------
+
+
+def test_utc_stamp_late_in_the_evening_is_the_next_amsterdam_day():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T23:30:00Z")
+    found = find_published(page(head=head), URL)
+    assert found.day == datetime.date(2024, 3, 13)
+    assert found.moment.utcoffset() == datetime.timedelta(hours=1)
+    assert found.moment.hour == 0
+
+
+def test_flemish_source_reads_naive_times_in_brussels():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-07-01T08:00:00")
+    found = find_published(page(head=head), URL, country="be")
+    assert found.moment.tzinfo == ZoneInfo("Europe/Brussels")
+    assert found.moment.utcoffset() == datetime.timedelta(hours=2)
+
+
+def test_time_taken_from_other_evidence_on_the_same_day():
+    header = '<div class="date">12 maart 2024 om 09:12</div>'
+    head = '<meta name="date" content="2024-03-12">'
+    found = find_published(page(header, head), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "meta")
+    assert found.moment.strftime("%H:%M") == "09:12"
+
+
+# --- input handling -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("html", ["", b"", "   ", "<<<>>>", b"\xff\xfe\x00garbage", "geen html", None, 42])
+def test_bad_input_returns_none_source(html):
+    found = find_published(html, URL)  # type: ignore[arg-type]
+    assert isinstance(found, PublishedDate)
+    assert found.source == "none" or found.day is None
+
+
+def test_huge_input_does_not_raise():
+    html = "<html><body>" + "<div><p>tekst</p></div>" * 200_000 + "</body></html>"
+    assert isinstance(find_published(html, URL), PublishedDate)
+
+
+def test_parsed_tree_is_accepted_and_left_untouched():
+    html = page('<div class="article-date">12 mrt. 2024</div>')
+    tree = lxml.html.document_fromstring(html)
+    before = lxml.html.tostring(tree)
+    found = find_published(tree, URL)
+    assert found.day == datetime.date(2024, 3, 12)
+    assert lxml.html.tostring(tree) == before
+
+
+def test_bytes_input():
+    html = page('<div class="article-date">12 augustus 2023</div>').encode("utf-8")
+    assert find_published(html, URL).day == datetime.date(2023, 8, 12)
+
+
+def test_unconfirmed_bare_january_first_claim_gets_low_confidence():
+    head = '<meta property="article:published_time" content="2021-01-01">'
+    found = find_published(page(head=head), URL)
+    assert found.day == datetime.date(2021, 1, 1)
+    assert found.confidence <= 0.4
+    confirmed = find_published(page('<span class="date">1 januari 2021</span>', head), URL)
+    assert confirmed.confidence > 0.4
+
+
+def test_claims_that_disagree_without_other_evidence_give_the_earlier_day():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-14T08:00:00+01:00")
+    head += '<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">'
+    found = find_published(page(head=head), URL)
+    assert found.day == datetime.date(2024, 3, 12)
+    assert found.confidence < 0.85  # the disagreement costs confidence
+
+
+def test_utc_stamp_of_an_outlet_elsewhere_follows_the_local_evidence():
+    # 23:30 UTC is already the next day in Amsterdam, but the page itself says the 12th: the
+    # outlet is not on Amsterdam time, and the day it printed is the day.
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-12T23:30:00Z")
+    header = '<span class="date">12 maart 2024</span>'
+    assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_page_wide_body_classes_do_not_hide_the_article_date():
+    html = page('<span class="date">12 maart 2024</span>').replace(
+        "<body>", '<body class="single-post has-sidebar nav-open">'
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_unreadable_feed_date_is_ignored():
+    header = '<span class="date">12 maart 2024</span>'
+    found = find_published(page(header), URL, feed_date="gisteren", sitemap_date="")
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+
+
+def test_label_and_date_in_one_paragraph():
+    found = find_published(page("<p>Geplaatst: 12-03-2024 om 10:15</p>"), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+    assert found.moment.strftime("%H:%M") == "10:15"
