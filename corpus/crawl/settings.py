@@ -1,44 +1,81 @@
-"""Scrapy settings of the crimecorpus project: polite defaults, our pipelines, our components.
+"""Scrapy settings of the crimecorpus project: every setting it reads, declared once.
 
-Project settings are prefixed ``CORPUS_``; the database URL and contact address come from the
-environment (``CRIMECORPUS_DB``, ``CRIMECORPUS_CONTACT``) or the command line.
+This is the one home of every default, as Scrapy's ``default_settings.py`` is for Scrapy's own:
+components read ``settings.getint("CORPUS_BATCH_SIZE")`` and the like with no fallback of their
+own. Project settings are prefixed ``CORPUS_``; the Scrapy settings here are the ones we change.
+
+Each assignment has a one-line ``#:`` doc comment right above it (Sphinx autodoc style), which
+``scripts/settings_doc.py`` renders into docs/settings.md; longer reasons stay in plain comments
+above it. tests/crawl/test_settings.py keeps the three in step: every key the code reads is
+declared here, no component passes an inline default, and the committed page is the rendering.
+
+The environment is read here only for the contact address (``CRIMECORPUS_CONTACT``); the database
+URL's ``CRIMECORPUS_DB`` is read where it is resolved, :func:`corpus.store.storage.resolve_db_url`.
 """
+
+from __future__ import annotations
 
 import os
 
+# Lower case: built into USER_AGENT at import, so it is not a setting that -s could change.
+_contact_url = os.environ.get("CRIMECORPUS_CONTACT", "https://github.com/crimecorpus/crimecorpus")
+
+#: The bot's name in Scrapy's logs and stats.
 BOT_NAME = "crimecorpus"
+#: Where Scrapy looks for spiders.
 SPIDER_MODULES = ["spiders"]
+#: Where `scrapy genspider` puts a new spider.
 NEWSPIDER_MODULE = "spiders"
 
-CORPUS_CONTACT_URL = os.environ.get("CRIMECORPUS_CONTACT", "https://github.com/crimecorpus/crimecorpus")
-USER_AGENT = f"crimecorpus/0.1 (research crawler for Dutch news corpora; +{CORPUS_CONTACT_URL})"
+#: Identifying User-Agent; the contact URL is $CRIMECORPUS_CONTACT, else the project's page.
+USER_AGENT = f"crimecorpus/0.1 (research crawler for Dutch news corpora; +{_contact_url})"
 
 # Politeness: robots.txt, one request at a time per site, a delay that AutoThrottle adapts.
+#: Obey robots.txt (read by spiders.middlewares.robots, RFC 9309).
 ROBOTSTXT_OBEY = True
+#: Requests in flight over all sites.
 CONCURRENT_REQUESTS = 16
+#: Requests in flight per site: one at a time.
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+#: Seconds between two requests to the same site (AutoThrottle adapts it).
 DOWNLOAD_DELAY = 1.0
+#: Random spread of the delay, as a fraction of it.
 DOWNLOAD_DELAY_JITTER = 0.5
+#: AutoThrottle adapts the delay to the site's response times.
 AUTOTHROTTLE_ENABLED = True
+#: AutoThrottle's first delay (s).
 AUTOTHROTTLE_START_DELAY = 1.0
+#: AutoThrottle's longest delay (s).
 AUTOTHROTTLE_MAX_DELAY = 30.0
+#: AutoThrottle's aim: on average one request in flight per site.
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # Safe defaults: no telnet console, no cookies, bounded downloads.
+#: No telnet console.
 TELNETCONSOLE_ENABLED = False
+#: No cookies sent or kept.
 COOKIES_ENABLED = False
+#: Seconds before a download is given up.
 DOWNLOAD_TIMEOUT = 30
+#: Responses larger than this are cancelled (bytes).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+#: Responses larger than this are logged as a warning (bytes).
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+#: Retry failed downloads.
 RETRY_ENABLED = True
+#: Retries per request after the first attempt.
 RETRY_TIMES = 2
+#: Redirects followed per request.
 REDIRECT_MAX_TIMES = 5
+#: Links followed from a start request at most this deep.
 DEPTH_LIMIT = 4
 # Scrapy starts CONCURRENT_ITEMS tasks for the output of every response (default 100); an
 # article page yields one item and a feed a few hundred requests, which are only scheduled, so 8
 # is plenty, and it removes a measurable part of the reactor's per-page cost (docs/performance.md).
+#: Items and requests from one response processed in parallel (docs/performance.md).
 CONCURRENT_ITEMS = 8
 
+#: Our downloader middlewares and their order; Scrapy's robots.txt middleware is replaced.
 DOWNLOADER_MIDDLEWARES = {
     # First of all: http(s) only, the source's own hosts, no redirect into private networks
     # (docs/robustness.md); before robots.txt, so a refused host is never contacted.
@@ -58,8 +95,10 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.archive.WarcArchiveMiddleware": 950,
 }
 
+#: Request fingerprints from the canonical URL, so tracking parameters do not fetch a page twice.
 REQUEST_FINGERPRINTER_CLASS = "spiders.middlewares.fingerprint.CanonicalFingerprinter"
 
+#: The item stages and their order.
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.pagekind.PageKindPipeline": 200,
@@ -70,20 +109,25 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
-# A database error a spider callback or the start requests meet stops the crawl (store_failed).
+#: A database error a spider callback or the start requests meet stops the crawl (store_failed).
 SPIDER_MIDDLEWARES = {
     "spiders.extensions.StoreFailureMiddleware": 1000,
 }
 
+#: The live progress line (shown when CORPUS_PROGRESS is true).
 EXTENSIONS = {
     "spiders.extensions.ProgressLine": 500,
 }
 
+#: Scrapy's log level; the CLI sets WARNING unless -v.
 LOG_LEVEL = "INFO"
+#: Log lines for dropped items that name the stage and reason.
 LOG_FORMATTER = "spiders.logformatter.CorpusLogFormatter"
+#: Feed exports (-O) in UTF-8, not \u escapes.
 FEED_EXPORT_ENCODING = "utf-8"
 # `scrapy crawl news -O items.jsonl` (or .json, .csv): each stored article as its public record,
 # the same object as `crimecorpus export` writes; rejections stay in the database.
+#: Feed exporters that write each stored article as `crimecorpus export` does.
 FEED_EXPORTERS = {
     "json": "spiders.exporters.ArticleJsonExporter",
     "jsonlines": "spiders.exporters.ArticleJsonLinesExporter",
@@ -91,39 +135,82 @@ FEED_EXPORTERS = {
     "jl": "spiders.exporters.ArticleJsonLinesExporter",
     "csv": "spiders.exporters.ArticleCsvExporter",
 }
+#: Longest URL requested (= corpus.store.frontier.MAX_URL_LENGTH); longer ones are recorded as url_too_long.
+URLLENGTH_LIMIT = 8192
 
 # crimecorpus settings
-CORPUS_DB_URL = os.environ.get("CRIMECORPUS_DB")  # None: the default SQLite file
-CORPUS_SOURCES_FILE = None  # None: the registry shipped with the package
+#: Database URL or SQLite path; None: $CRIMECORPUS_DB, else data/crimecorpus.sqlite.
+CORPUS_DB_URL = None
+#: Sources registry (TOML); None: the registry shipped with the package.
+CORPUS_SOURCES_FILE = None
+#: Names of the sources to crawl; empty: all of them.
 CORPUS_SOURCE_NAMES: list[str] = []
+#: Stored rows written to the database per batch.
 CORPUS_BATCH_SIZE = 100
-CORPUS_STALE_RUN_SECONDS = 900.0  # a "running" run silent this long is marked killed by the next run
-URLLENGTH_LIMIT = 8192  # = corpus.store.frontier.MAX_URL_LENGTH; longer URLs are recorded as url_too_long
+#: A "running" run silent this long (s) is marked killed by the next run.
+CORPUS_STALE_RUN_SECONDS = 900.0
+#: Pages with more HTML characters than this are rejected before extraction.
 CORPUS_MAX_HTML_CHARS = 5_000_000
-CORPUS_WORKERS = 0  # worker processes for the CPU stages (corpus/crawl/pool.py); 0 = one per core
-CORPUS_EXTRACT_TIMEOUT = 30.0  # seconds per page; the extraction worker is killed past it
-CORPUS_EXTRACT_MEMORY = 2 * 1024**3  # address-space limit of the extraction worker (bytes)
-# Resident memory a worker may use (bytes; 0: no limit). A warm worker holds about 190 MiB; a
-# page that takes it past this ends the worker (`extract/worker_crashed`), a fresh one goes on.
+#: Worker processes for the CPU stages (corpus/crawl/pool.py); 0: one per core.
+CORPUS_WORKERS = 0
+#: Seconds per page; the extraction worker is killed past it.
+CORPUS_EXTRACT_TIMEOUT = 30.0
+#: Address-space limit of the extraction worker (bytes; 0: no limit).
+CORPUS_EXTRACT_MEMORY = 2 * 1024**3
+# A warm worker holds about 190 MiB; a page that takes it past this ends the worker
+# (`extract/worker_crashed`), a fresh one goes on.
+#: Resident memory a worker may use (bytes; 0: no limit).
 CORPUS_WORKER_MAX_RSS = 450 * 1024**2
-# After SIGTERM/SIGINT: seconds of graceful stop before what is complete is committed and the
-# process exits anyway (the whole stop stays under 10 s, whatever hangs). A second signal: at once.
+# The whole stop stays under 10 s, whatever hangs; a second signal stops at once.
+#: After SIGTERM/SIGINT: seconds of graceful stop, then what is complete is committed and the process exits.
 CORPUS_STOP_GRACE = 5.0
-CORPUS_RETRY_AFTER_MAX = 300.0  # longest rest a 429/503 Retry-After can impose on a site (s)
-CORPUS_BACKOFF_BASE = 5.0  # rest after a 429/503 without Retry-After, doubled per attempt (s)
-CORPUS_CRAWL_DELAY_MAX = 60.0  # robots.txt Crawl-delay above this is capped (s)
+#: Longest rest a 429/503 Retry-After can impose on a site (s).
+CORPUS_RETRY_AFTER_MAX = 300.0
+#: Rest after a 429/503 without Retry-After, doubled per attempt (s).
+CORPUS_BACKOFF_BASE = 5.0
+#: A robots.txt Crawl-delay above this is capped (s).
+CORPUS_CRAWL_DELAY_MAX = 60.0
+#: Read TDMRep declarations (tdmrep.json, header, meta); False switches the middleware off.
+CORPUS_TDM_ENABLED = True
 # TDMRep: pages whose text and data mining is reserved are skipped; True keeps them under the
 # EU DSM Directive Art. 3 research exception (research organisations, scientific research only).
+#: Keep TDM-reserved pages under the EU DSM Directive Art. 3 research exception.
 CORPUS_TDM_RESEARCH_EXCEPTION = False
-CORPUS_SINCE = None  # "YYYY-MM-DD": skip discovered entries whose feed/sitemap date is older
-CORPUS_REFETCH_DAYS = 0  # re-check stored articles discovered within this many days (conditional GET)
-CORPUS_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard of word 5-grams (see corpus/dedup/neardup.py)
-CORPUS_PROGRESS = False  # the CLI turns the live progress line on when stderr is a terminal
+#: Decode pages by browser charset rules (spiders.middlewares.encoding); False switches it off.
+CORPUS_ENCODING_ENABLED = True
+#: "YYYY-MM-DD": skip discovered entries whose feed or sitemap date is older; None: no limit.
+CORPUS_SINCE = None
+#: Re-check stored articles discovered within this many days (conditional GET); 0: never.
+CORPUS_REFETCH_DAYS = 0
+#: Estimated Jaccard of word 5-grams from which two pages are near-duplicates (corpus/dedup/neardup.py).
+CORPUS_NEARDUP_THRESHOLD = 0.7
+#: Show the live progress line; the CLI turns it on when stderr is a terminal.
+CORPUS_PROGRESS = False
 # Raw archive and WARC ingest (docs/warc.md)
-CORPUS_ARCHIVE = None  # "warc": every fetched article response into WARC files
+#: "warc": every fetched article response into WARC files; None: no archive.
+CORPUS_ARCHIVE = None
+#: Directory of the WARC archive.
 CORPUS_ARCHIVE_DIR = "data/warc"
-CORPUS_ARCHIVE_MAX_BYTES = 1024**3  # a new WARC file past this size
-CORPUS_WARC_FILES: list[str] = []  # files the `warc` spider reads
-CORPUS_WARC_MODE = "ingest"  # "reextract": only stored articles, every file again
-CORPUS_WARC_CHECKPOINT_SECONDS = 5.0  # how often a file's settled offset is recorded
-CORPUS_REDIS_LOST_SECONDS = 60.0  # a distributed worker that cannot reach Redis this long stops (exit non-zero)
+#: A new WARC file is started past this size (bytes).
+CORPUS_ARCHIVE_MAX_BYTES = 1024**3
+#: WARC files the `warc` spider reads.
+CORPUS_WARC_FILES: list[str] = []
+#: "ingest": new articles from the files; "reextract": only stored articles, every file again.
+CORPUS_WARC_MODE = "ingest"
+#: How often a WARC file's settled offset is recorded (s).
+CORPUS_WARC_CHECKPOINT_SECONDS = 5.0
+# Distributed crawls (docs/distributed.md)
+#: Redis of a distributed crawl (scrapy-redis's key); set from --redis or $CRIMECORPUS_REDIS.
+REDIS_URL = None
+#: Key prefix in Redis, one per independent crawl sharing a Redis (--redis-prefix).
+CORPUS_REDIS_PREFIX = "crimecorpus"
+#: A distributed worker that cannot reach Redis this long stops with exit status 1 (s).
+CORPUS_REDIS_LOST_SECONDS = 60.0
+#: A popped request unfinished after this long is re-queued (s).
+CORPUS_LEASE_SECONDS = 600.0
+#: How often each worker reconciles expired leases (s); None: half the lease, at most 60.
+CORPUS_RECONCILE_SECONDS = None
+#: Seconds of an empty queue and nothing in flight before a distributed worker stops.
+CORPUS_IDLE_GRACE = 3.0
+#: A distributed worker never stops on an empty queue; it waits for the next seed.
+CORPUS_KEEP_RUNNING = False
