@@ -1,10 +1,13 @@
 """All CPU-heavy work on one page, as one picklable call: what a pool worker runs.
 
-Extraction (with the depth guard), the prose check, page kind, language, crime annotations, the
-MinHash signature and the text hash are computed in one go, stopping at the first stage that
-rejects the page. The pipelines then stay thin: each applies one stage's verdict from the
-:class:`Analysis` and the reactor never runs CPU-bound parsing. The result is a pure function of
-its arguments, so 1 and N workers give identical corpora.
+The in-worker stage order is :data:`STAGES`, stated here and nowhere else: extraction (with the
+depth guard), the prose check and page kind, language, then the annotations every kept article
+gets (crime columns, the MinHash signature, the text hash). :func:`analyse_page` runs them in
+that order and stops at the first stage that rejects the page; ``Analysis.stage`` names it.
+
+One pipeline (``pipelines.analysis.AnalysisPipeline``) submits the page and applies the verdict;
+the pipelines after it do only what a worker cannot (duplicates against the database, storing).
+The result is a pure function of its arguments, so 1 and N workers give identical corpora.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from typing import Any
 
 from corpus.annotate.columns import annotate
 from corpus.dedup.neardup import signature
-from corpus.devtools.safeextract import MAX_DEPTH, checked_extract
-from corpus.text.extract import ExtractedArticle, parse_html
+from corpus.text.context import PageContext
+from corpus.text.extract import MAX_DEPTH, ExtractedArticle, checked_extract, parse_html
 from corpus.text.language import LanguageResult, detect_language
 from corpus.text.normalise import text_hash
 from corpus.text.pagekind import PageKind, classify_page
 from corpus.text.prose import not_prose_reason
+
+STAGES: tuple[str, ...] = ("extract", "page_kind", "language", "annotate")
+"""The stages :func:`analyse_page` runs, in order; the first three may reject a page (their name
+is then ``Analysis.stage``), ``annotate`` never does."""
 
 
 @dataclass(frozen=True)
@@ -40,23 +47,25 @@ class Analysis:
 def analyse_page(
     html: str,
     url: str,
+    context: PageContext | None = None,
     *,
-    country: str = "nl",
-    feed_date: str | None = None,
-    sitemap_date: str | None = None,
-    fallback_title: str | None = None,
     max_depth: int = MAX_DEPTH,
+    **fields: Any,
 ) -> Analysis:
-    """Run every CPU stage on one page (see the module docstring)."""
+    """Run the :data:`STAGES` on one page, stopping at the first rejection.
+
+    ``context`` is the page's :class:`~corpus.text.context.PageContext`; its fields may also be
+    given as keywords (``country="be", feed_date=...``), as the public API does.
+    """
+    context = PageContext.of(context, **fields)
     tree = parse_html(html)
-    outcome = checked_extract(
-        tree, url, max_depth, feed_date=feed_date, sitemap_date=sitemap_date, country=country
-    )
+    # extract
+    outcome = checked_extract(tree, url, context, max_depth)
     extracted = outcome.article
     if extracted is None:
         return Analysis(stage="extract", reason=outcome.reason or "no_text", detail=outcome.detail)
-    # Junk with no prose structure (one endless line, no spaces, no sentence ends) is refused
-    # before the page-kind rules, which would count its millions of "words" as an article.
+    # page_kind: junk with no prose structure (one endless line, no spaces, no sentence ends) is
+    # refused before the page-kind rules, which would count its millions of "words" as an article.
     junk = not_prose_reason(extracted.text)
     if junk:
         kind = PageKind("not_prose", junk)
@@ -64,18 +73,20 @@ def analyse_page(
     kind = classify_page(tree, extracted.text, url)
     if not kind.is_article:
         return Analysis(extracted, kind, stage="page_kind", reason=kind.kind, detail=kind.reason)
-    title = extracted.title or fallback_title
+    # language
+    title = extracted.title or context.fallback_title
     text = f"{title}\n{extracted.text}" if title else extracted.text
     language = detect_language(
-        text, html_lang=extracted.html_lang, country=country, og_locale=extracted.og_locale
+        text, html_lang=extracted.html_lang, country=context.country, og_locale=extracted.og_locale
     )
     if not language.is_dutch:
         return Analysis(extracted, kind, language, stage="language", reason="not_dutch")
+    # annotate
     return Analysis(
         extracted,
         kind,
         language,
-        crime=annotate(title, extracted.text, url, country),
+        crime=annotate(title, extracted.text, url, context.country),
         minhash=signature(extracted.text),
         text_hash=text_hash(extracted.text),
     )

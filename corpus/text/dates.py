@@ -77,12 +77,14 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import htmldate
 import lxml.html
 from lxml import etree
 
+from corpus.text.context import PageContext
 from corpus.text.dutch_months import MONTHS, UPDATE_LABELS, WEEKDAYS
 
 logger = logging.getLogger(__name__)
@@ -781,21 +783,21 @@ def _needs_text(page: list[_Evidence], discovery: list[_Evidence], url_date: _Ur
 def find_published(
     html: str | bytes | lxml.html.HtmlElement,
     url: str,
-    *,
-    feed_date: str | None = None,
-    sitemap_date: str | None = None,
-    country: str = "nl",
+    context: PageContext | None = None,
+    **fields: Any,
 ) -> PublishedDate:
     """Decide the publication date of one article page from all its evidence.
 
-    ``feed_date`` and ``sitemap_date`` are the raw strings carried from discovery (RSS pubDate,
-    Atom or news-sitemap ISO 8601). An already parsed ``lxml.html`` tree is accepted so callers
-    can reuse their parse; it is not modified. ``country`` picks the outlet's time zone ("nl":
+    ``context`` (:class:`corpus.text.context.PageContext`, or its fields as keywords) gives
+    ``feed_date`` and ``sitemap_date``, the raw strings carried from discovery (RSS pubDate,
+    Atom or news-sitemap ISO 8601), and ``country``, which picks the outlet's time zone ("nl":
     Europe/Amsterdam, "be": Europe/Brussels; anything else: unknown, see the module docstring).
-    Never raises: anything unreadable gives ``source="none"``.
+    An already parsed ``lxml.html`` tree is accepted so callers can reuse their parse; it is not
+    modified. Never raises: anything unreadable gives ``source="none"``.
     """
+    context = PageContext.of(context, **fields)
     try:
-        return _find_published(html, url or "", feed_date, sitemap_date, country)
+        return _find_published(html, url or "", context.feed_date, context.sitemap_date, context.country)
     except Exception:
         logger.warning("date detection failed on %s", url, exc_info=True)
         return NONE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -16,6 +17,7 @@ from trafilatura.metadata import (
     extract_title,
 )
 
+from corpus.text.context import PageContext
 from corpus.text.dates import PublishedDate, find_published
 from corpus.text.normalise import clean_text
 
@@ -153,13 +155,14 @@ def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
 def extract_article(
     html: str | bytes | lxml.html.HtmlElement,
     url: str,
-    *,
-    feed_date: str | None = None,
-    sitemap_date: str | None = None,
-    country: str = "nl",
+    context: PageContext | None = None,
+    **fields: Any,
 ) -> ExtractedArticle | None:
     """Extract the article on a page (HTML or an already parsed tree, left unchanged), or None
     when the page holds no main text.
+
+    ``context`` carries the outlet's country and the discovery dates (its fields may also be
+    given as keywords: ``country="be"``).
 
     The publication date comes from :func:`corpus.text.dates.find_published` (all the evidence,
     Dutch date formats, the discovery dates when given), not from trafilatura's metadata, whose
@@ -167,6 +170,7 @@ def extract_article(
     text is an *article* (and not a listing, consent wall or gallery) is a separate stage
     (:mod:`corpus.text.pagekind`); this function only extracts.
     """
+    context = PageContext.of(context, **fields)
     tree = html if isinstance(html, lxml.html.HtmlElement) else parse_html(html)
     if tree is None:
         return None
@@ -177,7 +181,7 @@ def extract_article(
     if raw is None:
         return None
     hints = head_hints(tree)
-    date = find_published(tree, url, feed_date=feed_date, sitemap_date=sitemap_date, country=country)
+    date = find_published(tree, url, context)
     meta = page_metadata(tree)
     title = meta["title"]
     return ExtractedArticle(
@@ -189,3 +193,50 @@ def extract_article(
         date=date,
         **hints,
     )
+
+
+MAX_DEPTH = 250
+"""Deeper than this and libxml2 (limit 256) may already have dropped text."""
+
+
+def tree_depth(tree: Any) -> int:
+    """The deepest element nesting of a parsed page (the root is depth 1)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An extracted article, or None with the reason and detail of the refusal."""
+
+    article: ExtractedArticle | None
+    reason: str | None = None
+    detail: str = ""
+
+
+def checked_extract(
+    html: str | bytes | lxml.html.HtmlElement | None,
+    url: str,
+    context: PageContext | None = None,
+    max_depth: int = MAX_DEPTH,
+) -> Outcome:
+    """Refuse a page too deep to parse faithfully (``too_deep``), else extract it.
+
+    libxml2 stops building the tree at 256 levels and silently drops everything nested deeper,
+    so such a page would be stored with text missing. ``html`` may be a tree already parsed by
+    :func:`parse_html`: a page is parsed once for the depth check, extraction and later stages.
+    Size and time limits are the caller's (the analysis pipeline and the worker pool).
+    """
+    tree = parse_html(html) if isinstance(html, (str, bytes)) else html
+    if tree is not None:
+        depth = tree_depth(tree)
+        if depth >= max_depth:
+            return Outcome(None, "too_deep", f"elements nested {depth} deep (limit {max_depth})")
+    article = extract_article(tree, url, context) if tree is not None else None
+    return Outcome(article, None if article else "no_text", "" if article else "no main text found")
