@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from corpus.crawl.items import ArticleItem
 from corpus.sources.urls import article_id, canonical_url, url_host
 from corpus.store.clusters import refresh_exact_duplicates
 from corpus.store.models import Article
+from pipelines.analysis import AnalysisPipeline
 from pipelines.closing import refresh_at_close
 from pipelines.drops import Duplicate
+from pipelines.order import check_after
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 def choose_canonical(fetched_url: str, canonical_link: str | None) -> str:
@@ -31,26 +36,26 @@ class DedupPipeline:
     result does not depend on the order in which pages happened to finish (1 or N workers).
     """
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.seen_urls: set[str] = set()
         self.hashes: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DedupPipeline:
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        check_after(crawler, cls, AnalysisPipeline)  # the text hash and canonical link are its
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        item.canonical = choose_canonical(item.url, item.extra.get("canonical_link"))
+        item.canonical = choose_canonical(item.url, item.canonical_link)
         item.id = article_id(item.canonical)
         if item.canonical in self.seen_urls:
             raise Duplicate(
                 f"canonical URL already stored in this run: {item.canonical}", reason="duplicate_url"
             )
         self.seen_urls.add(item.canonical)
-        item.text_hash = item.extra["analysis"].text_hash
         self.hashes.add(item.text_hash)
         return item
 

@@ -2,48 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.crawl.items import ArticleItem
-from corpus.crawl.runner import STORE_ERRORS, fail_crawl
 from corpus.dedup.neardup import THRESHOLD
 from corpus.store.clusters import ClusterState, refresh_representatives
 from corpus.store.models import Article
-from corpus.store.storage import crawler_store
+from corpus.store.storage import crawler_engine
+from pipelines.analysis import AnalysisPipeline
 from pipelines.closing import refresh_at_close
-from pipelines.drops import Interrupted
+from pipelines.dedup import DedupPipeline
+from pipelines.order import check_after
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 class NearDupPipeline:
-    """Gives every article a ``cluster_id``; representatives are chosen when the crawl closes."""
+    """Gives every article a ``cluster_id``; representatives are chosen when the crawl closes.
 
-    def __init__(self, crawler: Any, threshold: float) -> None:
+    Clusters merged by an article travel on it (``item.merged``) to the storing stage.
+    """
+
+    def __init__(self, crawler: Crawler, threshold: float) -> None:
         self.crawler = crawler
         self.threshold = threshold
         self.state: ClusterState | None = None
         self.touched: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> NearDupPipeline:
+    def from_crawler(cls, crawler: Crawler) -> NearDupPipeline:
+        check_after(crawler, cls, AnalysisPipeline, DedupPipeline)  # the MinHash, the article id
         return cls(crawler, crawler.settings.getfloat("CORPUS_NEARDUP_THRESHOLD", THRESHOLD))
 
     def open_spider(self) -> None:
-        self.state = ClusterState.load(crawler_store(self.crawler).engine, self.threshold)
+        self.state = ClusterState.load(crawler_engine(self.crawler), self.threshold)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or self.state is None:
             return item
-        sig = item.extra["analysis"].minhash
-        cluster_id, merged = self.state.assign(item.id, sig, item.title)
-        item.extra["neardup"] = {"minhash": sig, "cluster_id": cluster_id}
+        cluster_id, merged = self.state.assign(item.id, item.minhash, item.title)
+        item.cluster_id = cluster_id
         if merged:
-            try:
-                crawler_store(self.crawler).merge_clusters(merged, cluster_id)
-            except STORE_ERRORS as exc:
-                # The store failed (here or earlier): stop the crawl, drop the item quietly, as
-                # the storing stage does, instead of a traceback per item still in flight.
-                fail_crawl(self.crawler, exc)
-                raise Interrupted("the store failed; the crawl is stopping") from None
+            item.merged = frozenset(merged)
             self.crawler.stats.inc_value("corpus/neardup/merged", len(merged))
         if self.state.cluster_size(item.id) > 1:
             self.crawler.stats.inc_value("corpus/neardup/in_cluster")

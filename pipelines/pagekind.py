@@ -1,21 +1,15 @@
-"""Pipeline: keep articles; listings, consent walls, galleries and empty pages are rejected."""
+"""Deprecated: the page kind verdict is applied by ``pipelines.analysis.AnalysisPipeline``.
+
+A pass-through kept only while ITEM_PIPELINES still names it; remove with that entry.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from corpus.crawl.items import ArticleItem
-from pipelines.drops import NotAnArticle
-
 
 class PageKindPipeline:
-    """Applies the page-kind verdict the worker pool computed (``corpus.analyse``)."""
+    """Does nothing: the analysis pipeline applied this stage already (corpus.analyse.STAGES)."""
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleItem):
-            return item
-        verdict = item.extra["analysis"].page_kind
-        item.page_kind = verdict.kind
-        if not verdict.is_article:
-            raise NotAnArticle(verdict.reason, reason=verdict.kind)
         return item

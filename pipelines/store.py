@@ -1,5 +1,12 @@
 """Pipeline: write articles and rejections in batches, and keep the crawl-run row.
 
+This stage owns the crawler's :class:`~corpus.store.storage.Store`: it alone writes to it and
+flushes it. Spiders and middlewares report discoveries through the signals of
+``corpus.crawl.discoveries`` (frontier rows, not-modified results, TDM declarations, checkpoint
+requests), which this stage receives; the near-duplicate stage's cluster merges travel on the
+item. Scrapy closes pipelines in reverse order, so this stage's close-time flush comes before the
+duplicate stages' close-time refreshes (``pipelines.closing``).
+
 A store that fails for good (``Store.flush`` raised after its retries) stops the crawl through
 ``corpus.crawl.runner.fail_crawl``; items still arriving are dropped as ``Interrupted`` (not recorded:
 their frontier rows stay pending for the next run) instead of failing again one by one.
@@ -7,18 +14,23 @@ their frontier rows stay pending for the next run) instead of failing again one 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from sqlalchemy import update
 
 from corpus.annotate.columns import CRIME_COLUMNS
+from corpus.crawl import discoveries
 from corpus.crawl.items import ArticleItem, RejectionItem
 from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.crawl.tdm import record_declarations
 from corpus.store.frontier import result_values
 from corpus.store.models import CrawlRun
 from corpus.store.storage import crawler_store, utcnow
 from pipelines.drops import Interrupted, Rejected
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 _COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_status_count/")
 
@@ -56,23 +68,89 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "last_seen": now,
         "crawl_run_id": run_id,
         **dict.fromkeys(CRIME_COLUMNS),
-        **item.extra.get("crime", {}),
-        "minhash": item.extra.get("neardup", {}).get("minhash"),
-        "cluster_id": item.extra.get("neardup", {}).get("cluster_id", item.id),
+        **item.crime,
+        "minhash": item.minhash if item.cluster_id is not None else None,
+        "cluster_id": item.cluster_id if item.cluster_id is not None else item.id,
+    }
+
+
+def rejection_row(
+    url: str,
+    source: str | None,
+    stage: str,
+    reason: str,
+    detail: str | None,
+    status: int | None,
+    run_id: int | None,
+) -> dict[str, Any]:
+    """The database row of a rejection (a rejection item, or an article dropped by a stage)."""
+    return {
+        "url": url,
+        "source": source,
+        "stage": stage,
+        "reason": reason,
+        "detail": detail,
+        "http_status": status,
+        "crawl_run_id": run_id,
     }
 
 
 class StorePipeline:
-    def __init__(self, crawler: Any) -> None:
+    """The storing stage: items, drops and reported discoveries into the store (module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.store = crawler_store(crawler)
         self.run_id: int | None = None
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.frontier_seen, signal=discoveries.frontier_seen)
+        crawler.signals.connect(self.frontier_result, signal=discoveries.frontier_result)
+        crawler.signals.connect(self.tdm_declared, signal=discoveries.tdm_declared)
+        crawler.signals.connect(self.checkpoint, signal=discoveries.checkpoint)
+        crawler.signals.connect(self.commit_interrupted, signal=discoveries.interrupted)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StorePipeline:
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
+
+    # -- what spiders and middlewares report (corpus.crawl.discoveries) --------------------------
+    def _guarded(self, write: Any, *args: Any) -> None:
+        # A signal handler's error is only logged by Scrapy: a failed store must stop the crawl.
+        try:
+            write(*args)
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
+
+    def frontier_seen(self, row: dict[str, Any]) -> None:
+        self._guarded(self.store.frontier_seen, row)
+
+    def frontier_result(self, key: str, values: dict[str, Any]) -> None:
+        self._guarded(self.store.frontier_result, key, values)
+
+    def checkpoint(self) -> None:
+        """Write everything buffered now. A failure stops the crawl: the caller checks
+        ``corpus.crawl.runner.crawl_failure`` before it vouches for the rows (a WARC checkpoint)."""
+        try:
+            self.store.flush()
+        except STORE_ERRORS as exc:
+            fail_crawl(self.crawler, exc)
+
+    def commit_interrupted(self) -> None:
+        """A forced stop's last act: flush what is complete, the run row says ``interrupted``."""
+        if self._stopped() is not None or self.run_id is None:
+            return
+        self.store.flush()
+        self.store.finish_run(
+            self.run_id,
+            status="interrupted",
+            pages_fetched=int(self.crawler.stats.get_value("downloader/response_count", 0)),
+            outcomes={},
+        )
+
+    def tdm_declared(self, rows: list[dict[str, Any]]) -> None:
+        # Written at once, outside the batch: declarations are evidence, not crawl outcomes.
+        record_declarations(self.store.engine, rows)
 
     def open_spider(self) -> None:
         names = [s.name for s in getattr(self.crawler.spider, "sources", [])]
@@ -108,28 +186,26 @@ class StorePipeline:
                     item.key,
                     result_values("rejected", reason=item.reason, status=item.http_status, now=utcnow()),
                 )
-            self.store.add_rejection(
-                {
-                    "url": item.url,
-                    "source": item.source,
-                    "stage": item.stage,
-                    "reason": item.reason,
-                    "detail": item.detail,
-                    "http_status": item.http_status,
-                    "crawl_run_id": self.run_id,
-                },
-                frontier,
+            row = rejection_row(
+                item.url, item.source, item.stage, item.reason, item.detail, item.http_status, self.run_id
             )
+            self.store.add_rejection(row, frontier)
             stats.inc_value(f"corpus/rejected/{item.stage}/{item.reason}")
         elif isinstance(item, ArticleItem):
             frontier = None
-            key = item.extra.get("frontier_key")
+            key = item.frontier_key
             if key:
-                etag, last_modified = item.extra.get("validators") or (None, None)
                 values = result_values(
-                    "stored", status=item.status, etag=etag, last_modified=last_modified, now=utcnow()
+                    "stored",
+                    status=item.status,
+                    etag=item.etag,
+                    last_modified=item.last_modified,
+                    now=utcnow(),
                 )
                 frontier = (key, values)
+            if item.merged:
+                # The near-duplicate stage's merge, in the same batch as the article that caused it.
+                self.store.merge_clusters(item.merged, item.cluster_id or item.id)
             self.store.add_article(article_row(item, self.run_id), frontier)
             stats.inc_value("corpus/stored")
         return item
@@ -147,22 +223,14 @@ class StorePipeline:
     def _record_drop(self, item: ArticleItem, exception: BaseException) -> None:
         stage = getattr(exception, "stage", "pipeline")
         reason = getattr(exception, "reason", type(exception).__name__)
-        key = item.extra.get("frontier_key")
+        key = item.frontier_key
         frontier = (
             (key, result_values("rejected", reason=reason, status=item.status, now=utcnow())) if key else None
         )
-        self.store.add_rejection(
-            {
-                "url": item.url,
-                "source": item.source,
-                "stage": stage,
-                "reason": reason,
-                "detail": str(exception)[:500] or None,
-                "http_status": item.status,
-                "crawl_run_id": self.run_id,
-            },
-            frontier,
+        row = rejection_row(
+            item.url, item.source, stage, reason, str(exception)[:500] or None, item.status, self.run_id
         )
+        self.store.add_rejection(row, frontier)
         self.crawler.stats.inc_value(f"corpus/rejected/{stage}/{reason}")
         if not isinstance(exception, Rejected):
             self.crawler.stats.inc_value("corpus/rejected/unexpected")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -14,6 +14,8 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from corpus.crawl import meta as M
+from corpus.crawl.discoveries import report_result, report_seen
 from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
 from corpus.sources.registry import Source, load_sources
 from corpus.sources.urls import in_scope
@@ -25,11 +27,15 @@ from corpus.store.frontier import (
     frontier_key,
     parse_discovery_date,
     result_values,
+    row_too_long,
     seen_row,
 )
-from corpus.store.storage import Store, crawler_store
+from corpus.store.storage import crawler_engine
 from corpus.text.bodies import binary_kind, is_html_type
 from spiders.middlewares.refusals import failure_reason, ignore_reason
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 def _names(value: str | list[str] | None) -> list[str]:
@@ -51,6 +57,12 @@ class SourceSpider(scrapy.Spider):
     first; articles already done are skipped before download (``--refetch-days`` re-checks recent
     ones with their validators); feeds, sitemaps and listings are fetched conditionally; and
     ``CORPUS_SINCE`` drops discovered entries dated before it.
+
+    Spiders never write to the store: what they find (frontier rows, 304 outcomes, a document's
+    validators) is reported through ``corpus.crawl.discoveries`` to the storing stage, and what
+    they must know synchronously to decide what to fetch comes from :attr:`frontier`, a
+    read-only snapshot loaded at the start. The discovery dates of an article travel on its
+    request (meta ``corpus.crawl.meta.DATES``) to the item, so they survive a Redis queue.
     """
 
     name: str | None = None
@@ -65,12 +77,14 @@ class SourceSpider(scrapy.Spider):
         self.sources_by_name: dict[str, Source] = {}
         self.frontier = FrontierState()
         self.since: dt.date | None = None
-        # Every discovery date seen for an article this run, by channel: the date stage weighs
-        # them all, whichever channel happened to lead to the download first.
-        self.sightings: dict[str, dict[str, str]] = {}
+        # The dates dict (request meta DATES) of each article request in flight, by frontier key:
+        # a later sighting through another channel is added to the very dict the request carries,
+        # so the date stage weighs every channel, whichever led to the download first. A request
+        # serialised to a queue before that keeps the dates it had.
+        self._in_flight_dates: dict[str, dict[str, str]] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         file = spider._sources_file or settings.get("CORPUS_SOURCES_FILE")
@@ -81,15 +95,11 @@ class SourceSpider(scrapy.Spider):
         spider.since = dt.date.fromisoformat(since) if since else None
         if spider.uses_frontier:
             spider.frontier = FrontierState.load(
-                crawler_store(crawler).engine,
+                crawler_engine(crawler),
                 [s.name for s in spider.sources],
                 refetch_days=settings.getint("CORPUS_REFETCH_DAYS") or None,
             )
         return spider
-
-    @property
-    def store(self) -> Store:
-        return crawler_store(self.crawler)
 
     async def start(self) -> AsyncIterator[Any]:
         stats = self.crawler.stats
@@ -123,7 +133,7 @@ class SourceSpider(scrapy.Spider):
         """A feed, sitemap or listing request, conditional when the frontier has its validators."""
         now = dt.datetime.now(dt.UTC)
         row = seen_row(url, source.name, kind, now=now)
-        self.store.frontier_seen(row)
+        report_seen(self.crawler, row)
         headers: dict[str, str] = {}
         known = self.frontier.validators.get(row["url"])
         if known and known[2] in CONDITIONAL_KINDS:
@@ -135,9 +145,9 @@ class SourceSpider(scrapy.Spider):
             headers=headers,
             cb_kwargs={"source": source.name, **kw},
             meta={
-                "corpus_source": source.name,
-                "corpus_stage": "discovery",
-                "corpus_key": row["id"],
+                M.SOURCE: source.name,
+                M.STAGE: M.DISCOVERY,
+                M.KEY: row["id"],
                 "handle_httpstatus_list": [304],
             },
             priority=DOCUMENT_PRIORITY,
@@ -148,10 +158,10 @@ class SourceSpider(scrapy.Spider):
         if response.status != 304:
             return True
         self.crawler.stats.inc_value("corpus/frontier/not_modified")
-        key = response.meta.get("corpus_key")
+        key = response.meta.get(M.KEY)
         if key:
             now = dt.datetime.now(dt.UTC)
-            self.store.frontier_result(key, result_values("not_modified", status=304, now=now))
+            report_result(self.crawler, key, result_values("not_modified", status=304, now=now))
         return False
 
     def parse_error(self, response: Response, source: str, exc: Exception) -> RejectionItem:
@@ -164,7 +174,7 @@ class SourceSpider(scrapy.Spider):
             "parse_error",
             str(exc),
             response.status,
-            response.meta.get("corpus_key"),
+            response.meta.get(M.KEY),
         )
 
     def document_parsed(self, response: Response, kind: str) -> None:
@@ -173,7 +183,7 @@ class SourceSpider(scrapy.Spider):
         Recorded last on purpose: had the validators been written before the entries and the
         crawl been killed in between, the next run would get a 304 and never see those entries.
         """
-        key = response.meta.get("corpus_key")
+        key = response.meta.get(M.KEY)
         if not key:
             return
         values = result_values(
@@ -183,7 +193,7 @@ class SourceSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             now=dt.datetime.now(dt.UTC),
         )
-        self.store.frontier_result(key, {**values, "kind": kind})
+        report_result(self.crawler, key, {**values, "kind": kind})
 
     def article_request(
         self, url: str, source: Source, discovery: Discovery, *, resumed: bool = False
@@ -197,8 +207,9 @@ class SourceSpider(scrapy.Spider):
         if key in self.frontier.done:
             stats.inc_value("corpus/frontier/known_skipped")
             return None
+        dates = self._in_flight_dates.setdefault(key, {})
         if discovery.date:
-            self.sightings.setdefault(key, {}).setdefault(discovery.channel, discovery.date)
+            dates.setdefault(discovery.channel, discovery.date)
         if self.since and discovery.date and not resumed:
             when = parse_discovery_date(discovery.date, source.timezone)
             if when is not None and when.date() < self.since:
@@ -207,21 +218,20 @@ class SourceSpider(scrapy.Spider):
         if not resumed:
             stats.inc_value(f"corpus/discovery/{discovery.channel}")
             now = dt.datetime.now(dt.UTC)
-            recorded = self.store.frontier_seen(
-                seen_row(
-                    url,
-                    source.name,
-                    "article",
-                    channel=discovery.channel,
-                    title=discovery.title,
-                    date=discovery.date,
-                    tz=source.timezone,
-                    now=now,
-                )
+            row = seen_row(
+                url,
+                source.name,
+                "article",
+                channel=discovery.channel,
+                title=discovery.title,
+                date=discovery.date,
+                tz=source.timezone,
+                now=now,
             )
-            if not recorded:  # over MAX_URL_LENGTH: recorded as a url_too_long rejection instead
+            report_seen(self.crawler, row)
+            if row_too_long(row):  # the store records it as a url_too_long rejection instead
                 return None
-        meta: dict[str, Any] = {"corpus_source": source.name, "corpus_stage": "fetch", "corpus_key": key}
+        meta: dict[str, Any] = {M.SOURCE: source.name, M.STAGE: M.FETCH, M.KEY: key, M.DATES: dates}
         headers: dict[str, str] = {}
         if key in self.frontier.refetch:
             headers = conditional_headers(*self.frontier.refetch[key])
@@ -242,7 +252,7 @@ class SourceSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         """Hand an HTML page to the pipelines, or record why it cannot be one."""
         src = self.sources_by_name[source]
-        key = response.meta.get("corpus_key")
+        key = response.meta.get(M.KEY)
         if not self.document_fetched(response):
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
@@ -270,10 +280,15 @@ class SourceSpider(scrapy.Spider):
             fetched_at=dt.datetime.now(dt.UTC),
             status=response.status,
             discovery=Discovery(**discovery) if discovery else None,
+            frontier_key=key,
+            dates=dict(response.meta.get(M.DATES) or {}),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
         )
-        item.extra["frontier_key"] = key
-        item.extra["sightings"] = self.sightings.pop(key, {})
-        item.extra["validators"] = (_header(response, b"ETag"), _header(response, b"Last-Modified"))
+        self._in_flight_dates.pop(key, None)
+        if item.discovery and item.discovery.date:
+            # A request built elsewhere (a WARC record, an older queue entry) may carry no dates.
+            item.dates.setdefault(item.discovery.channel, item.discovery.date)
         yield item
 
     def on_error(self, failure: Failure) -> Iterator[RejectionItem]:
@@ -293,12 +308,12 @@ class SourceSpider(scrapy.Spider):
             reason = failure_reason(failure.value) or (failure.type.__name__ if failure.type else "error")
         yield RejectionItem(
             url=request.url,
-            source=request.meta.get("corpus_source"),
-            stage=request.meta.get("corpus_stage", "fetch"),
+            source=request.meta.get(M.SOURCE),
+            stage=request.meta.get(M.STAGE, M.FETCH),
             reason=reason[:64],
             detail=str(failure.value)[:500] or None,
             http_status=status,
-            key=request.meta.get("corpus_key"),
+            key=request.meta.get(M.KEY),
         )
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
@@ -31,6 +31,8 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from corpus.crawl import meta as M
+from corpus.crawl.discoveries import request_checkpoint
 from corpus.crawl.distributed import (
     DEFAULT_PREFIX,
     LEASE_SECONDS,
@@ -43,9 +45,12 @@ from corpus.crawl.distributed import (
     set_aside,
     worker_id,
 )
-from corpus.crawl.runner import STORE_ERRORS, fail_crawl
-from corpus.store.storage import DatabaseError, crawler_store
+from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.store.storage import DatabaseError, crawler_engine
 from spiders.news import NewsSpider
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +87,11 @@ class RedisScheduler(Scheduler):
     one may be.
     """
 
-    crawler: Any = None
+    crawler: Crawler = None
     leases: Leases | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> RedisScheduler:
+    def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
         instance = super().from_crawler(crawler)
         instance.crawler = crawler
         # Keys this worker took and has not settled, and articles it stored: fetched again, its
@@ -115,7 +120,7 @@ class RedisScheduler(Scheduler):
         )
         self.prefix = self.crawler.settings.get("CORPUS_REDIS_PREFIX") or DEFAULT_PREFIX
         super().open(spider)
-        self.leases = Leases(crawler_store(self.crawler).engine, worker_id())
+        self.leases = Leases(crawler_engine(self.crawler), worker_id())
         spider.leases = self.leases
 
     def close(self, reason: str) -> None:
@@ -153,12 +158,12 @@ class RedisScheduler(Scheduler):
                 self._set_aside(raw, exc)
                 continue
             self.stats.inc_value("scheduler/dequeued/redis")
-            key = request.meta.get("corpus_key")
+            key = request.meta.get(M.KEY)
             if key and self.leases is not None:
                 if key in self._stored or key in self._taken:
                     self.stats.inc_value("corpus/distributed/repeat_skipped")
                     continue
-                if request.meta.get("corpus_stage") == "fetch":
+                if request.meta.get(M.STAGE) == M.FETCH:
                     self._taken.add(key)
                 self.leases.take(key)
                 self.stats.inc_value("corpus/distributed/leased")
@@ -225,7 +230,7 @@ class DistributedSpider(NewsSpider):
     leases: Leases | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DistributedSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DistributedSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.lease_seconds = settings.getfloat("CORPUS_LEASE_SECONDS", LEASE_SECONDS)
@@ -268,7 +273,7 @@ class DistributedSpider(NewsSpider):
         self._document_done(response)
 
     def _document_done(self, response: Response) -> None:
-        key = response.meta.get("corpus_key")
+        key = response.meta.get(M.KEY)
         if key and self.leases is not None:
             self.leases.release(key)
 
@@ -287,11 +292,15 @@ class DistributedSpider(NewsSpider):
 
     def _reconcile(self, *, sweep: bool) -> Any:
         self._last_reconcile = time.monotonic()
-        self.store.flush()  # our own outcomes first, so they do not look lost
+        # Our own outcomes first, so they do not look lost: the storing stage writes them now.
+        request_checkpoint(self.crawler)
+        failed = crawl_failure(self.crawler)
+        if failed is not None:
+            raise failed
         if self.leases is not None:
             self.leases.flush()
         result = reconcile(
-            self.store.engine,
+            crawler_engine(self.crawler),
             self.redis,
             self._sources(),
             prefix=self.settings.get("CORPUS_REDIS_PREFIX"),
@@ -370,7 +379,7 @@ class DistributedSpider(NewsSpider):
         except STORE_ERRORS as exc:
             # Raised from here, Scrapy would only log it and close as "finished". A store that
             # failed for good stops the run; a reconcile query's hiccup is tried again.
-            if isinstance(exc, DatabaseError) or self.store.failed is not None:
+            if isinstance(exc, DatabaseError) or crawl_failure(self.crawler) is not None:
                 fail_crawl(self.crawler, exc)
             else:
                 self._log_tick_failure()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from corpus.crawl.runner import STORE_ERRORS, fail_crawl
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 class ProgressLine:
@@ -22,7 +25,7 @@ class ProgressLine:
         self.loop: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ProgressLine:
+    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
         if not crawler.settings.getbool("CORPUS_PROGRESS"):
             raise NotConfigured
         ext = cls(crawler.stats)
@@ -60,17 +63,17 @@ class ProgressLine:
 class StoreFailureMiddleware:
     """Spider middleware: a database error in a callback or in the start requests stops the crawl.
 
-    Spiders write discovered URLs and frontier outcomes through the shared store, so a flush can
-    fail inside any callback. Without this, Scrapy would log a traceback for every later page
+    A store error can still surface inside a callback or the start requests (a read of the
+    frontier, a checkpoint the spider asked for). Without this, Scrapy would log a traceback for every later page
     and go on downloading what can no longer be stored; here the first error closes the spider
     (``store_failed``) and the command reports it in one line.
     """
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StoreFailureMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> StoreFailureMiddleware:
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -23,7 +23,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -34,15 +34,21 @@ from scrapy.utils.asyncio import sleep
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corpus.crawl import meta as M
+from corpus.crawl.discoveries import request_checkpoint
 from corpus.crawl.ingest import HostIndex
 from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
-from corpus.crawl.runner import stopping
+from corpus.crawl.runner import crawl_failure, stopping
 from corpus.store.frontier import frontier_key
 from corpus.store.models import Article, FrontierEntry
+from corpus.store.storage import crawler_engine
 from corpus.store.warcfiles import begin_file, checkpoint
 from corpus.warc.read import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
 from spiders._base import SourceSpider, _names
 from spiders.middlewares.encoding import EncodingMiddleware
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 MAX_IN_FLIGHT = 64
 """Items handed to the pipelines and not yet settled; reading waits above it (bounded memory)."""
@@ -68,7 +74,7 @@ class WarcSpider(SourceSpider):
         self._encoding: EncodingMiddleware | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WarcSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         names = _names(spider._files_arg) or settings.getlist("CORPUS_WARC_FILES")
@@ -132,7 +138,7 @@ class WarcSpider(SourceSpider):
         yielded: set[str],
     ) -> AsyncIterator[Any]:
         stats = self.crawler.stats
-        engine = self.store.engine
+        engine = crawler_engine(self.crawler)
         resumable = self.mode == "ingest"
         file_id = None
         start = skip_before = base_records = 0
@@ -172,7 +178,10 @@ class WarcSpider(SourceSpider):
             safe_offset, safe_index = min([*mine, (cursor["offset"], cursor["index"])])
             if done:
                 safe_offset, safe_index = ident.size, base_records + read.records
-            self.store.flush()
+            # The resume point must not get ahead of the rows it vouches for: written first.
+            request_checkpoint(self.crawler)
+            if crawl_failure(self.crawler) is not None:
+                return
             checkpoint(
                 engine,
                 file_id,
@@ -233,7 +242,7 @@ class WarcSpider(SourceSpider):
         # The body is decoded already, as HttpCompressionMiddleware leaves it.
         for name in (b"Content-Encoding", b"Transfer-Encoding"):
             headers.pop(name, None)
-        request = Request(page.url, meta={"corpus_source": source.name, "corpus_stage": "fetch"})
+        request = Request(page.url, meta={M.SOURCE: source.name, M.STAGE: M.FETCH})
         cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body)
         response = cls(url=page.url, status=page.status, headers=headers, body=page.body, request=request)
         if self._encoding is not None:
@@ -249,7 +258,7 @@ class WarcSpider(SourceSpider):
         names = [s.name for s in self.sources]
         keys: set[str] = set()
         found: dict[str, Discovery] = {}
-        with Session(self.store.engine) as s:
+        with Session(crawler_engine(self.crawler)) as s:
             for art_id, fetched in s.execute(
                 select(Article.id, Article.fetched_url).where(Article.source.in_(names))
             ):

@@ -41,6 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Engine, and_, bindparam, func, or_, select, update
 
+from corpus.crawl import meta as M
 from corpus.sources.registry import Source
 from corpus.store.frontier import (
     CONDITIONAL_KINDS,
@@ -314,8 +315,8 @@ def request_dict(
     requeued: int = 0,
 ) -> dict[str, Any]:
     """The queue entry of a frontier URL, as the spider itself would have built the request."""
-    stage = "fetch" if kind == "article" else "discovery"
-    meta: dict[str, Any] = {"corpus_source": source, "corpus_stage": stage, "corpus_key": key}
+    stage = M.FETCH if kind == "article" else M.DISCOVERY
+    meta: dict[str, Any] = {M.SOURCE: source, M.STAGE: stage, M.KEY: key}
     cb_kwargs: dict[str, Any] = {"source": source}
     if kind == "article":
         cb_kwargs["discovery"] = {"channel": channel or "frontier", "title": title, "date": date}
@@ -324,7 +325,7 @@ def request_dict(
         if kind in ("sitemap", "sitemap_index"):
             cb_kwargs["depth"] = 0 if kind == "sitemap" else 1
     if requeued:
-        meta["corpus_requeued"] = requeued
+        meta[M.REQUEUED] = requeued
     return {
         "url": url,
         "callback": CALLBACKS[kind],

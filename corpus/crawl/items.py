@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from corpus.text.context import PageContext
+
+if TYPE_CHECKING:
+    from corpus.analyse import Analysis
 
 
 @dataclass
@@ -28,9 +33,15 @@ class ArticleItem:
     fetched_at: dt.datetime
     status: int = 200
     discovery: Discovery | None = None
-    # filled by the pipelines
-    canonical: str = ""
-    id: str = ""
+    # set by the spider, from the request
+    frontier_key: str | None = None
+    dates: dict[str, str] = field(default_factory=dict)
+    """Discovery dates by channel (request meta ``corpus.crawl.meta.DATES``)."""
+    etag: str | None = None
+    last_modified: str | None = None
+    # filled by the analysis pipeline
+    analysis: Analysis | None = None
+    canonical_link: str | None = None
     title: str | None = None
     text: str = ""
     author: str | None = None
@@ -45,8 +56,25 @@ class ArticleItem:
     language: str | None = None
     language_prob: float = 0.0
     language_variant: str | None = None
+    crime: dict[str, Any] = field(default_factory=dict)
+    """The crime columns (``corpus.annotate.columns.CRIME_COLUMNS``)."""
+    minhash: bytes | None = None
+    # filled by the duplicate stages
+    canonical: str = ""
+    id: str = ""
     text_hash: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    cluster_id: str | None = None
+    merged: frozenset[str] = frozenset()
+    """Clusters the near-duplicate stage merged into ``cluster_id`` on this article's arrival."""
+
+    def page_context(self) -> PageContext:
+        """What the text stages need to know besides the HTML."""
+        return PageContext(
+            country=self.country,
+            feed_date=self.dates.get("feed"),
+            sitemap_date=self.dates.get("sitemap"),
+            fallback_title=self.discovery.title if self.discovery else None,
+        )
 
 
 @dataclass

@@ -16,12 +16,15 @@ from __future__ import annotations
 import os
 import queue
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer, threads
 from twisted.python.threadpool import ThreadPool
 
 from corpus.crawl.worker import TimedWorker, WorkerInterrupted
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 _ATTR = "_corpus_pool"
 
@@ -130,7 +133,7 @@ class WorkerPool:
             worker.close()
 
 
-def crawler_pool(crawler: Any) -> WorkerPool:
+def crawler_pool(crawler: Crawler) -> WorkerPool:
     """The crawler's pool (``CORPUS_WORKERS`` processes, default one per core), created on first use."""
     pool = getattr(crawler, _ATTR, None)
     if pool is None:

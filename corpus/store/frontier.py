@@ -70,6 +70,15 @@ def url_too_long(url: str) -> bool:
     return len(safe_url_string(url)) > MAX_URL_LENGTH
 
 
+def row_too_long(row: dict[str, Any]) -> bool:
+    """True when a :func:`seen_row` cannot be a pending row (either URL over ``MAX_URL_LENGTH``).
+
+    Such a URL is recorded once as a rejection (stage ``discovery``, reason ``url_too_long``)
+    by the store, and its discoverer must not request it.
+    """
+    return url_too_long(row["fetch_url"]) or len(row["url"]) > MAX_URL_LENGTH
+
+
 def frontier_key(url: str) -> str:
     """The frontier id of a URL: the stable article id of its canonical form."""
     return article_id(canonical_url(url))

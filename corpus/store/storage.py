@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from alembic import command
@@ -40,9 +40,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, Statemen
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from corpus.store.frontier import MAX_URL_LENGTH, result_values, url_too_long
+from corpus.store.frontier import MAX_URL_LENGTH, result_values, row_too_long
 from corpus.store.models import Article, ArticleVersion, CrawlRun, FrontierEntry, Rejection
 from corpus.store.ownership import SQLITE_MAGIC
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 log = logging.getLogger(__name__)
 
@@ -546,7 +549,7 @@ class Store:
         the caller must not request it.
         """
         self._raise_if_failed()
-        if url_too_long(row["fetch_url"]) or len(row["url"]) > MAX_URL_LENGTH:
+        if row_too_long(row):
             if row["id"] not in self._too_long:
                 self._too_long.add(row["id"])
                 self.add_rejection(
@@ -839,11 +842,13 @@ def _process_alive(pid: int) -> bool:
 _CRAWLER_ATTR = "_corpus_store"
 
 
-def crawler_store(crawler: Any) -> Store:
+def crawler_store(crawler: Crawler) -> Store:
     """The one Store of a Scrapy crawler, opened (and the schema migrated) on first use.
 
-    Spiders and pipelines share it, so a discovered URL, the article it became and the frontier
-    outcome are written in the same batch.
+    It belongs to the storing stage (``pipelines.store.StorePipeline``): that stage alone writes
+    to it and flushes it, so a discovered URL, the article it became and the frontier outcome are
+    written in the same batch. Spiders and middlewares report through the signals of
+    ``corpus.crawl.discoveries``; stages that only read use :func:`crawler_engine`.
     """
     store = getattr(crawler, _CRAWLER_ATTR, None)
     if store is None:
@@ -856,3 +861,8 @@ def crawler_store(crawler: Any) -> Store:
         )
         setattr(crawler, _CRAWLER_ATTR, store)
     return store
+
+
+def crawler_engine(crawler: Crawler) -> Engine:
+    """The crawler's database engine, for reads and close-time refreshes (never the write buffer)."""
+    return crawler_store(crawler).engine

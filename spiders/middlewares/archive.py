@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from corpus.crawl import meta as M
 from corpus.warc.write import DEFAULT_MAX_BYTES, RotatingWarcWriter
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class WarcArchiveMiddleware:
         return mw
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get("corpus_stage") != "fetch":
+        if request.meta.get(M.STAGE) != M.FETCH:
             return response
         ip = response.ip_address
         written = self.writer.write_exchange(

@@ -8,6 +8,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from w3lib.encoding import http_content_type_encoding
 
+from corpus.crawl import meta as M
 from corpus.text.encoding import declare_utf8, decode_html
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from scrapy.http import Request, Response
     from scrapy.statscollectors import StatsCollector
 
-META_KEY = "corpus_encoding"
+META_KEY = M.ENCODING
 
 
 class EncodingMiddleware:

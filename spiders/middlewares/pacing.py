@@ -18,7 +18,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
@@ -89,7 +89,7 @@ class DomainPacer:
 _PACER_ATTR = "_corpus_pacer"
 
 
-def crawler_pacer(crawler: Any) -> DomainPacer:
+def crawler_pacer(crawler: Crawler) -> DomainPacer:
     """The one pacer of a crawler, shared by this middleware and the robots.txt middleware."""
     pacer = getattr(crawler, _PACER_ATTR, None)
     if pacer is None:

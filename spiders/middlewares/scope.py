@@ -35,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from corpus.crawl import meta as M
 from corpus.sources.urls import ascii_host, in_scope, url_host
 from spiders.middlewares.refusals import Refused
 
@@ -47,9 +48,9 @@ if TYPE_CHECKING:
     from corpus.sources.registry import Source
 
 SCHEMES = ("http", "https")
-ORIGIN = "corpus_origin"
+ORIGIN = M.ORIGIN
 """Request meta: the host a request without a source was derived from (its robots.txt, TDMRep)."""
-CHECKED = "corpus_address"
+CHECKED = M.ADDRESS
 """Request meta: the address the scope check resolved the host to."""
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -175,7 +176,7 @@ class ScopeMiddleware:
         if parts.scheme not in SCHEMES:
             raise Refused("bad_scheme", f"not http(s): {request.url[:200]}")
         spider: Any = self.crawler.spider
-        name = request.meta.get("corpus_source")
+        name = request.meta.get(M.SOURCE)
         source = getattr(spider, "sources_by_name", {}).get(name) if name else None
         origin = request.meta.get(ORIGIN) if source is None else None
         bound = source.hosts if source is not None else frozenset({origin}) if origin else None

@@ -23,6 +23,8 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from corpus.crawl import meta as M
+from corpus.crawl.discoveries import report_tdm
 from corpus.crawl.tdm import (
     WELL_KNOWN_PATH,
     TdmDecision,
@@ -32,10 +34,8 @@ from corpus.crawl.tdm import (
     match_rule,
     meta_declaration,
     parse_tdmrep_json,
-    record_declarations,
 )
 from corpus.sources.urls import url_host
-from corpus.store.storage import crawler_store
 from spiders.middlewares.refusals import Refused
 from spiders.middlewares.scope import ORIGIN
 
@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-META_RULE = "corpus_tdm_rule"
-META_DECISION = "corpus_tdm"
+META_RULE = M.TDM_RULE
+META_DECISION = M.TDM_DECISION
 
 
 def _origin(url: str) -> str:
@@ -94,7 +94,7 @@ class TdmMiddleware:
             # No source: bound to the origin's host (it and its redirects; spiders/middlewares/scope.py).
             meta={
                 "dont_obey_robotstxt": True,
-                "corpus_stage": "tdm",
+                M.STAGE: M.TDM,
                 "download_maxsize": 262144,
                 ORIGIN: url_host(origin),
             },
@@ -116,7 +116,7 @@ class TdmMiddleware:
         now = dt.datetime.now(dt.UTC)
         self._rows.append(
             {
-                "source": request.meta.get("corpus_source") or "",
+                "source": request.meta.get(M.SOURCE) or "",
                 "origin": _origin(request.url),
                 "via": decision.via or "none",
                 "location": location,
@@ -144,7 +144,7 @@ class TdmMiddleware:
 
     # -- the middleware hooks -------------------------------------------------------------------
     async def process_request(self, request: Request) -> None:
-        if request.meta.get("corpus_stage") != "fetch":
+        if request.meta.get(M.STAGE) != M.FETCH:
             return
         rule = match_rule(await self.rules(_origin(request.url)), _path(request.url))
         request.meta[META_RULE] = rule
@@ -152,7 +152,7 @@ class TdmMiddleware:
             self._reserved(request, TdmDecision(True, "well-known", rule.policy), rule.location)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get("corpus_stage") != "fetch" or response.status != 200:
+        if request.meta.get(M.STAGE) != M.FETCH or response.status != 200:
             return response
         if request.meta.get(META_DECISION) == "reserved":
             return response  # reserved by the file and kept under the research exception
@@ -169,5 +169,5 @@ class TdmMiddleware:
 
     def spider_closed(self, spider: Any) -> None:
         if self._rows:
-            record_declarations(crawler_store(self.crawler).engine, self._rows)
+            report_tdm(self.crawler, self._rows)
             self._rows = []

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from corpus.analyse import analyse_page
 from corpus.crawl.tdm import (
     TdmRule,
     decide,
@@ -16,8 +17,9 @@ from corpus.crawl.tdm import (
     parse_tdmrep_json,
 )
 from corpus.crawl.worker import TimedWorker, WorkerFailed, WorkerTimeout
-from corpus.devtools.safeextract import SafeExtractor, checked_extract
 from corpus.sources.discovery import DiscoveryError, parse_xml
+from corpus.text.extract import checked_extract
+from pipelines.analysis import worker_rejection
 from spiders.middlewares.pacing import DomainPacer, parse_retry_after
 from spiders.middlewares.scope import is_public_address, literal_address
 from tests.faultserver import LAUGHS_DOCTYPE, XXE_DOCTYPE, article_html, deep_html, hostile_feed
@@ -38,12 +40,14 @@ def test_a_hung_call_is_killed_at_the_timeout_and_the_worker_recovers() -> None:
 
 
 def test_extraction_timeout_becomes_a_rejection_reason() -> None:
-    extractor = SafeExtractor(timeout=0.01)
+    worker = TimedWorker(0.01)
     try:
-        outcome = extractor.extract(article_html(1) * 2000, "https://x.example/a-b-c")
+        with pytest.raises(WorkerTimeout) as caught:
+            worker.call(analyse_page, article_html(1) * 2000, "https://x.example/a-b-c")
     finally:
-        extractor.close()
-    assert outcome.article is None and outcome.reason == "extract_timeout"
+        worker.close()
+    rejection = worker_rejection(caught.value)
+    assert (rejection.stage, rejection.reason) == ("extract", "extract_timeout")
 
 
 def test_a_page_nested_300_deep_is_refused_not_silently_cut() -> None:

@@ -97,10 +97,7 @@ def test_a_store_that_failed_outside_the_pipeline_ends_the_run_as_store_failed(
     # failed store and stop the crawl themselves, hiding whether the run's end looks at the store.
     pipelines = json.dumps(
         {
-            "pipelines.extract.ExtractPipeline": 100,
-            "pipelines.pagekind.PageKindPipeline": 200,
-            "pipelines.language.LanguagePipeline": 400,
-            "pipelines.classify.ClassifyPipeline": 500,
+            "pipelines.analysis.AnalysisPipeline": 100,
             "pipelines.store.StorePipeline": 900,
         }
     )
