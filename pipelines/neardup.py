@@ -41,6 +41,7 @@ class NearDupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or self.state is None:
             return item
+        assert item.minhash is not None, "the analysis stage gives every kept article its MinHash"
         cluster_id, merged = self.state.assign(item.id, item.minhash, item.title)
         item.cluster_id = cluster_id
         if merged:

@@ -35,6 +35,8 @@ from corpus.text.bodies import binary_kind, is_html_type
 from spiders.middlewares.refusals import failure_reason, ignore_reason
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
 
 
@@ -84,7 +86,7 @@ class SourceSpider(scrapy.Spider):
         self._in_flight_dates: dict[str, dict[str, str]] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         file = spider._sources_file or settings.get("CORPUS_SOURCES_FILE")
@@ -285,7 +287,8 @@ class SourceSpider(scrapy.Spider):
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
         )
-        self._in_flight_dates.pop(key, None)
+        if key:
+            self._in_flight_dates.pop(key, None)
         if item.discovery and item.discovery.date:
             # A request built elsewhere (a WARC record, an older queue entry) may carry no dates.
             item.dates.setdefault(item.discovery.channel, item.discovery.date)

@@ -87,7 +87,7 @@ class RedisScheduler(Scheduler):
     one may be.
     """
 
-    crawler: Crawler = None
+    crawler: Crawler  # set in from_crawler
     leases: Leases | None = None
 
     @classmethod
