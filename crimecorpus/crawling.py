@@ -1,6 +1,6 @@
 """Run a crawl from Python: the same crawl, lock, summary and verdict as ``crimecorpus crawl``.
 
-A thin call over :func:`corpus.crawl.runner.run_crawl`, for notebooks and scripts that build a corpus and
+A thin call over :func:`corpus.crawl.runner.run`, the runner of every command, for notebooks and scripts that build a corpus and
 then read it with :func:`crimecorpus.open_corpus`. Scrapy runs on a Twisted reactor, which can
 start only once per process: call this once per process (run a second crawl in a new process, as
 the scheduler and the tests do). Scrapy is imported only when a crawl starts, so reading and
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus.crawl.runlock import AlreadyRunning, run_lock
+from corpus.crawl.runlock import AlreadyRunning
 
 if TYPE_CHECKING:
     from corpus.crawl.runner import CrawlSummary
@@ -51,7 +51,7 @@ def crawl(
     the one-line errors of the command line (``corpus.sources.registry.SourcesError``,
     ``crimecorpus.DatabaseError``).
     """
-    from corpus.crawl.runner import CrawlFailed, build_settings, outcome_error, run_crawl
+    from corpus.crawl.runner import CrawlFailed, build_settings, run
 
     scrapy_settings = build_settings(
         db_url=str(db) if db is not None else None,
@@ -60,11 +60,10 @@ def crawl(
         extra=dict(settings or {}),
     )
     try:
-        with run_lock(scrapy_settings.get("CORPUS_DB_URL")):
-            summary, outcome = run_crawl(scrapy_settings)
+        result = run(scrapy_settings)
     except CrawlFailed as exc:
         raise CrawlError(str(exc)) from exc
-    code, message = outcome_error(summary.finish_reason, outcome)
+    code, message = result.status
     if code != 0:
-        raise CrawlError(message or f"the run did not finish: {summary.finish_reason}", summary)
-    return summary
+        raise CrawlError(message or f"the run did not finish: {result.summary.finish_reason}", result.summary)
+    return result.summary

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from corpus.crawl.distributed import DEFAULT_PREFIX, LEASE_SECONDS
+from corpus.cli.options import REDIS_ENV, Options
+from corpus.crawl.distributed import LEASE_SECONDS
 
-REDIS_ENV = "CRIMECORPUS_REDIS"
-
-
-def add_redis_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--redis",
-        metavar="URL",
-        default=os.environ.get(REDIS_ENV),
-        help=f"Redis URL, e.g. redis://:PASSWORD@10.0.0.5:6379/0 or rediss://... (default: ${REDIS_ENV})",
-    )
-    p.add_argument(
-        "--redis-prefix",
-        metavar="NAME",
-        default=DEFAULT_PREFIX,
-        help=f"key prefix, one per independent crawl sharing a Redis (default {DEFAULT_PREFIX})",
-    )
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def require_redis(args: argparse.Namespace) -> str:
@@ -45,7 +31,7 @@ def redis_lost_line(redis_url: str, seconds: float) -> str:
     )
 
 
-def _engine(args: argparse.Namespace) -> Any:
+def _engine(args: argparse.Namespace) -> Engine:
     from corpus.store.storage import open_database
 
     return open_database(args.db)
@@ -106,22 +92,22 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Register ``seed``, ``reconcile`` and ``queue`` on the main parser's subcommands."""
-    p = sub.add_parser("seed", help="put the sources' feeds, sitemaps and listings on the shared Redis queue")
-    p.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
-    p.add_argument("--source", metavar="NAME", action="append", help="only this source (repeatable)")
-    add_db(p)
-    add_redis_options(p)
+def add_commands(add_parser: Callable[..., argparse.ArgumentParser], opts: Options) -> None:
+    """Register ``seed``, ``reconcile`` and ``queue`` through the main parser's ``add_parser``."""
+    p = add_parser(
+        "seed",
+        parents=[opts.sources.parser, opts.source.parser, opts.db.parser, opts.redis.parser],
+        help="put the sources' feeds, sitemaps and listings on the shared Redis queue",
+    )
     p.add_argument("--fresh", action="store_true", help="empty the queue and the seen set first")
     p.add_argument("--no-resume", action="store_true", help="do not queue unfinished article URLs again")
     p.set_defaults(func=cmd_seed)
 
-    p = sub.add_parser("reconcile", help="re-queue requests of workers that died (expired leases)")
-    p.add_argument("--sources", metavar="FILE", help="sources registry TOML (default: the shipped one)")
-    p.add_argument("--source", metavar="NAME", action="append", help="only this source (repeatable)")
-    add_db(p)
-    add_redis_options(p)
+    p = add_parser(
+        "reconcile",
+        parents=[opts.sources.parser, opts.source.parser, opts.db.parser, opts.redis.parser],
+        help="re-queue requests of workers that died (expired leases)",
+    )
     p.add_argument(
         "--lease-seconds",
         type=float,
@@ -131,8 +117,10 @@ def add_commands(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]) ->
     p.add_argument("--include-failed", action="store_true", help="also retry transiently failed URLs")
     p.set_defaults(func=cmd_reconcile)
 
-    p = sub.add_parser("queue", help="the shared queue: queued, seen, in flight per worker")
-    add_db(p)
-    add_redis_options(p)
+    p = add_parser(
+        "queue",
+        parents=[opts.db.parser, opts.redis.parser],
+        help="the shared queue: queued, seen, in flight per worker",
+    )
     p.add_argument("--no-db", action="store_true", help="Redis figures only")
     p.set_defaults(func=cmd_queue)

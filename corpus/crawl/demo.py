@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.crawl.runner import CrawlSummary, RunOutcome, build_settings, run_crawl
+from corpus.crawl.runner import RunResult, build_settings, run
 from corpus.devtools.server import demo_site_root, render_sources, serve_sites
 from corpus.outputs.export import ExportFilter, ExportResult, export
 from corpus.store.ownership import DEMO, check_target, write_marker
@@ -23,8 +23,7 @@ DEMO_SETTINGS = {
 @dataclass
 class DemoResult:
     db_path: Path
-    summary: CrawlSummary
-    outcome: RunOutcome
+    run: RunResult
     jsonl: ExportResult | None  # None: the crawl did not finish, so nothing was exported
     txt: ExportResult | None
 
@@ -55,13 +54,14 @@ def run_demo(
             overrides=overrides,
             extra={**DEMO_SETTINGS, "CORPUS_PROGRESS": progress},
         )
-        summary, outcome = run_crawl(settings)
-    if summary.finish_reason != "finished" or outcome.failure is not None:
-        return DemoResult(db_path, summary, outcome, None, None)
+        # No run lock: the database is the demo's own, made fresh above.
+        result = run(settings, lock=False)
+    if result.summary.finish_reason != "finished" or result.outcome.failure is not None:
+        return DemoResult(db_path, result, None, None)
     engine = open_database(db_url)
     flt = ExportFilter()
     # force: an earlier demo's exports without their proofs are the demo's own, and are replaced.
     jsonl = export(engine, out_dir / "corpus.jsonl", "jsonl", flt, force=True)
     txt = export(engine, out_dir / "txt", "txt", flt, force=True)
     engine.dispose()
-    return DemoResult(db_path, summary, outcome, jsonl, txt)
+    return DemoResult(db_path, result, jsonl, txt)

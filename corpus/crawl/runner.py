@@ -1,7 +1,9 @@
-"""Run a crawl in this process: settings layered as Scrapy does, an honest outcome, a bounded stop.
+"""Run a spider in this process: settings layered as Scrapy does, one runner, one summary.
 
-Three promises every command that runs a crawler (crawl, demo, ingest-warc, reextract, a
-distributed worker) gets from :func:`run_spider`:
+Every command that runs a spider (crawl, demo, ingest-warc, reextract, a distributed worker,
+each run of ``schedule``, :func:`crimecorpus.crawl`) goes through :func:`run`: the run lock,
+the checks before any network, :func:`run_spider`, the summary counted in the database and the
+exit status (:func:`outcome_error`). Three promises :func:`run_spider` keeps:
 
 - **An honest outcome.** A crawl that could not start or crashed raises :class:`CrawlFailed`
   with one line naming the cause (the failure of the Deferred ``CrawlerProcess.crawl`` returns,
@@ -13,7 +15,8 @@ distributed worker) gets from :func:`run_spider`:
 - **Always stoppable.** SIGTERM and SIGINT reach a watcher thread through ``signal.set_wakeup_fd``
   even while the main thread is blocked in C (a SQLite busy wait, a hung connection). The first
   signal starts Scrapy's graceful stop and stops the worker pool; after ``CORPUS_STOP_GRACE``
-  seconds what is complete is committed and the process exits; a second signal exits at once.
+  seconds what is complete is committed and the process exits; a second signal exits at once
+  (:class:`corpus.crawl.lifecycle.StopGuard`).
 """
 
 from __future__ import annotations
@@ -21,34 +24,68 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from sqlalchemy.exc import SQLAlchemyError
 
+from corpus.crawl.lifecycle import (
+    EXIT_INTERRUPTED,
+    POOL_ATTR,
+    STORE_ATTR,
+    STORE_ERRORS,
+    CrawlFailed,
+    StopGuard,
+    crawl_failure,
+    fail_crawl,
+    interrupt_pool,
+    one_line,
+    poke_close,
+    stopping,
+)
 from corpus.sources.registry import load_sources
-from corpus.store.storage import DatabaseError, _short, open_database
+from corpus.store.storage import open_database, resolve_db_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlalchemy import Engine
+    from twisted.python.failure import Failure
+
+    from corpus.store.storage import Store
+
+# The lifecycle names (EXIT_INTERRUPTED ... stopping) moved to corpus.crawl.lifecycle; they are
+# re-exported here for the pipelines and spiders that import them from the runner.
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "STORE_ERRORS",
+    "CrawlFailed",
+    "CrawlSummary",
+    "DbCounts",
+    "RunOutcome",
+    "RunResult",
+    "SettingError",
+    "WarcCounts",
+    "build_settings",
+    "crawl_failure",
+    "db_counts",
+    "fail_crawl",
+    "interrupt_pool",
+    "one_line",
+    "outcome_error",
+    "poke_close",
+    "run",
+    "run_spider",
+    "stopping",
+    "summary_from_stats",
+]
 
 logger = logging.getLogger(__name__)
-
-EXIT_INTERRUPTED = 130
-_FAILURE_ATTR = "_corpus_failure"
-_STOP_SIGNALS = {int(signal.SIGINT): "SIGINT", int(signal.SIGTERM): "SIGTERM"}
-STORE_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, SQLAlchemyError)
-"""What a failing store raises: our one-line DatabaseError, or SQLAlchemy's own from a direct query."""
 
 
 class SettingError(ValueError):
     """A ``-s NAME=VALUE`` that cannot be applied."""
-
-
-class CrawlFailed(RuntimeError):
-    """The run could not start or crashed; the message is one line naming the cause."""
 
 
 def build_settings(
@@ -79,124 +116,6 @@ def build_settings(
     return settings
 
 
-# -- a failing store stops the crawl ------------------------------------------------------------
-def one_line(exc: BaseException) -> str:
-    """An exception as one line: our DatabaseError as written, others by type and first line."""
-    if isinstance(exc, DatabaseError):
-        text = str(exc).strip().splitlines()
-        return text[0] if text else "database error"
-    if isinstance(exc, SQLAlchemyError):
-        return f"database error: {_short(exc)}"
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-
-def _engine_of(crawler: Any) -> Any:
-    """The crawler's execution engine, or None: the public ``engine`` (all supported Scrapy
-    versions have it; 2.14 has no ``_engine``), the private ``_engine`` only as a fallback."""
-    try:
-        engine = crawler.engine
-    except (AttributeError, RuntimeError):
-        engine = None
-    return engine if engine is not None else getattr(crawler, "_engine", None)
-
-
-_warned: set[str] = set()
-
-
-def _warn_once(message: str) -> None:
-    """Say once per process that a private Scrapy hook is missing, instead of failing silently."""
-    if message not in _warned:
-        _warned.add(message)
-        logger.warning(message)
-
-
-def crawl_failure(crawler: Any) -> BaseException | None:
-    """The error that stopped this crawl (see :func:`fail_crawl`), or None."""
-    return getattr(crawler, _FAILURE_ATTR, None)
-
-
-def fail_crawl(crawler: Any, exc: BaseException, reason: str = "store_failed") -> None:
-    """Stop the crawl because of ``exc``: no new downloads, workers stopped, the spider closed.
-
-    Called by whatever first sees the store fail (a pipeline, a spider callback through
-    ``StoreFailureMiddleware``, a close step); later calls only keep the first cause. Nothing is
-    logged here: the command prints the cause as its one error line.
-    """
-    if crawl_failure(crawler) is not None:
-        return
-    setattr(crawler, _FAILURE_ATTR, exc)
-    crawler.stats.set_value("corpus/failure", one_line(exc))
-    interrupt_pool(crawler)
-    engine = _engine_of(crawler)
-    if engine is None or getattr(engine, "spider", None) is None:
-        return  # not open yet, or closing already: the failure is reported all the same
-    from scrapy.utils.defer import deferred_from_coro
-    from twisted.internet import reactor
-
-    d = deferred_from_coro(engine.close_spider_async(reason=reason))
-    d.addErrback(lambda f: logger.debug("closing after a store failure: %s", f.value))
-    poke_close(crawler)
-    # Should the close still not end, stop the reactor outright: the failure is reported anyway.
-    reactor.callLater(2 * crawler.settings.getfloat("CORPUS_STOP_GRACE"), _force_stop)
-
-
-def poke_close(crawler: Any) -> None:
-    """Re-check every 0.2 s whether Scrapy's scraper may finish closing.
-
-    Scrapy re-checks that only when a response finishes; items from ``start()`` (the WARC
-    reader) that settle after the close began never trigger it, and the close would wait forever.
-    """
-    from twisted.internet import task
-
-    engine = _engine_of(crawler)
-    scraper = getattr(engine, "scraper", None)
-    if scraper is None or getattr(crawler, "_corpus_poking", False):
-        return
-    if not callable(getattr(scraper, "_check_if_closing", None)):
-        # Private Scrapy API: a version without it closes only as Scrapy itself decides.
-        _warn_once("this Scrapy has no Scraper._check_if_closing; a stop may wait for Scrapy's own close")
-        return
-    crawler._corpus_poking = True
-
-    def poke() -> None:
-        slot = getattr(scraper, "slot", None)
-        if slot is None:
-            loop.stop()
-            return
-        closing = getattr(slot, "closing", None)
-        if closing is None and not hasattr(slot, "closing"):
-            _warn_once("this Scrapy's scraper slot has no 'closing'; a stop may wait for Scrapy's own close")
-            loop.stop()
-        elif closing is not None and not closing.called:
-            scraper._check_if_closing()
-
-    loop = task.LoopingCall(poke)
-    loop.start(0.2, now=False).addErrback(lambda _f: None)
-
-
-def _force_stop() -> None:
-    from twisted.internet import reactor
-
-    if reactor.running:
-        logger.info("the close after a store failure did not end; stopping the reactor")
-        reactor.stop()
-
-
-def stopping(crawler: Any) -> bool:
-    """True once the run is stopping (a signal, a failed store): readers stop reading."""
-    return bool(getattr(crawler, "_corpus_stopping", False))
-
-
-def interrupt_pool(crawler: Any) -> None:
-    """Mark the run as stopping and kill its extraction workers now (their pages are left
-    undone, not rejected)."""
-    crawler._corpus_stopping = True
-    pool = getattr(crawler, "_corpus_pool", None)
-    if pool is not None:
-        pool.interrupt()
-
-
 # -- the summary -------------------------------------------------------------------------------
 @dataclass
 class DbCounts:
@@ -207,7 +126,7 @@ class DbCounts:
     error: str | None = None
 
 
-def _count_run(engine: Any, run_id: int) -> DbCounts:
+def _count_run(engine: Engine, run_id: int) -> DbCounts:
     from sqlalchemy import func, select
 
     from corpus.store.models import Article, Rejection
@@ -223,7 +142,7 @@ def _count_run(engine: Any, run_id: int) -> DbCounts:
     return DbCounts(int(stored or 0), rejected)
 
 
-def db_counts(db_url: str | None, run_id: int | None, engine: Any = None) -> DbCounts:
+def db_counts(db_url: str | None, run_id: int | None, engine: Engine | None = None) -> DbCounts:
     """Articles and rejections (by ``stage/reason``) written by crawl run ``run_id``.
 
     Read through the crawl's own engine when there is one (its pooled SQLite connection still
@@ -235,8 +154,6 @@ def db_counts(db_url: str | None, run_id: int | None, engine: Any = None) -> DbC
         return DbCounts(error="the run was never recorded")
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
-
-    from corpus.store.storage import resolve_db_url
 
     error = "no engine"
     if engine is not None:
@@ -258,40 +175,87 @@ def db_counts(db_url: str | None, run_id: int | None, engine: Any = None) -> DbC
 
 
 @dataclass
+class WarcCounts:
+    """What the ``warc`` spider read (ingest-warc, reextract), from the crawler stats."""
+
+    files_read: int = 0
+    files_skipped: int = 0
+    records: int = 0
+    wanted: int = 0
+    broken: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class CrawlSummary:
+    """The summary of any run: its finish reason, pages or WARC records read, what was stored.
+
+    ``verb`` names the run in the first line (crawl, ingest, reextract); ``warc`` is set for a
+    run of the ``warc`` spider, whose summary lists files and records instead of pages fetched.
+    """
+
     run_id: int | None
     pages_fetched: int
     stored: int | None
     rejected: dict[str, int] = field(default_factory=dict)
     finish_reason: str = "finished"
     counts_error: str | None = None
+    verb: str = "crawl"
+    warc: WarcCounts | None = None
 
     def format(self) -> str:
-        head = f"crawl run {self.run_id}" if self.run_id is not None else "crawl"
+        # The WARC summary's labels are one column wider ("registry pages", "broken records").
+        label, sub = (15, 36) if self.warc is None else (16, 35)
+
+        def row(name: str, value: object) -> str:
+            return f"  {name:<{label}} {value}"
+
+        head = f"{self.verb} run {self.run_id}" if self.run_id is not None else self.verb
         stored = str(self.stored) if self.stored is not None else f"unknown ({self.counts_error})"
-        lines = [
-            f"{head}: {self.finish_reason}",
-            f"  pages fetched   {self.pages_fetched}",
-            f"  articles stored {stored}",
-            f"  rejected        {sum(self.rejected.values())}",
-        ]
+        lines = [f"{head}: {self.finish_reason}"]
+        if self.warc is None:
+            lines.append(row("pages fetched", self.pages_fetched))
+        else:
+            w = self.warc
+            lines += [
+                row("files read", f"{w.files_read} ({w.files_skipped} already done, skipped)"),
+                row("records read", w.records),
+                row("registry pages", w.wanted),
+                row("broken records", sum(w.broken.values())),
+            ]
+            lines += [f"    {kind:<{sub}} {n}" for kind, n in sorted(w.broken.items())]
+        lines += [row("articles stored", stored), row("rejected", sum(self.rejected.values()))]
         lines += [
-            f"    {reason:<36} {n}"
+            f"    {reason:<{sub}} {n}"
             for reason, n in sorted(self.rejected.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         return "\n".join(lines)
 
 
-def summary_from_stats(stats: dict[str, Any], counts: DbCounts | None = None) -> CrawlSummary:
-    """The summary of a run: pages from the stats; articles and rejections from ``counts``."""
-    prefix = "corpus/rejected/"
-    rejected = {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+def _counters(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+
+def summary_from_stats(
+    stats: dict[str, Any], counts: DbCounts | None = None, *, verb: str = "crawl", warc: bool = False
+) -> CrawlSummary:
+    """The summary of a run: pages (or WARC files and records) from the stats; articles and
+    rejections from ``counts`` (the database), from the stats only when there are no counts."""
+    rejected = _counters(stats, "corpus/rejected/")
     rejected.pop("unexpected", None)
     stored: int | None = int(stats.get("corpus/stored", 0))
     error = None
     if counts is not None:
         stored, error = counts.stored, counts.error
         rejected = counts.rejected if counts.error is None else {}
+    read = None
+    if warc:
+        read = WarcCounts(
+            files_read=int(stats.get("corpus/warc/files_read", 0)),
+            files_skipped=int(stats.get("corpus/warc/files_skipped", 0)),
+            records=int(stats.get("corpus/warc/records", 0)),
+            wanted=int(stats.get("corpus/warc/wanted", 0)),
+            broken=_counters(stats, "corpus/warc/broken/"),
+        )
     return CrawlSummary(
         run_id=stats.get("corpus/run_id"),
         pages_fetched=int(stats.get("downloader/response_count", 0)),
@@ -299,160 +263,9 @@ def summary_from_stats(stats: dict[str, Any], counts: DbCounts | None = None) ->
         rejected=rejected,
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts_error=error,
+        verb=verb,
+        warc=read,
     )
-
-
-# -- stopping ----------------------------------------------------------------------------------
-class StopGuard:
-    """Bounds the time from SIGTERM/SIGINT to exit, whatever the main thread is stuck in.
-
-    Python runs signal handlers in the main thread between bytecodes, so a main thread blocked
-    in C (SQLite's busy wait, a connect to a dead server) would not see a signal for as long as
-    it is blocked. The C-level handler still writes the signal number to the wakeup fd; a daemon
-    thread reads it there (and passes the bytes on to the fd the reactor had set). First signal:
-    the pool is stopped and Scrapy's graceful stop runs; ``grace`` seconds later what is
-    complete is committed from the reactor thread and the process exits; 2 s after that it
-    exits regardless. Second signal: exit at once. Exit status 130 either way.
-    """
-
-    def __init__(
-        self,
-        grace: float,
-        on_signal: Callable[[], None],
-        commit: Callable[[], None],
-    ) -> None:
-        self.grace = grace
-        self.on_signal = on_signal
-        self.commit = commit
-        self.received: list[str] = []
-        self._previous_fd = -1
-        self._outer_fd = -1
-        self._outer_handlers: dict[int, Any] = {}
-        self._write_fd = -1
-        self._thread: threading.Thread | None = None
-        self._timers: list[threading.Timer] = []
-        self._lock = threading.Lock()
-        self._done = False
-
-    def __enter__(self) -> StopGuard:
-        """Note what the host had (handlers, wakeup fd) before Scrapy and the reactor change them."""
-        if threading.current_thread() is threading.main_thread():
-            self._outer_handlers = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
-            self._outer_fd = signal.set_wakeup_fd(-1)
-            signal.set_wakeup_fd(self._outer_fd)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        """Give the host its signals back: the crawl is over, so a signal is no longer ours.
-
-        Pending timers are cancelled (and made no-ops should one be firing right now), the
-        host's handlers and wakeup fd are restored, and closing the pipe's write end ends the
-        watcher thread, which closes the read end.
-        """
-        with self._lock:
-            self._done = True
-            timers, self._timers = self._timers, []
-        for timer in timers:
-            timer.cancel()
-        if threading.current_thread() is threading.main_thread() and self._outer_handlers:
-            with contextlib.suppress(ValueError, OSError):
-                signal.set_wakeup_fd(self._outer_fd)
-            for signum, handler in self._outer_handlers.items():
-                if handler is not None:  # None: set outside Python, cannot be put back
-                    signal.signal(signum, handler)
-        if self._write_fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self._write_fd)
-            self._write_fd = -1
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-            self._thread = None
-
-    def install(self) -> None:
-        """Take over the wakeup fd (main thread, once the reactor has set its own)."""
-        if self._done:
-            return
-        read_fd, write_fd = os.pipe()
-        os.set_blocking(write_fd, False)
-        try:
-            self._previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
-        except ValueError:  # not the main thread: nothing to guard here
-            os.close(read_fd)
-            os.close(write_fd)
-            return
-        self._write_fd = write_fd
-        self._thread = threading.Thread(target=self._watch, args=(read_fd,), name="corpus-stop", daemon=True)
-        self._thread.start()
-
-    def _watch(self, read_fd: int) -> None:
-        try:
-            while True:
-                try:
-                    data = os.read(read_fd, 512)
-                except OSError:
-                    return
-                if not data:
-                    return  # the write end is closed: the guard is done
-                if self._previous_fd >= 0 and not self._done:
-                    with contextlib.suppress(OSError):
-                        os.write(self._previous_fd, data)
-                for signum in data:
-                    if signum in _STOP_SIGNALS and not self._done:
-                        self._signalled(_STOP_SIGNALS[signum])
-        finally:
-            with contextlib.suppress(OSError):
-                os.close(read_fd)
-
-    def _signalled(self, name: str) -> None:
-        self.received.append(name)
-        if len(self.received) > 1:
-            self.exit_now(f"second {name}: stopped at once")
-            return
-        from twisted.internet import reactor
-
-        reactor.callFromThread(self._in_reactor, self.on_signal)
-        with self._lock:
-            if self._done:
-                return
-            for delay, action in ((self.grace, self._commit_then_exit), (self.grace + 2.0, self._give_up)):
-                timer = threading.Timer(delay, action)
-                timer.daemon = True
-                timer.start()
-                self._timers.append(timer)
-
-    @staticmethod
-    def _in_reactor(action: Callable[[], None]) -> None:
-        try:
-            action()
-        except Exception:  # a stop must not fail on a side task
-            logger.debug("stop action failed", exc_info=True)
-
-    def _commit_then_exit(self) -> None:
-        from twisted.internet import reactor
-
-        def commit_and_exit() -> None:
-            if self._done:
-                return
-            self._in_reactor(self.commit)
-            self.exit_now("stopped before the graceful close ended; what was complete is committed")
-
-        if not self._done:
-            reactor.callFromThread(commit_and_exit)
-
-    def _give_up(self) -> None:
-        self.exit_now("stopped; the last batch could not be committed in time")
-
-    def exit_now(self, why: str) -> None:
-        """Exit with 130 now, unless the crawl has ended meanwhile (the host goes on then)."""
-        if self._done:
-            return
-        from corpus.crawl.worker import kill_all
-
-        kill_all()
-        name = self.received[0] if self.received else "a signal"
-        with contextlib.suppress(OSError):
-            os.write(2, f"\ncrimecorpus: interrupted by {name}: {why}\n".encode())
-        os._exit(EXIT_INTERRUPTED)
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -466,7 +279,7 @@ class RunOutcome:
     counts: DbCounts
 
 
-def _describe(failure: Any) -> str:
+def _describe(failure: Failure) -> str:
     """One line for a failed crawl Deferred: the exception and where it was raised."""
     line = one_line(failure.value)
     frames = getattr(failure, "frames", None) or []
@@ -479,10 +292,15 @@ def _describe(failure: Any) -> str:
     return line
 
 
+def _store_of(crawler: Crawler) -> Store | None:
+    """The crawl's store if it was ever opened (never opened here: the end of a run creates none)."""
+    return getattr(crawler, STORE_ATTR, None)
+
+
 def _commit(crawler: Crawler) -> None:
     """Flush what is complete and mark the run ``interrupted`` (a forced stop's last act)."""
-    store = getattr(crawler, "_corpus_store", None)
-    if store is None or getattr(store, "failed", None) is not None or crawl_failure(crawler):
+    store = _store_of(crawler)
+    if store is None or store.failed is not None or crawl_failure(crawler):
         return
     run_id = crawler.stats.get_value("corpus/run_id")
     store.flush()
@@ -506,10 +324,16 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
         # failure itself is the command's one error line, so the quiet mode stays quiet.
         logging.getLogger("psycopg").setLevel(logging.ERROR)
     crawler: Crawler | None = None
-    failures: list[Any] = []
+    failures: list[Failure] = []
+
+    def on_signal() -> None:
+        if crawler is not None:
+            interrupt_pool(crawler)
+            poke_close(crawler)
+
     guard = StopGuard(
         settings.getfloat("CORPUS_STOP_GRACE"),
-        on_signal=lambda: (interrupt_pool(crawler), poke_close(crawler)),
+        on_signal=on_signal,
         commit=lambda: _commit(crawler) if crawler is not None else None,
     )
     with guard:
@@ -523,17 +347,17 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
 
             reactor.addSystemEventTrigger("after", "startup", guard.install)
         process.start()
-        pool = getattr(crawler, "_corpus_pool", None)
-        if pool is not None:  # closed already, unless the reactor had to be stopped (_force_stop)
+        pool = getattr(crawler, POOL_ATTR, None)
+        if pool is not None:  # closed already, unless the reactor had to be stopped (force stop)
             pool.close()
         try:
             stats = dict(crawler.stats.get_stats())
         except (AttributeError, RuntimeError):
             stats = {}
-        store = getattr(crawler, "_corpus_store", None)
+        store = _store_of(crawler)
         # The store may have failed where nobody called fail_crawl (a flush in a signal handler
         # whose error Scrapy only logged): that run did not finish all the same.
-        failure = crawl_failure(crawler) or getattr(store, "failed", None)
+        failure = crawl_failure(crawler) or (store.failed if store is not None else None)
         if failure is not None:
             # Also over "finished": a close step (near-duplicate, exact-duplicate) that fails runs
             # after Scrapy has already recorded why the spider closed.
@@ -551,14 +375,6 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
     return RunOutcome(stats, failure, guard.received, counts)
 
 
-def run_crawl(settings: Settings, spider: str = "news") -> tuple[CrawlSummary, RunOutcome]:
-    """Check the sources and the database first (clear errors before any network), then crawl."""
-    load_sources(settings.get("CORPUS_SOURCES_FILE"), settings.getlist("CORPUS_SOURCE_NAMES"))
-    open_database(settings.get("CORPUS_DB_URL")).dispose()
-    outcome = run_spider(settings, spider)
-    return summary_from_stats(outcome.stats, outcome.counts), outcome
-
-
 def outcome_error(summary_reason: str, outcome: RunOutcome) -> tuple[int, str | None]:
     """Exit status and error line of a run: 0 finished, 130 interrupted, 1 anything else."""
     if outcome.failure is not None:
@@ -569,3 +385,47 @@ def outcome_error(summary_reason: str, outcome: RunOutcome) -> tuple[int, str | 
     if summary_reason != "finished":
         return 1, f"the run did not finish: {summary_reason}"
     return 0, None
+
+
+@dataclass
+class RunResult:
+    """A run that ended: its summary (counted in the database) and how it ended."""
+
+    summary: CrawlSummary
+    outcome: RunOutcome
+
+    @property
+    def status(self) -> tuple[int, str | None]:
+        """Exit status and error line (see :func:`outcome_error`)."""
+        return outcome_error(self.summary.finish_reason, self.outcome)
+
+
+def run(
+    settings: Settings,
+    spider: str = "news",
+    *,
+    verb: str = "crawl",
+    lock: bool = True,
+    check_sources: bool = True,
+) -> RunResult:
+    """Run one spider as every command does: lock, check, crawl, count.
+
+    The database URL is resolved once here and handed to the lock, the schema check, the crawl
+    and the final count. ``lock``: hold the database's run lock (raises
+    :class:`corpus.crawl.runlock.AlreadyRunning`); the demo's fresh database and the workers of
+    a distributed crawl, which share one database by design, run without it. ``check_sources``:
+    load the sources registry before any network, so a bad file is the one-line
+    :class:`corpus.sources.registry.SourcesError`. ``verb`` names the run in its summary
+    (crawl, ingest, reextract).
+    """
+    from corpus.crawl.runlock import run_lock
+
+    db_url = resolve_db_url(settings.get("CORPUS_DB_URL"))
+    settings.set("CORPUS_DB_URL", db_url, priority=settings.getpriority("CORPUS_DB_URL") or "cmdline")
+    with run_lock(db_url) if lock else contextlib.nullcontext():
+        if check_sources:
+            load_sources(settings.get("CORPUS_SOURCES_FILE"), settings.getlist("CORPUS_SOURCE_NAMES"))
+        open_database(db_url).dispose()
+        outcome = run_spider(settings, spider)
+    summary = summary_from_stats(outcome.stats, outcome.counts, verb=verb, warc=spider == "warc")
+    return RunResult(summary, outcome)
