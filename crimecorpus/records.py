@@ -22,11 +22,13 @@ __all__ = ["Article", "Person", "Place"]
 
 
 def _place(row: Mapping[str, Any]) -> Place:
-    return Place(**{f.name: row.get(f.name) for f in fields(Place)})
+    values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(Place)}
+    return Place(**values)
 
 
 def _person(row: Mapping[str, Any]) -> Person:
-    return Person(**{f.name: row.get(f.name) for f in fields(Person)})
+    values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(Person)}
+    return Person(**values)
 
 
 def _date(value: str | None) -> dt.date | None:

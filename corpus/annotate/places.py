@@ -106,7 +106,7 @@ def _gazetteer() -> dict[str, tuple[_Entry, ...]]:
     """Load the shipped gazetteer once: name -> entries, best candidates first."""
     path = resources.files("corpus.annotate") / "data" / "gazetteer.tsv.gz"
     table: dict[str, list[_Entry]] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             if row["name"] in _PROVINCE_NAMES and row["kind"] != "gemeente":
                 continue

@@ -446,7 +446,7 @@ class NearDupIndex:
             keys.append(key)
             blobs.append(sig)
             digests.append(_digest(sig))
-            title = item[2] if len(item) > 2 else None  # type: ignore[misc]
+            title = item[2] if len(item) > 2 else None
             if title:
                 index._title_of[len(keys) - 1] = title_key(title)
             if len(blobs) == 8192:  # bytes objects cost more than the array they become

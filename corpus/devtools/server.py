@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 _PLACEHOLDER = re.compile(r"\{\{base(?::([a-z0-9_-]+))?\}\}")
@@ -131,7 +133,7 @@ class QuietServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
         # A client that hangs up mid-response (a crawl killed on purpose) is not a server error.
         import sys
 
@@ -157,7 +159,7 @@ def serve_sites(
         p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     )
     bases: dict[str, str] = {}
-    servers: list[ThreadingHTTPServer] = []
+    servers: list[QuietServer] = []
     try:
         for name in names:
             site = Site(root / name, name, bases, delay=delay, log=log)

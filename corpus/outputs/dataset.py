@@ -26,12 +26,13 @@ import datetime as dt
 import gzip
 import hashlib
 import importlib.metadata
+import io
 import json
 import platform
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -60,7 +61,7 @@ from corpus.store.ownership import SNAPSHOT, atomic_dir, write_marker
 try:  # Python 3.14 has zstd in the standard library; before it, Scrapy brings the backport.
     from compression import zstd  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - depends on the Python version
-    from backports import zstd  # type: ignore[import-not-found,no-redef]
+    from backports import zstd
 
 SCHEMA_VERSION = 2  # 2: every record carries crimecorpus_version, classifier_version, git_commit
 COMPRESSIONS = ("none", "gzip", "zstd")
@@ -173,13 +174,15 @@ def arrow_row(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _open_jsonl(path: Path, compression: str) -> IO[bytes]:
+def _open_jsonl(path: Path, compression: str) -> tuple[io.BufferedIOBase, io.BufferedIOBase | None]:
+    """The JSONL stream, and the file under it that the caller closes too (GzipFile leaves it open)."""
     if compression == "gzip":
+        raw = path.open("wb")
         # No file name and a zero time in the header: the bytes depend on the content alone.
-        return gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), mtime=0, compresslevel=6)
+        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6), raw
     if compression == "zstd":
-        return zstd.ZstdFile(path, "wb", level=3)
-    return path.open("wb")
+        return zstd.ZstdFile(path, "wb", level=3), None
+    return path.open("wb"), None
 
 
 class _SplitWriter:
@@ -192,8 +195,9 @@ class _SplitWriter:
         self.parquet = pq.ParquetWriter(
             root / "parquet" / f"{stem}.parquet", ARROW_SCHEMA, compression=PARQUET_COMPRESSION
         )
-        self.jsonl = _open_jsonl(root / "jsonl" / f"{stem}{JSONL_SUFFIX[compression]}", compression)
-        self._gzip_raw = self.jsonl.fileobj if isinstance(self.jsonl, gzip.GzipFile) else None
+        self.jsonl, self._gzip_raw = _open_jsonl(
+            root / "jsonl" / f"{stem}{JSONL_SUFFIX[compression]}", compression
+        )
         self.rows: list[dict[str, Any]] = []
         self.count = 0
 
@@ -214,7 +218,7 @@ class _SplitWriter:
         self.parquet.close()
         self.jsonl.close()
         if self._gzip_raw is not None:
-            self._gzip_raw.close()  # GzipFile leaves a file object it was handed open
+            self._gzip_raw.close()
 
 
 def sha256_file(path: Path) -> str:
@@ -235,7 +239,7 @@ def software_versions() -> dict[str, Any]:
                 names.add(m.group(0).lower())
     except importlib.metadata.PackageNotFoundError:  # run from a source tree that is not installed
         pass
-    deps = {}
+    deps: dict[str, str | None] = {}
     for name in sorted(names):
         try:
             deps[name] = importlib.metadata.version(name)
@@ -307,14 +311,14 @@ def build_dataset(
                 writers[name] = _SplitWriter(tmp, name, compression)
             for article in iter_articles(engine, flt):
                 record = article_record(article)
-                name = splitter.assign(record)
-                if name is None:
+                split_name = splitter.assign(record)
+                if split_name is None:
                     continue
-                writers[name].add(record)
+                writers[split_name].add(record)
                 tally.add(record)
                 # Undated articles (no month) get no text file; the tally counts them as undated.
                 if text and article.month:
-                    write_dated_text(tmp / "text" if split is None else tmp / "text" / name, article)
+                    write_dated_text(tmp / "text" if split is None else tmp / "text" / split_name, article)
                     result.text_files += 1
         finally:
             for writer in writers.values():

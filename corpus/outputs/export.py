@@ -144,7 +144,7 @@ class ExportResult:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def article_query(flt: ExportFilter) -> Select[tuple[Article, int]]:
+def article_query(flt: ExportFilter) -> Select[Article, int]:
     """The articles an export holds with their cluster sizes, in its stable order."""
     peer = aliased(Article)
     size = (

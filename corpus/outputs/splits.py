@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # Changing this re-deals every cluster: it is part of what a manifest records.
 HASH_SALT = "crimecorpus-split-v1"
@@ -107,7 +108,7 @@ class Splitter:
         self.left_out: dict[str, int] = {}
         self._train_clusters: set[str] = set()
 
-    def assign(self, record: Mapping[str, object]) -> str | None:
+    def assign(self, record: Mapping[str, Any]) -> str | None:
         """The split of one article record (``corpus.outputs.export.article_record``), or None."""
         if self.spec is None:
             return "all"
@@ -116,7 +117,8 @@ class Splitter:
             return random_split(cluster, self.spec.shares)
         published = record.get("published")
         if not published:
-            return self._leave_out("undated")
+            self._leave_out("undated")
+            return None
         assert self.spec.boundary is not None
         if dt.date.fromisoformat(str(published)) < self.spec.boundary:
             # Only clusters with other members can leak; remembering just those keeps memory
@@ -125,9 +127,9 @@ class Splitter:
                 self._train_clusters.add(cluster)
             return "train"
         if cluster in self._train_clusters:
-            return self._leave_out("copy_in_train")
+            self._leave_out("copy_in_train")
+            return None
         return "test"
 
     def _leave_out(self, reason: str) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + 1
-        return None

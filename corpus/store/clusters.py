@@ -94,7 +94,7 @@ class ClusterState:
         if key in self.index:
             return self.cluster_id(key), frozenset()
         roots = self.index.link(key, sig, title)
-        touched = {self._cid.pop(r, None) or self.index.key_at(r) for r in roots}
+        touched = {self._cid.pop(r, "") or self.index.key_at(r) for r in roots}
         new_id = min({key, *touched})
         size = 1 + sum(self._size.pop(r, 1) for r in roots)
         root = self.index.root(key)

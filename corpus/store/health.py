@@ -203,6 +203,7 @@ def gather_counts(
             .where(Rejection.at > start, Rejection.source.is_not(None))
             .group_by(Rejection.source, Rejection.stage, Rejection.reason)
         ):
+            assert source is not None  # the query keeps rejections with a source only
             rejections[source][f"{stage}/{reason}"] = n
         names = list(sources) if sources is not None else sorted(set(art) | set(rejections))
         runs = s.execute(

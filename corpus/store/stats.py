@@ -32,6 +32,7 @@ def shared_clusters(session: Session, limit: int = 20) -> list[tuple[str, int, s
     ).all()
     out = []
     for cid, size in rows:
+        assert cid is not None  # the query keeps clustered articles only
         outlets = sorted(set(session.scalars(select(Article.outlet).where(Article.cluster_id == cid))))
         out.append((cid, size, ", ".join(outlets)))
     return out
@@ -54,9 +55,9 @@ def corpus_stats(engine: Engine) -> CorpusStats:
         clusters = shared_clusters(s)
     return CorpusStats(
         total,
-        [tuple(r) for r in per_source],
-        [tuple(r) for r in per_month],
-        [tuple(r) for r in rejections],
+        [r.tuple() for r in per_source],
+        [r.tuple() for r in per_month],
+        [r.tuple() for r in rejections],
         runs,
         clusters,
     )

@@ -152,7 +152,7 @@ def declare_utf8(html: str) -> str:
 def _decode(body: bytes, declared: str | None) -> tuple[str, str, str | None]:
     """Apply the decoding rules in order; return text, encoding and a note."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:  # both set or both None (w3lib)
         return body[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding, None
 
     failed: list[str] = []

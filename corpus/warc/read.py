@@ -136,7 +136,7 @@ def _unzstd(data: bytes, limit: int) -> bytes:
     try:
         from compression import zstd  # type: ignore[import-not-found]
     except ImportError:  # before Python 3.14
-        from backports import zstd  # type: ignore[import-not-found,no-redef]
+        from backports import zstd
     out = bytearray()
     while data:
         d = zstd.ZstdDecompressor()
