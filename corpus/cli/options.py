@@ -82,7 +82,7 @@ class OptionGroup:
     """
 
     def __init__(self, *parents: OptionGroup) -> None:
-        self.parser = argparse.ArgumentParser(add_help=False, parents=[p.parser for p in parents])
+        self.parser: OneLineParser = OneLineParser(add_help=False, parents=[p.parser for p in parents])
         self.actions: list[argparse.Action] = [a for p in parents for a in p.actions]
 
     def add(self, *flags: str, **kwargs: Any) -> None:

@@ -19,13 +19,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from types import FrameType
 
-from corpus.crawl.runner import EXIT_INTERRUPTED
+from corpus.crawl.lifecycle import EXIT_INTERRUPTED
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 CHILD_STOP_SECONDS = 9.5
-"""A crawl stops itself within 9 s of a signal (corpus.crawl.runner.StopGuard); past this it is killed."""
+"""A crawl stops itself within 9 s of a signal (corpus.crawl.lifecycle.StopGuard); past this it is killed."""
 
 
 _STOPS = {signal.SIGINT, signal.SIGTERM}
@@ -43,7 +43,7 @@ class Stopped(Exception):
 def _stop_on_signals() -> Iterator[None]:
     """Turn SIGTERM and SIGINT into :class:`Stopped` for the ``with`` block."""
 
-    def handler(signum: int, _frame: Any) -> None:
+    def handler(signum: int, _frame: FrameType | None) -> None:
         raise Stopped(signum)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
