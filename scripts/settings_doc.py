@@ -63,7 +63,7 @@ ENVIRONMENT = (
     ),
     EnvironmentVariable(
         "CRIMECORPUS_REDIS",
-        "corpus/cli/distributed.py",
+        "corpus/cli/options.py",
         "The Redis URL of the distributed commands when --redis is not given.",
     ),
     EnvironmentVariable(

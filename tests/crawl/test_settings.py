@@ -226,7 +226,10 @@ def test_every_other_setting_read_is_declared_here_or_by_scrapy() -> None:
         f"{path}:{node.lineno} {key}"
         for path, tree in PRODUCT
         for node in ast.walk(tree)
-        if (key := _setting_read(node)) is not None and key not in DECLARED and key not in scrapy_names
+        if isinstance(node, ast.Call)
+        and (key := _setting_read(node)) is not None
+        and key not in DECLARED
+        and key not in scrapy_names
     )
     assert not unknown, unknown
 
