@@ -198,12 +198,12 @@ def test_an_egg_is_extracted_once_per_content(tmp_path: Path) -> None:
     with zipfile.ZipFile(egg, "w") as z:
         z.writestr("corpus/store/migrations/env.py", "# env\n")
     first = unpack_egg(egg, tmp_path / "cache")
-    assert (first / "corpus" / "migrations" / "env.py").read_text() == "# env\n"
+    assert (first / "corpus" / "store" / "migrations" / "env.py").read_text() == "# env\n"
     assert unpack_egg(egg, tmp_path / "cache") == first
     with zipfile.ZipFile(egg, "w") as z:
         z.writestr("corpus/store/migrations/env.py", "# env v2\n")
     second = unpack_egg(egg, tmp_path / "cache")
-    assert second != first and (second / "corpus" / "migrations" / "env.py").read_text() == "# env v2\n"
+    assert second != first and (second / "corpus" / "store" / "migrations" / "env.py").read_text() == "# env v2\n"
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted([first.name, second.name])
 
 
