@@ -281,7 +281,7 @@ class RunOutcome:
 
 def _describe(failure: Failure) -> str:
     """One line for a failed crawl Deferred: the exception and where it was raised."""
-    line = one_line(failure.value)
+    line = one_line(failure.value) if failure.value is not None else "the crawl failed"
     frames = getattr(failure, "frames", None) or []
     if frames:
         _func, filename, lineno = frames[-1][:3]
@@ -410,8 +410,9 @@ def run(
 ) -> RunResult:
     """Run one spider as every command does: lock, check, crawl, count.
 
-    The database URL is resolved once here and handed to the lock, the schema check, the crawl
-    and the final count. ``lock``: hold the database's run lock (raises
+    The database URL is resolved once here (``$CRIMECORPUS_DB`` or the default file when the
+    settings name none), written back to ``CORPUS_DB_URL`` and so the same for the lock, the
+    schema check, the crawl and the final count. ``lock``: hold the database's run lock (raises
     :class:`corpus.crawl.runlock.AlreadyRunning`); the demo's fresh database and the workers of
     a distributed crawl, which share one database by design, run without it. ``check_sources``:
     load the sources registry before any network, so a bad file is the one-line
