@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from corpus.crawl.items import ArticleItem
-from corpus.dedup.neardup import THRESHOLD
 from corpus.store.clusters import ClusterState, refresh_representatives
 from corpus.store.models import Article
 from corpus.store.storage import crawler_engine
@@ -33,7 +32,7 @@ class NearDupPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NearDupPipeline:
         check_after(crawler, cls, AnalysisPipeline, DedupPipeline)  # the MinHash, the article id
-        return cls(crawler, crawler.settings.getfloat("CORPUS_NEARDUP_THRESHOLD", THRESHOLD))
+        return cls(crawler, crawler.settings.getfloat("CORPUS_NEARDUP_THRESHOLD"))
 
     def open_spider(self) -> None:
         self.state = ClusterState.load(crawler_engine(self.crawler), self.threshold)

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from sqlalchemy import update
 
-from corpus.annotate.columns import CRIME_COLUMNS
 from corpus.crawl import discoveries
-from corpus.crawl.items import ArticleItem, RejectionItem
+from corpus.crawl.items import ArticleItem, RejectionItem, article_row
 from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.crawl.tdm import record_declarations
 from corpus.store.frontier import result_values
@@ -33,45 +32,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 _COUNTED = ("corpus/", "item_dropped_reasons_count/", "downloader/response_status_count/")
-
-
-def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
-    """The database row of an article item.
-
-    ``duplicate_of`` and ``is_representative`` are left out on purpose: they are decided over the
-    whole corpus when a crawl closes, and an upsert that wrote them empty would wipe the marks of
-    every re-fetched article until then (for good, if the crawl is killed first).
-    """
-    now = utcnow()
-    return {
-        "id": item.id,
-        "url": item.canonical,
-        "fetched_url": item.url,
-        "source": item.source,
-        "outlet": item.outlet,
-        "country": item.country,
-        "title": item.title,
-        "text": item.text,
-        "author": item.author,
-        "description": item.description,
-        "published": item.published,
-        "published_at": item.published_at,
-        "month": item.published.strftime("%Y-%m") if item.published else None,
-        "date_source": item.date_source,
-        "date_confidence": item.date_confidence,
-        "language": item.language or "und",
-        "language_prob": item.language_prob,
-        "language_variant": item.language_variant,
-        "text_hash": item.text_hash,
-        "discovered_via": item.discovery.channel if item.discovery else None,
-        "first_seen": item.fetched_at,
-        "last_seen": now,
-        "crawl_run_id": run_id,
-        **dict.fromkeys(CRIME_COLUMNS),
-        **item.crime,
-        "minhash": item.minhash if item.cluster_id is not None else None,
-        "cluster_id": item.cluster_id if item.cluster_id is not None else item.id,
-    }
 
 
 def rejection_row(

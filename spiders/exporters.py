@@ -29,7 +29,7 @@ def public_record(item: Any) -> dict[str, Any] | None:
     """
     if not isinstance(item, ArticleItem) or not item.id or item.text is None:
         return None
-    from pipelines.store import article_row
+    from corpus.crawl.items import article_row
 
     return article_record(Article(**article_row(item, None)))
 

@@ -23,10 +23,10 @@ def require_redis(args: argparse.Namespace) -> str:
 
 def redis_lost_line(redis_url: str, seconds: float) -> str:
     """The one line a worker that lost Redis ends with (the crawl's summary is printed before it)."""
-    from corpus.crawl.distributed import _safe_url
+    from corpus.crawl.distributed import safe_url
 
     return (
-        f"crimecorpus: error: lost Redis at {_safe_url(redis_url)} for {seconds:.0f} s; this worker"
+        f"crimecorpus: error: lost Redis at {safe_url(redis_url)} for {seconds:.0f} s; this worker"
         " stopped (its unfinished URLs are re-queued by the next reconcile)"
     )
 

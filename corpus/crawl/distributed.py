@@ -36,10 +36,10 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import Engine, and_, bindparam, func, or_, select, update
+from sqlalchemy import Engine, Table, and_, bindparam, func, or_, select, update
 
 from corpus.crawl import meta as M
 from corpus.sources.registry import Source
@@ -144,7 +144,7 @@ def connect(redis_url: str) -> Any:
         client = redis.Redis.from_url(redis_url, **_client_options())
         client.ping()
     except (redis.RedisError, ValueError) as exc:
-        raise DistributedError(f"cannot reach Redis at {_safe_url(redis_url)}: {exc}") from None
+        raise DistributedError(f"cannot reach Redis at {safe_url(redis_url)}: {exc}") from None
     return client
 
 
@@ -246,7 +246,7 @@ class DistributedError(DatabaseError):
     """Redis cannot be used; the message is one line a user can act on (reported as a database error)."""
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
@@ -463,7 +463,7 @@ class Leases:
         self._taken, self._released, self._oldest = {}, set(), None
         if not taken and not released:
             return
-        table = FrontierEntry.__table__
+        table = cast(Table, FrontierEntry.__table__)
         with self.engine.begin() as conn:
             if taken:
                 conn.execute(

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from corpus.store.storage import DatabaseError, _short
+from corpus.crawl.pool import opened_pool
+from corpus.store.storage import DatabaseError, short_error
 
 if TYPE_CHECKING:
     from scrapy.core.engine import ExecutionEngine
@@ -34,8 +35,6 @@ EXIT_INTERRUPTED = 130
 _FAILURE_ATTR = "_corpus_failure"
 _STOPPING_ATTR = "_corpus_stopping"
 _POKING_ATTR = "_corpus_poking"
-POOL_ATTR = "_corpus_pool"
-STORE_ATTR = "_corpus_store"
 _STOP_SIGNALS = {int(signal.SIGINT): "SIGINT", int(signal.SIGTERM): "SIGTERM"}
 STORE_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, SQLAlchemyError)
 """What a failing store raises: our one-line DatabaseError, or SQLAlchemy's own from a direct query."""
@@ -51,7 +50,7 @@ def one_line(exc: BaseException) -> str:
         text = str(exc).strip().splitlines()
         return text[0] if text else "database error"
     if isinstance(exc, SQLAlchemyError):
-        return f"database error: {_short(exc)}"
+        return f"database error: {short_error(exc)}"
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
@@ -103,7 +102,9 @@ def fail_crawl(crawler: Crawler, exc: BaseException, reason: str = "store_failed
     d.addErrback(lambda f: logger.debug("closing after a store failure: %s", f.value))
     poke_close(crawler)
     # Should the close still not end, stop the reactor outright: the failure is reported anyway.
-    reactor.callLater(2 * crawler.settings.getfloat("CORPUS_STOP_GRACE"), _force_stop)
+    # The ignores here and below: the reactor is typed through zope interfaces, whose methods
+    # mypy reads as unbound without the mypy-zope plugin.
+    reactor.callLater(2 * crawler.settings.getfloat("CORPUS_STOP_GRACE"), _force_stop)  # type: ignore[arg-type]
 
 
 def poke_close(crawler: Crawler) -> None:
@@ -145,7 +146,7 @@ def _force_stop() -> None:
 
     if reactor.running:
         logger.info("the close after a store failure did not end; stopping the reactor")
-        reactor.stop()
+        reactor.stop()  # type: ignore[misc]
 
 
 def stopping(crawler: Crawler) -> bool:
@@ -157,7 +158,7 @@ def interrupt_pool(crawler: Crawler) -> None:
     """Mark the run as stopping and kill its extraction workers now (their pages are left
     undone, not rejected)."""
     setattr(crawler, _STOPPING_ATTR, True)
-    pool = getattr(crawler, POOL_ATTR, None)
+    pool = opened_pool(crawler)
     if pool is not None:
         pool.interrupt()
 

@@ -133,15 +133,20 @@ class WorkerPool:
             worker.close()
 
 
+def opened_pool(crawler: Crawler) -> WorkerPool | None:
+    """The crawler's pool if it was ever created; None otherwise."""
+    return getattr(crawler, _ATTR, None)
+
+
 def crawler_pool(crawler: Crawler) -> WorkerPool:
     """The crawler's pool (``CORPUS_WORKERS`` processes, default one per core), created on first use."""
     pool = getattr(crawler, _ATTR, None)
     if pool is None:
         settings = crawler.settings
-        size = settings.getint("CORPUS_WORKERS", 0) or default_size()
+        size = settings.getint("CORPUS_WORKERS") or default_size()
         pool = WorkerPool(
             size,
-            timeout=settings.getfloat("CORPUS_EXTRACT_TIMEOUT", 30.0),
+            timeout=settings.getfloat("CORPUS_EXTRACT_TIMEOUT"),
             memory_limit=settings.getint("CORPUS_EXTRACT_MEMORY") or None,
             rss_limit=settings.getint("CORPUS_WORKER_MAX_RSS") or None,
         )

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from corpus.store.storage import DatabaseError, _short, make_engine, resolve_db_url
+from corpus.store.storage import DatabaseError, make_engine, resolve_db_url, short_error
 
 
 class AlreadyRunning(RuntimeError):
@@ -65,7 +65,7 @@ def run_lock(db: str | None, name: str = "crimecorpus-crawl") -> Iterator[None]:
     try:
         conn = engine.connect()
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {_short(exc)}") from None
+        raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {short_error(exc)}") from None
     try:
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             raise AlreadyRunning(f"another crawl is running on {parsed.render_as_string()}")

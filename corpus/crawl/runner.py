@@ -31,10 +31,9 @@ from typing import TYPE_CHECKING, Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from corpus.crawl.discoveries import commit_interrupted
 from corpus.crawl.lifecycle import (
     EXIT_INTERRUPTED,
-    POOL_ATTR,
-    STORE_ATTR,
     STORE_ERRORS,
     CrawlFailed,
     StopGuard,
@@ -45,15 +44,15 @@ from corpus.crawl.lifecycle import (
     poke_close,
     stopping,
 )
+from corpus.crawl.pool import opened_pool
 from corpus.sources.registry import load_sources
-from corpus.store.storage import open_database, resolve_db_url
+from corpus.store.storage import open_database, opened_store, resolve_db_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlalchemy import Engine
     from twisted.python.failure import Failure
 
-    from corpus.store.storage import Store
 
 # The lifecycle names (EXIT_INTERRUPTED ... stopping) moved to corpus.crawl.lifecycle; they are
 # re-exported here for the pipelines and spiders that import them from the runner.
@@ -292,27 +291,6 @@ def _describe(failure: Failure) -> str:
     return line
 
 
-def _store_of(crawler: Crawler) -> Store | None:
-    """The crawl's store if it was ever opened (never opened here: the end of a run creates none)."""
-    return getattr(crawler, STORE_ATTR, None)
-
-
-def _commit(crawler: Crawler) -> None:
-    """Flush what is complete and mark the run ``interrupted`` (a forced stop's last act)."""
-    store = _store_of(crawler)
-    if store is None or store.failed is not None or crawl_failure(crawler):
-        return
-    run_id = crawler.stats.get_value("corpus/run_id")
-    store.flush()
-    if run_id is not None:
-        store.finish_run(
-            run_id,
-            status="interrupted",
-            pages_fetched=int(crawler.stats.get_value("downloader/response_count", 0)),
-            outcomes={},
-        )
-
-
 def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutcome:
     """Run one spider to its end in this process (see the module docstring for the promises).
 
@@ -334,7 +312,7 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
     guard = StopGuard(
         settings.getfloat("CORPUS_STOP_GRACE"),
         on_signal=on_signal,
-        commit=lambda: _commit(crawler) if crawler is not None else None,
+        commit=lambda: commit_interrupted(crawler) if crawler is not None else None,
     )
     with guard:
         process = CrawlerProcess(settings)
@@ -345,16 +323,17 @@ def run_spider(settings: Settings, spider: str, **spider_kwargs: Any) -> RunOutc
             # Imported only now: crawl() has installed the reactor the settings ask for.
             from twisted.internet import reactor
 
-            reactor.addSystemEventTrigger("after", "startup", guard.install)
+            # The reactor is typed through zope interfaces mypy misreads without mypy-zope.
+            reactor.addSystemEventTrigger("after", "startup", guard.install)  # type: ignore[arg-type]
         process.start()
-        pool = getattr(crawler, POOL_ATTR, None)
+        pool = opened_pool(crawler)
         if pool is not None:  # closed already, unless the reactor had to be stopped (force stop)
             pool.close()
         try:
             stats = dict(crawler.stats.get_stats())
         except (AttributeError, RuntimeError):
             stats = {}
-        store = _store_of(crawler)
+        store = opened_store(crawler)
         # The store may have failed where nobody called fail_crawl (a flush in a signal handler
         # whose error Scrapy only logged): that run did not finish all the same.
         failure = crawl_failure(crawler) or (store.failed if store is not None else None)

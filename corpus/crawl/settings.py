@@ -100,10 +100,8 @@ REQUEST_FINGERPRINTER_CLASS = "spiders.middlewares.fingerprint.CanonicalFingerpr
 
 #: The item stages and their order.
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 100,
-    "pipelines.pagekind.PageKindPipeline": 200,
-    "pipelines.language.LanguagePipeline": 400,
-    "pipelines.classify.ClassifyPipeline": 500,
+    # The worker pool runs every CPU stage in corpus.analyse.STAGES order; this applies its verdict.
+    "pipelines.analysis.AnalysisPipeline": 100,
     "pipelines.dedup.DedupPipeline": 600,
     "pipelines.neardup.NearDupPipeline": 700,
     "pipelines.store.StorePipeline": 900,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -26,14 +27,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, bindparam, create_engine, event, func, inspect, select, text, update
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, StatementError
@@ -123,7 +124,7 @@ def _error_name(exc: BaseException) -> str:
     return type(_orig(exc)).__name__[:64]
 
 
-def _short(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
     lines = str(_orig(exc) or exc).strip().splitlines()
     return lines[0] if lines else exc.__class__.__name__
 
@@ -250,9 +251,11 @@ def migrate(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach database {engine.url.render_as_string()}: {_short(exc)}") from None
+        raise DatabaseError(
+            f"cannot reach database {engine.url.render_as_string()}: {short_error(exc)}"
+        ) from None
     except CommandError as exc:  # a revision this version does not know: a newer crimecorpus
-        raise DatabaseError(f"cannot upgrade {engine.url.render_as_string()}: {_short(exc)}") from None
+        raise DatabaseError(f"cannot upgrade {engine.url.render_as_string()}: {short_error(exc)}") from None
 
 
 def open_database(url: str | None = None, *, create: bool = True) -> Engine:
@@ -284,9 +287,9 @@ def _schema_of(engine: Engine, where: str) -> tuple[set[str], str | None]:
                 else None
             )
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach database {where}: {_short(exc)}") from None
+        raise DatabaseError(f"cannot reach database {where}: {short_error(exc)}") from None
     except DBAPIError as exc:  # a damaged file behind a valid header
-        raise DatabaseError(f"cannot read database {where}: {_short(exc)}") from None
+        raise DatabaseError(f"cannot read database {where}: {short_error(exc)}") from None
     finally:
         engine.dispose()
     return tables, revision
@@ -330,7 +333,7 @@ def _open_existing(url: str) -> Engine:
     except DatabaseError:
         engine.dispose()
         raise
-    if not _is_corpus(tables, revision):
+    if revision is None or not _is_corpus(tables, revision):
         engine.dispose()
         raise DatabaseError(f"not a crimecorpus database (no crimecorpus tables): {where}")
     script = ScriptDirectory.from_config(_alembic_config())
@@ -345,6 +348,11 @@ def _open_existing(url: str) -> Engine:
             ) from None
         migrate(engine)
     return engine
+
+
+def _table(model: type) -> Table:
+    """A mapped class's Table (typed: mypy sees ``__table__`` only as a FromClause)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def _insert_for(engine: Engine):
@@ -499,9 +507,11 @@ class Store:
                 )
         except (DBAPIError, StatementError) as exc:
             if self.failed is None:
-                self.failed = DatabaseError(f"cannot record the end of crawl run {run_id}: {_short(exc)}")
+                self.failed = DatabaseError(
+                    f"cannot record the end of crawl run {run_id}: {short_error(exc)}"
+                )
                 raise self.failed from exc
-            log.warning("could not record the end of crawl run %s: %s", run_id, _short(exc))
+            log.warning("could not record the end of crawl run %s: %s", run_id, short_error(exc))
 
     # -- buffered writes ----------------------------------------------------------------------
     def _maybe_flush(self, size: int) -> None:
@@ -626,7 +636,7 @@ class Store:
                     time.sleep(min(0.1 * 2**attempt, 5.0))
                     continue
                 if _is_transient_db_error(exc) or _is_database_failure(exc):
-                    raise DatabaseError(f"cannot write {what}: {_short(exc)}") from exc
+                    raise DatabaseError(f"cannot write {what}: {short_error(exc)}") from exc
                 raise _RowLevel(exc) from exc
 
     def _write_row_by_row(self, batch: _Batch) -> None:
@@ -652,22 +662,25 @@ class Store:
         units += [(_Batch(results=[item]), None) for item in results.items()]
         refused: list[tuple[_Batch, dict[str, Any] | None, Exception]] = []
         try:
-            for unit, row in units:
+            for unit, unit_row in units:
                 try:
-                    self._retrying(lambda unit=unit: self._write(unit), "a row")
+                    self._retrying(functools.partial(self._write, unit), "a row")
                 except _RowLevel as exc:
-                    refused.append((unit, row, exc.error))
+                    refused.append((unit, unit_row, exc.error))
             if refused:
                 self._retrying(lambda: self._record_refused(refused), "the rejection of a refused row")
         except _RowLevel as exc:  # not even a rejection can be written: the database is at fault
-            self.failed = DatabaseError(f"cannot write to the database: {_short(exc.error)}")
+            self.failed = DatabaseError(f"cannot write to the database: {short_error(exc.error)}")
             raise self.failed from exc.error
         except DatabaseError as exc:
             self.failed = exc
             raise
-        for _unit, row, error in refused:
-            url = (row or {}).get("fetched_url") or (row or {}).get("fetch_url") or (row or {}).get("url")
-            log.warning("the database refused a row (%s), recorded as a rejection: %s", _short(error), url)
+        for _unit, refused_row, error in refused:
+            row_of = refused_row or {}
+            url = row_of.get("fetched_url") or row_of.get("fetch_url") or row_of.get("url")
+            log.warning(
+                "the database refused a row (%s), recorded as a rejection: %s", short_error(error), url
+            )
 
     def _record_refused(self, refused: list[tuple[_Batch, dict[str, Any] | None, Exception]]) -> None:
         """One transaction: a ``store`` rejection per refused unit, and its frontier URL settled."""
@@ -684,9 +697,9 @@ class Store:
                 elif keys:
                     url = conn.scalar(select(FrontierEntry.fetch_url).where(FrontierEntry.id == keys[0]))
                 if url is None and not keys:
-                    log.warning("the database refused a cluster merge: %s", _short(error))
+                    log.warning("the database refused a cluster merge: %s", short_error(error))
                     continue
-                detail = _short(error)
+                detail = short_error(error)
                 if unit.rejections:
                     detail = (
                         f"rejection {unit.rejections[0]['stage']}/{unit.rejections[0]['reason']}: {detail}"
@@ -707,7 +720,7 @@ class Store:
                     (k, {"outcome": "rejected", "reason": reason, "last_fetched": now}) for k in keys
                 ]
             if rejections:
-                conn.execute(Rejection.__table__.insert(), rejections)
+                conn.execute(_table(Rejection).insert(), rejections)
             if outcomes:
                 self._write_frontier_results(conn, sorted(dict(outcomes).items()))
             self._heartbeat(conn)
@@ -732,7 +745,7 @@ class Store:
             for old_ids, new_id in batch.merges:
                 conn.execute(update(Article).where(Article.cluster_id.in_(old_ids)).values(cluster_id=new_id))
             if batch.rejections:
-                conn.execute(Rejection.__table__.insert(), batch.rejections)
+                conn.execute(_table(Rejection).insert(), batch.rejections)
             if batch.results:
                 self._write_frontier_results(conn, batch.results)
             self._heartbeat(conn)
@@ -803,7 +816,7 @@ class Store:
             for r in old
         ]
         if changed:
-            conn.execute(ArticleVersion.__table__.insert(), changed)
+            conn.execute(_table(ArticleVersion).insert(), changed)
 
 
 class _RowLevel(Exception):
@@ -856,11 +869,16 @@ def crawler_store(crawler: Crawler) -> Store:
         engine = open_database(settings.get("CORPUS_DB_URL"))
         store = Store(
             engine,
-            batch_size=settings.getint("CORPUS_BATCH_SIZE", 100),
-            stale_run_seconds=settings.getfloat("CORPUS_STALE_RUN_SECONDS", STALE_RUN_SECONDS),
+            batch_size=settings.getint("CORPUS_BATCH_SIZE"),
+            stale_run_seconds=settings.getfloat("CORPUS_STALE_RUN_SECONDS"),
         )
         setattr(crawler, _CRAWLER_ATTR, store)
     return store
+
+
+def opened_store(crawler: Crawler) -> Store | None:
+    """The crawler's Store if it was ever opened; None otherwise (the end of a run opens none)."""
+    return getattr(crawler, _CRAWLER_ATTR, None)
 
 
 def crawler_engine(crawler: Crawler) -> Engine:

@@ -306,7 +306,7 @@ def _evidence(
     if value is None:
         return None
     from_utc = isinstance(value, datetime.datetime) and _is_utc(value)
-    if from_utc:
+    if from_utc and isinstance(value, datetime.datetime):
         value = value.astimezone(zone)
     day = _as_date(value)
     if not _plausible(day):
@@ -620,12 +620,12 @@ def _url_date(url: str) -> _UrlDate | None:
             continue
         if _plausible(day):
             return _UrlDate(day.year, day.month, day)
-    match = _URL_MONTH.search(path)
-    if match:
-        return _UrlDate(int(match.group("year")), int(match.group("month")))
-    match = _URL_YEAR.search(path)
-    if match and int(match.group("year")) <= datetime.date.today().year:
-        return _UrlDate(int(match.group("year")))
+    month = _URL_MONTH.search(path)
+    if month:
+        return _UrlDate(int(month.group("year")), int(month.group("month")))
+    year = _URL_YEAR.search(path)
+    if year and int(year.group("year")) <= datetime.date.today().year:
+        return _UrlDate(int(year.group("year")))
     return None
 
 
@@ -663,7 +663,7 @@ def _htmldate(document: str | lxml.html.HtmlElement, url: str) -> datetime.date 
 
 def _load(html: str | bytes | lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if isinstance(html, lxml.html.HtmlElement | etree._Element):
-        return html  # type: ignore[return-value]
+        return html
     if isinstance(html, bytes | bytearray):
         html = bytes(html[:MAX_HTML_BYTES])
     elif isinstance(html, str):

@@ -111,14 +111,22 @@ def needs_fallback(text: str, tree: lxml.html.HtmlElement) -> bool:
     return n < FALLBACK_BELOW_CHARS and paragraph_chars(tree) > FALLBACK_PARAGRAPH_RATIO * n
 
 
+def _text_of(doc: object) -> str:
+    """The text of what ``bare_extraction`` returned (a Document; None when it found nothing)."""
+    return getattr(doc, "text", None) or ""
+
+
 def _main_text(tree: lxml.html.HtmlElement, url: str) -> str | None:
     """The main text: trafilatura's fast cascade, then the full one where :func:`needs_fallback`."""
-    options = {"url": url, "with_metadata": False, "include_comments": False, "include_tables": True}
-    doc = trafilatura.bare_extraction(tree, fast=True, **options)
-    text = (doc.text or "") if doc is not None else ""
+    options: dict[str, Any] = {
+        "url": url,
+        "with_metadata": False,
+        "include_comments": False,
+        "include_tables": True,
+    }
+    text = _text_of(trafilatura.bare_extraction(tree, fast=True, **options))
     if needs_fallback(text, tree):
-        full = trafilatura.bare_extraction(tree, fast=False, **options)
-        full_text = (full.text or "") if full is not None else ""
+        full_text = _text_of(trafilatura.bare_extraction(tree, fast=False, **options))
         if full_text.strip():
             text = full_text
     return text if text.strip() else None

@@ -34,11 +34,6 @@ CORPUS_KEY = re.compile(r"CORPUS_[A-Z0-9_]+")
 # integration. This list only shrinks: a fixed entry fails test_the_allowlist_holds_no_fixed_entry.
 ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
     {
-        ("corpus/crawl/pool.py", "CORPUS_WORKERS"),
-        ("corpus/crawl/pool.py", "CORPUS_EXTRACT_TIMEOUT"),
-        ("corpus/store/storage.py", "CORPUS_BATCH_SIZE"),
-        ("corpus/store/storage.py", "CORPUS_STALE_RUN_SECONDS"),
-        ("pipelines/neardup.py", "CORPUS_NEARDUP_THRESHOLD"),
         ("spiders/distributed.py", "CORPUS_IDLE_GRACE"),
         ("spiders/distributed.py", "CORPUS_KEEP_RUNNING"),
         ("spiders/distributed.py", "CORPUS_LEASE_SECONDS"),

@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from corpus.crawl.items import ArticleItem
+from corpus.crawl.items import ArticleItem, article_row
 from corpus.sources.urls import article_id, canonical_url
 from corpus.store.models import Article, Rejection
 from corpus.store.storage import Store, open_database
-from pipelines.store import article_row
 from tests.conftest import FAST, ROOT, run_cli
 from tests.faultserver import Config, fault_server, sources_toml
 
