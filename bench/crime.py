@@ -18,7 +18,7 @@ from pathlib import Path
 
 from corpus.annotate.crime import classify_crime
 from corpus.annotate.persons import find_persons
-from corpus.annotate.places import Place, _gazetteer, find_places
+from corpus.annotate.places import Place, find_places, load_gazetteer
 
 DATA = Path(__file__).resolve().parent / "data" / "crime_labelled.jsonl"
 
@@ -37,7 +37,7 @@ def baseline_is_crime(title: str, text: str) -> bool:
 def baseline_places(text: str) -> list[Place]:
     """The plain approach: every gazetteer name found verbatim, first entry, no context."""
     found: list[Place] = []
-    for name, entries in _gazetteer().items():
+    for name, entries in load_gazetteer().items():
         if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w])", text):
             found.append(entries[0].place)
     return found

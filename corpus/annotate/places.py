@@ -102,7 +102,7 @@ _IRREGULAR_ADJECTIVES = {
 
 
 @cache
-def _gazetteer() -> dict[str, tuple[_Entry, ...]]:
+def load_gazetteer() -> dict[str, tuple[_Entry, ...]]:
     """Load the shipped gazetteer once: name -> entries, best candidates first."""
     path = resources.files("corpus.annotate") / "data" / "gazetteer.tsv.gz"
     table: dict[str, list[_Entry]] = {}
@@ -126,7 +126,7 @@ def _name_lengths() -> dict[str, int]:
     the lengths that exist keeps the per-article scan from joining candidates that cannot match.
     """
     lengths: dict[str, int] = {}
-    for name in _gazetteer():
+    for name in load_gazetteer():
         words = _TOKEN.findall(name)
         if words:
             lengths[words[0]] = max(lengths.get(words[0], 0), len(words))
@@ -137,7 +137,7 @@ def _name_lengths() -> dict[str, int]:
 def _adjectives() -> dict[str, str]:
     """Adjective -> place name ("Rotterdamse" -> "Rotterdam"), for municipalities only."""
     adjectives = {}
-    for name, entries in _gazetteer().items():
+    for name, entries in load_gazetteer().items():
         if " " in name or not any(e.place.kind == "gemeente" for e in entries):
             continue
         if name.endswith("en"):
@@ -148,7 +148,7 @@ def _adjectives() -> dict[str, str]:
             adjectives[name + "se"] = name
     adjectives.update(_IRREGULAR_ADJECTIVES)
     # An adjective that is itself a place name is that place, not an adjective.
-    return {adj: name for adj, name in adjectives.items() if adj not in _gazetteer()}
+    return {adj: name for adj, name in adjectives.items() if adj not in load_gazetteer()}
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def _infer_country(text: str, names: list[str]) -> str:
     be = len(_BE_CUES.findall(text))
     nl = len(_NL_CUES.findall(text))
     for name in names:
-        countries = {e.place.country for e in _gazetteer()[name]}
+        countries = {e.place.country for e in load_gazetteer()[name]}
         if countries == {"be"}:
             be += 1
         elif countries == {"nl"}:
@@ -205,7 +205,7 @@ def _at_sentence_start(text: str, pos: int) -> bool:
 
 
 def _mentions(text: str) -> Iterator[_Mention]:
-    gazetteer = _gazetteer()
+    gazetteer = load_gazetteer()
     lengths = _name_lengths()
     adjectives = _adjectives()
     tokens = list(_TOKEN.finditer(text))
@@ -254,7 +254,7 @@ def _mentions(text: str) -> Iterator[_Mention]:
 
 def _choose(name: str, country: str, text: str) -> Place:
     """Pick one gazetteer entry for a name: a province named in the text, else the country."""
-    entries = _gazetteer()[name]
+    entries = load_gazetteer()[name]
     if len(entries) > 1:
         for entry in entries:
             if entry.place.province != entry.place.name and entry.place.province in text:

@@ -150,9 +150,9 @@ _URL_IN_TEXT = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+")
 @cache
 def _places() -> frozenset[str]:
     """Gazetteer names, which are never taken as a bare first name ("de 34-jarige Zwolle" does not occur)."""
-    from corpus.annotate.places import _gazetteer  # pure module; the gazetteer loads once
+    from corpus.annotate.places import load_gazetteer  # pure module; the gazetteer loads once
 
-    return frozenset(_gazetteer())
+    return frozenset(load_gazetteer())
 
 
 def _is_plain_word(word: str, *, places: bool = True) -> bool:

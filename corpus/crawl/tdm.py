@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from corpus.store.models import TdmDeclaration
-from corpus.store.storage import _insert_for
+from corpus.store.storage import insert_for
 
 WELL_KNOWN_PATH = "/.well-known/tdmrep.json"
 MAX_FILE_BYTES = 256 * 1024
@@ -177,7 +177,7 @@ def record_declarations(engine: Engine, rows: list[dict[str, Any]]) -> None:
         }
     # One statement executed over the rows (not one multi-VALUES statement): no crawl's record
     # can exceed the database's limit on bound parameters.
-    stmt = _insert_for(engine)(TdmDeclaration)
+    stmt = insert_for(engine)(TdmDeclaration)
     stmt = stmt.on_conflict_do_update(
         index_elements=["source", "origin", "via", "location"],
         set_={c: stmt.excluded[c] for c in ("reserved", "policy", "kept", "last_seen", "crawl_run_id")},

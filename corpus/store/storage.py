@@ -355,7 +355,7 @@ def _table(model: type) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
-def _insert_for(engine: Engine):
+def insert_for(engine: Engine):
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
@@ -739,7 +739,7 @@ class Store:
                 # One statement executed for many rows (not one multi-VALUES statement): it is
                 # compiled once per crawl instead of once per batch, and no batch size can exceed
                 # the database's limit on bound parameters.
-                stmt = _insert_for(self.engine)(Article)
+                stmt = insert_for(self.engine)(Article)
                 updates = {c: stmt.excluded[c] for c in batch.articles[0] if c not in _KEEP_ON_CONFLICT}
                 conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=updates), batch.articles)
             for old_ids, new_id in batch.merges:
@@ -767,7 +767,7 @@ class Store:
 
     def _upsert_frontier(self, conn: Any, rows: list[dict[str, Any]]) -> None:
         table = FrontierEntry.__table__
-        stmt = _insert_for(self.engine)(FrontierEntry)
+        stmt = insert_for(self.engine)(FrontierEntry)
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=["id"],
