@@ -67,7 +67,6 @@ class SourceSpider(scrapy.Spider):
     request (meta ``corpus.crawl.meta.DATES``) to the item, so they survive a Redis queue.
     """
 
-    name: str | None = None
     uses_frontier = True
     """Load the frontier at start; a spider that never reads it (WARC ingest) skips the scan."""
 
@@ -257,7 +256,7 @@ class SourceSpider(scrapy.Spider):
         key = response.meta.get(M.KEY)
         if not self.document_fetched(response):
             return
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         kind = binary_kind(response.body)
         if kind or not is_html_type(ctype) or not isinstance(response, TextResponse):
             yield RejectionItem(

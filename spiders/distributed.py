@@ -26,16 +26,15 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
-from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet.task import LoopingCall
 
 from corpus.crawl import meta as M
 from corpus.crawl.discoveries import request_checkpoint
 from corpus.crawl.distributed import (
-    DEFAULT_PREFIX,
-    LEASE_SECONDS,
     Leases,
     RedisOutage,
     connect,
@@ -89,6 +88,8 @@ class RedisScheduler(Scheduler):
 
     crawler: Crawler  # set in from_crawler
     leases: Leases | None = None
+    _taken: set[str]  # set in from_crawler
+    _stored: set[str]  # set in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
@@ -96,8 +97,8 @@ class RedisScheduler(Scheduler):
         instance.crawler = crawler
         # Keys this worker took and has not settled, and articles it stored: fetched again, its
         # dedup stage would reject the URL as a duplicate and overwrite the stored outcome.
-        instance._taken: set[str] = set()
-        instance._stored: set[str] = set()
+        instance._taken = set()
+        instance._stored = set()
         crawler.signals.connect(instance._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(instance._item_dropped, signal=signals.item_dropped)
         return instance
@@ -118,7 +119,7 @@ class RedisScheduler(Scheduler):
         self.outage: RedisOutage = getattr(spider, "redis_outage", None) or RedisOutage(
             self.crawler.settings.getfloat("CORPUS_REDIS_LOST_SECONDS")
         )
-        self.prefix = self.crawler.settings.get("CORPUS_REDIS_PREFIX") or DEFAULT_PREFIX
+        self.prefix = self.crawler.settings.get("CORPUS_REDIS_PREFIX")
         super().open(spider)
         self.leases = Leases(crawler_engine(self.crawler), worker_id())
         spider.leases = self.leases
@@ -228,19 +229,32 @@ class DistributedSpider(NewsSpider):
 
     name = "distributed"
     leases: Leases | None = None
+    # All set in from_crawler:
+    lease_seconds: float
+    reconcile_every: float
+    idle_grace: float
+    keep_running: bool
+    redis: Any  # a redis.Redis client (corpus.crawl.distributed.connect)
+    redis_outage: RedisOutage
+    _last_reconcile: float
+    _quiet_since: float | None
+    _tick: AsyncioLoopingCall | LoopingCall | None
+    _closing: bool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DistributedSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.lease_seconds = settings.getfloat("CORPUS_LEASE_SECONDS", LEASE_SECONDS)
-        spider.reconcile_every = settings.getfloat(
-            "CORPUS_RECONCILE_SECONDS", min(60.0, spider.lease_seconds / 2)
+        spider.lease_seconds = settings.getfloat("CORPUS_LEASE_SECONDS")
+        # Declared None: then half a lease, at most a minute (it follows CORPUS_LEASE_SECONDS).
+        reconcile_seconds = settings.get("CORPUS_RECONCILE_SECONDS")
+        spider.reconcile_every = (
+            min(60.0, spider.lease_seconds / 2) if reconcile_seconds is None else float(reconcile_seconds)
         )
-        spider.idle_grace = settings.getfloat("CORPUS_IDLE_GRACE", 3.0)
-        spider.keep_running = settings.getbool("CORPUS_KEEP_RUNNING", False)
+        spider.idle_grace = settings.getfloat("CORPUS_IDLE_GRACE")
+        spider.keep_running = settings.getbool("CORPUS_KEEP_RUNNING")
         spider._last_reconcile = 0.0
-        spider._quiet_since: float | None = None
+        spider._quiet_since = None
         spider._tick = None
         spider.redis = connect(settings.get("REDIS_URL"))
         spider.redis_outage = RedisOutage(settings.getfloat("CORPUS_REDIS_LOST_SECONDS"))

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import logformatter
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.http import Response
+    from scrapy.logformatter import LogFormatterResult
+    from twisted.python.failure import Failure
 
 
 class CorpusLogFormatter(logformatter.LogFormatter):
     def dropped(
-        self, item: Any, exception: BaseException, response: Any, spider: Any = None
-    ) -> dict[str, Any]:
+        self,
+        item: Any,
+        exception: BaseException,
+        response: Response | Failure | None,
+        spider: Spider | None = None,
+    ) -> LogFormatterResult:
         # Rejections are expected and recorded in the database; they are not warnings.
         return {
             "level": logging.INFO,

@@ -79,11 +79,11 @@ class WarcSpider(SourceSpider):
         settings = crawler.settings
         names = _names(spider._files_arg) or settings.getlist("CORPUS_WARC_FILES")
         spider.files = [Path(n) for n in names]
-        spider.mode = (spider._mode_arg or settings.get("CORPUS_WARC_MODE") or "ingest").lower()
+        spider.mode = (spider._mode_arg or settings.get("CORPUS_WARC_MODE")).lower()
         if spider.mode not in ("ingest", "reextract"):
             raise ValueError(f"CORPUS_WARC_MODE must be ingest or reextract, not {spider.mode!r}")
         spider.run_kind = "reextract" if spider.mode == "reextract" else "warc"
-        spider.checkpoint_seconds = settings.getfloat("CORPUS_WARC_CHECKPOINT_SECONDS", 5.0)
+        spider.checkpoint_seconds = settings.getfloat("CORPUS_WARC_CHECKPOINT_SECONDS")
         spider.hosts = HostIndex(spider.sources)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._settled, signal=signal)

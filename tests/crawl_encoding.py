@@ -44,6 +44,8 @@ def main(out: str, urls: list[str]) -> None:
     process = CrawlerProcess(
         settings={
             "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.encoding.EncodingMiddleware": 585},
+            # Not our settings module: the switch it declares (on) must be given here.
+            "CORPUS_ENCODING_ENABLED": True,
             "ROBOTSTXT_OBEY": False,
             "LOG_LEVEL": "WARNING",
             "TELNETCONSOLE_ENABLED": False,

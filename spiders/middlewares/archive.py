@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from corpus.crawl import meta as M
-from corpus.warc.write import DEFAULT_MAX_BYTES, RotatingWarcWriter
+from corpus.warc.write import RotatingWarcWriter
 
 if TYPE_CHECKING:
     from typing import Self
@@ -50,9 +50,9 @@ class WarcArchiveMiddleware:
         if kind != "warc":
             raise NotConfigured(f"unknown archive format {kind!r} (only 'warc')")
         writer = RotatingWarcWriter(
-            settings.get("CORPUS_ARCHIVE_DIR") or "data/warc",
-            max_bytes=settings.getint("CORPUS_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES),
-            software=settings.get("USER_AGENT", "crimecorpus"),
+            settings.get("CORPUS_ARCHIVE_DIR"),
+            max_bytes=settings.getint("CORPUS_ARCHIVE_MAX_BYTES"),
+            software=settings.get("USER_AGENT"),
         )
         mw = cls(writer, crawler.stats)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)

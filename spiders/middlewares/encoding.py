@@ -41,7 +41,7 @@ class EncodingMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("CORPUS_ENCODING_ENABLED", True):
+        if not crawler.settings.getbool("CORPUS_ENCODING_ENABLED"):
             raise NotConfigured
         return cls(crawler.stats)
 

@@ -112,8 +112,8 @@ class PacingMiddleware:
         settings = crawler.settings
         return cls(
             crawler,
-            max_wait=settings.getfloat("CORPUS_RETRY_AFTER_MAX", 300.0),
-            base=settings.getfloat("CORPUS_BACKOFF_BASE", 5.0),
+            max_wait=settings.getfloat("CORPUS_RETRY_AFTER_MAX"),
+            base=settings.getfloat("CORPUS_BACKOFF_BASE"),
         )
 
     async def process_request(self, request: Request) -> None:

@@ -62,7 +62,7 @@ class RobotsMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.max_crawl_delay = crawler.settings.getfloat("CORPUS_CRAWL_DELAY_MAX", 60.0)
+        self.max_crawl_delay = crawler.settings.getfloat("CORPUS_CRAWL_DELAY_MAX")
 
     async def robot_parser(self, request: Request) -> Any:
         """Scrapy's robot_parser, with the robots.txt request bound to the page's host."""
@@ -119,7 +119,7 @@ class RobotsMiddleware(RobotsTxtMiddleware):
     def _settle(self, netloc: str, parser: Any) -> None:
         waiting = self._parsers[netloc]
         self._parsers[netloc] = parser
-        if hasattr(waiting, "callback"):
+        if isinstance(waiting, Deferred):  # requests are waiting for this host's rules
             waiting.callback(parser)
 
     def _apply_crawl_delay(self, netloc: str) -> None:

@@ -30,7 +30,8 @@ refused (docs/robustness.md, "Scope and SSRF").
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -44,8 +45,20 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
+    from twisted.internet.defer import Deferred
 
     from corpus.sources.registry import Source
+
+
+class _Resolving(Protocol):
+    """The reactor's ``resolve`` (IReactorCore) as it is called.
+
+    Twisted declares it on a zope interface without ``self``; mypy, which does not know zope
+    interfaces, would take the host name for ``self`` and the timeout for the name.
+    """
+
+    def resolve(self, name: str, timeout: Sequence[int] = ...) -> Deferred[str]: ...
+
 
 SCHEMES = ("http", "https")
 ORIGIN = M.ORIGIN
@@ -140,7 +153,9 @@ class ScopeMiddleware:
         from twisted.internet import reactor
 
         try:
-            return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
+            resolving = cast("_Resolving", reactor)
+            address = await maybe_deferred_to_future(resolving.resolve(host))
+            return str(address)
         except Exception:  # DNS or any resolver failure: leave it to the download (recorded as "dns")
             return None
 
@@ -224,7 +239,7 @@ class RedirectGuardMiddleware:
         # The redirect middleware leaves redirects to other schemes (file:, data:, ftp:) as they
         # are; say so instead of recording a bare http_302.
         if 300 <= response.status < 400 and b"Location" in response.headers:
-            location = response.headers[b"Location"].decode("latin-1")
+            location = (response.headers[b"Location"] or b"").decode("latin-1")
             target = urljoin(request.url, location)
             if urlsplit(target).scheme not in SCHEMES:
                 raise Refused("redirect_scheme", f"redirect to {target[:200]}")

@@ -72,9 +72,9 @@ class TdmMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("CORPUS_TDM_ENABLED", True):
+        if not crawler.settings.getbool("CORPUS_TDM_ENABLED"):
             raise NotConfigured
-        return cls(crawler, crawler.settings.getbool("CORPUS_TDM_RESEARCH_EXCEPTION", False))
+        return cls(crawler, crawler.settings.getbool("CORPUS_TDM_RESEARCH_EXCEPTION"))
 
     # -- the well-known file ------------------------------------------------------------------
     async def rules(self, origin: str) -> list[TdmRule]:

@@ -204,7 +204,7 @@ def test_declare_utf8_rewrites_meta_declarations() -> None:
 
 
 def _middleware() -> tuple[EncodingMiddleware, dict]:
-    crawler = get_crawler(settings_dict={})
+    crawler = get_crawler(settings_dict={"CORPUS_ENCODING_ENABLED": True})
     crawler.stats.open_spider()  # type: ignore[union-attr]
     middleware = EncodingMiddleware.from_crawler(crawler)
     return middleware, crawler.stats.get_stats()  # type: ignore[union-attr]
