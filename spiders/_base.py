@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
-def _names(value: str | list[str] | None) -> list[str]:
+def source_names(value: str | list[str] | None) -> list[str]:
     if not value:
         return []
     if isinstance(value, str):
@@ -89,7 +89,7 @@ class SourceSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         file = spider._sources_file or settings.get("CORPUS_SOURCES_FILE")
-        names = _names(spider._source_arg) or _names(settings.getlist("CORPUS_SOURCE_NAMES"))
+        names = source_names(spider._source_arg) or source_names(settings.getlist("CORPUS_SOURCE_NAMES"))
         spider.sources = load_sources(file, names)
         spider.sources_by_name = {s.name: s for s in spider.sources}
         since = settings.get("CORPUS_SINCE")

@@ -44,7 +44,7 @@ from corpus.store.models import Article, FrontierEntry
 from corpus.store.storage import crawler_engine
 from corpus.store.warcfiles import begin_file, checkpoint
 from corpus.warc.read import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
-from spiders._base import SourceSpider, _names
+from spiders._base import SourceSpider, source_names
 from spiders.middlewares.encoding import EncodingMiddleware
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class WarcSpider(SourceSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        names = _names(spider._files_arg) or settings.getlist("CORPUS_WARC_FILES")
+        names = source_names(spider._files_arg) or settings.getlist("CORPUS_WARC_FILES")
         spider.files = [Path(n) for n in names]
         spider.mode = (spider._mode_arg or settings.get("CORPUS_WARC_MODE")).lower()
         if spider.mode not in ("ingest", "reextract"):

@@ -30,28 +30,6 @@ GETTERS = frozenset(
 SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
 CORPUS_KEY = re.compile(r"CORPUS_[A-Z0-9_]+")
 
-# Inline defaults still in files other helpers own, as (file, setting): to be removed at
-# integration. This list only shrinks: a fixed entry fails test_the_allowlist_holds_no_fixed_entry.
-ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("spiders/distributed.py", "CORPUS_IDLE_GRACE"),
-        ("spiders/distributed.py", "CORPUS_KEEP_RUNNING"),
-        ("spiders/distributed.py", "CORPUS_LEASE_SECONDS"),
-        ("spiders/distributed.py", "CORPUS_RECONCILE_SECONDS"),
-        ("spiders/distributed.py", "CORPUS_REDIS_PREFIX"),
-        ("spiders/middlewares/archive.py", "CORPUS_ARCHIVE_DIR"),
-        ("spiders/middlewares/archive.py", "CORPUS_ARCHIVE_MAX_BYTES"),
-        ("spiders/middlewares/archive.py", "USER_AGENT"),
-        ("spiders/middlewares/encoding.py", "CORPUS_ENCODING_ENABLED"),
-        ("spiders/middlewares/pacing.py", "CORPUS_BACKOFF_BASE"),
-        ("spiders/middlewares/pacing.py", "CORPUS_RETRY_AFTER_MAX"),
-        ("spiders/middlewares/robots.py", "CORPUS_CRAWL_DELAY_MAX"),
-        ("spiders/middlewares/tdm.py", "CORPUS_TDM_ENABLED"),
-        ("spiders/middlewares/tdm.py", "CORPUS_TDM_RESEARCH_EXCEPTION"),
-        ("spiders/warc.py", "CORPUS_WARC_CHECKPOINT_SECONDS"),
-        ("spiders/warc.py", "CORPUS_WARC_MODE"),
-    }
-)
 
 
 def _load_renderer() -> ModuleType:
@@ -237,16 +215,12 @@ def test_every_declared_corpus_key_is_used() -> None:
 
 def test_no_component_passes_an_inline_default() -> None:
     found = sorted(
-        (path, key, line) for path, tree in PRODUCT for key, line in _inline_defaults(tree) if key in DECLARED
+        f"{path}:{line} {key}"
+        for path, tree in PRODUCT
+        for key, line in _inline_defaults(tree)
+        if key in DECLARED
     )
-    new = [f"{path}:{line} {key}" for path, key, line in found if (path, key) not in ALLOWLIST]
-    assert not new, f"inline defaults (read the declared one instead): {new}"
-
-
-def test_the_allowlist_holds_no_fixed_entry() -> None:
-    found = {(path, key) for path, tree in PRODUCT for key, _ in _inline_defaults(tree)}
-    fixed = sorted(ALLOWLIST - found)
-    assert not fixed, f"fixed, remove from ALLOWLIST: {fixed}"
+    assert not found, f"inline defaults (read the declared one instead): {found}"
 
 
 def test_the_scan_finds_inline_defaults_in_both_shapes() -> None:
