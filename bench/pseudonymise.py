@@ -38,7 +38,8 @@ Pseudonymiser = Callable[[dict[str, Any]], dict[str, Any]]
 def legacy(rev: str) -> Pseudonymiser:
     """The export's pseudonymisation as it was at ``rev``."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:corpus/annotate/persons.py"],
+        # The path at that revision: persons.py lay flat in corpus/ before the move into subpackages.
+        ["git", "-C", str(ROOT), "show", f"{rev}:corpus/persons.py"],
         capture_output=True,
         text=True,
         check=True,
