@@ -20,8 +20,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from corpus.text.extract import checked_extract
-from corpus.text.extract import parse_html
+from corpus.text.extract import checked_extract, parse_html
 from corpus.text.pagekind import classify_page
 from corpus.text.prose import not_prose_reason
 

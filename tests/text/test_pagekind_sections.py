@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from corpus.analyse import analyse_page
-from corpus.text.extract import checked_extract
-from corpus.text.extract import parse_html
+from corpus.text.extract import checked_extract, parse_html
 from corpus.text.pagekind import MIN_TEASERS, PageKind, classify_page, find_teasers
 
 OUTLETS = Path(__file__).parent / "fixtures" / "outlets"
