@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import tomllib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,9 +40,32 @@ def run_cli(
     )
 
 
+def demo_gold() -> list[dict]:
+    """The demo site's gold (``expected.json``): what every count of demo pages derives from."""
+    return json.loads((demo_site_root() / "expected.json").read_text(encoding="utf-8"))
+
+
+DEMO_DUTCH_ARTICLES = sum(
+    p["kind"] == "article" and p["language"] == "nl" and not p.get("tracking_duplicate_of")
+    for p in demo_gold()
+)
+"""Unique Dutch article pages of the demo site: what a full crawl stores."""
+DEMO_OUTLETS = tuple(
+    s["outlet"]
+    for s in tomllib.loads((demo_site_root() / "sources.toml").read_text(encoding="utf-8"))["source"]
+)
+"""The demo outlets' display names, as ``sources.toml`` gives them."""
+
+
+def stored_crime_articles(db: Path) -> int:
+    """Articles of a demo crawl that the classifier calls crime: the default export's rows."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM articles WHERE is_crime").fetchone()[0]
+
+
 @pytest.fixture(scope="session")
 def demo_expected() -> list[dict]:
-    return json.loads((demo_site_root() / "expected.json").read_text(encoding="utf-8"))
+    return demo_gold()
 
 
 @pytest.fixture(scope="session")

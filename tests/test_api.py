@@ -273,8 +273,12 @@ def test_analyse_gives_what_the_crawl_stored_and_rejected(
     stored = {(a.source, urlsplit(a.url).path): a for a in corpus.articles(all_topics=True, dedup="none")}
     checked = 0
     for page in demo_expected:
-        # Listings are read by the spider for their links and never analysed as pages to store.
-        if page["kind"] in ("robots_disallowed", "listing") or page.get("tracking_duplicate_of"):
+        # Start-URL listings and home pages are read for their links and never analysed as pages
+        # to store; section pages that a feed or sitemap links are, and must be rejected.
+        fetched_as_article = {"feed", "sitemap"} & set(page["discovered_by"])
+        if page["kind"] == "robots_disallowed" or page.get("tracking_duplicate_of"):
+            continue
+        if page["kind"] == "listing" and not fetched_as_article:
             continue
         url = demo_bases[page["outlet"]] + page["path"]
         body, charset = _fetch(url)

@@ -80,6 +80,22 @@ def test_non_articles_are_rejected_with_their_kind(crawled, demo_expected, demo_
         assert rejected[page["path"]].reason == kind
 
 
+def test_section_pages_linked_as_articles_are_rejected_as_listings(
+    crawled, demo_expected, demo_bases
+) -> None:
+    """Section pages in a sitemap are fetched like articles; page kind must reject every one."""
+    pages = [
+        p for p in _expected(demo_expected, kind="listing") if {"feed", "sitemap"} & set(p["discovered_by"])
+    ]
+    assert len(pages) >= 3
+    for page in pages:
+        base = demo_bases[page["outlet"]]
+        assert page["path"] not in _stored(crawled, base), page["path"]
+        rejection = _rejected(crawled, base)[page["path"]]
+        assert (rejection.stage, rejection.reason) == ("page_kind", "listing"), page["path"]
+        assert rejection.detail.startswith("section page: "), rejection.detail
+
+
 def test_robots_txt_is_obeyed(crawled, demo_expected, demo_bases) -> None:
     pages = _expected(demo_expected, kind="robots_disallowed")
     assert pages
@@ -127,8 +143,10 @@ def test_publication_dates_match_the_gold(crawled, demo_expected, demo_bases) ->
 def test_every_fetched_article_url_is_accounted_for(crawled, demo_expected, demo_bases) -> None:
     known = {(a.fetched_url.split("?")[0]) for a in crawled[0]} | {r.url.split("?")[0] for r in crawled[1]}
     for page in demo_expected:
-        if page["kind"] in ("listing",) or page.get("tracking_duplicate_of"):
+        if page.get("tracking_duplicate_of"):
             continue
+        if page["kind"] == "listing" and not {"feed", "sitemap"} & set(page["discovered_by"]):
+            continue  # read for its links only
         url = demo_bases[page["outlet"]] + page["path"]
         assert url in known, f"{url} is neither stored nor rejected"
 

@@ -21,9 +21,9 @@ from corpus.devtools.server import demo_site_root, render_sources, serve_sites
 from corpus.store.frontier import seen_row
 from corpus.store.models import Article, ArticleVersion, CrawlRun, FrontierEntry
 from corpus.store.storage import open_database
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import DEMO_DUTCH_ARTICLES, FAST, ROOT, run_cli
 
-DUTCH_ARTICLES = 34  # Dutch article pages of the demo site (tests/crawl/test_crawl_demo.py checks them)
+DUTCH_ARTICLES = DEMO_DUTCH_ARTICLES  # from the gold; tests/crawl/test_crawl_demo.py checks them one by one
 
 
 def _article_fetches(log: list[tuple[str, str, int]]) -> Counter:

@@ -19,7 +19,7 @@ import pytest
 from corpus.outputs.browse import FTS_TABLE, TABLE, build_browse_db
 from corpus.outputs.export import ExportFilter
 from corpus.store.storage import open_database
-from tests.conftest import ROOT
+from tests.conftest import DEMO_DUTCH_ARTICLES, DEMO_OUTLETS, ROOT
 
 
 def test_browse_database_has_a_full_text_index_over_title_and_text(demo_db: Path, tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_browse_database_has_a_full_text_index_over_title_and_text(demo_db: Path
         engine.dispose()
     conn = sqlite3.connect(tmp_path / "b.db")
     try:
-        assert conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone() == (count,) == (34,)
+        assert conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone() == (count,) == (DEMO_DUTCH_ARTICLES,)
         rows = conn.execute(f"SELECT id, title, text FROM {TABLE}").fetchall()
         for word in ("overval", "plofkraak", "rechtbank", "juwelier"):
             found = {
@@ -110,9 +110,9 @@ def test_datasette_serves_full_text_search_over_its_json_api(browse_server) -> N
     url, _ = browse_server
     assert url.startswith("http://127.0.0.1:") and url.endswith("/crimecorpus/articles")
     everything = _get(url, _shape="objects", _size="max")
-    assert everything["filtered_table_rows_count"] == 34
+    assert everything["filtered_table_rows_count"] == DEMO_DUTCH_ARTICLES
     hits = _get(url, _search="overval", _shape="objects", _col="title")["rows"]
-    assert 0 < len(hits) < 34
+    assert 0 < len(hits) < DEMO_DUTCH_ARTICLES
     expected = {r["id"] for r in everything["rows"] if "overval" in _tokens(f"{r['title']} {r['text']}")}
     assert {h["id"] for h in hits} == expected
     assert _get(url, _search="voetbalwedstrijdzzz", _shape="objects")["rows"] == []
@@ -122,8 +122,8 @@ def test_datasette_facets_on_outlet_and_categories(browse_server) -> None:
     url, _ = browse_server
     facets = _get(url, _shape="objects")["facet_results"]
     outlets = {item["value"]: item["count"] for item in facets["outlet"]["results"]}
-    assert set(outlets) == {"Lage Landen Courant", "De Polderpost", "De Scheldebode"}
-    assert sum(outlets.values()) == 34
+    assert set(outlets) == set(DEMO_OUTLETS)
+    assert sum(outlets.values()) == DEMO_DUTCH_ARTICLES
     assert any(item["value"] == "geweld" for item in facets["categories"]["results"])
 
 

@@ -26,7 +26,7 @@ from corpus.outputs.dataset import ARROW_SCHEMA, SCHEMA_VERSION, arrow_row, buil
 from corpus.outputs.export import ExportError, ExportFilter
 from corpus.outputs.splits import SplitError, Splitter, parse_split, random_split
 from corpus.store.storage import open_database
-from tests.conftest import ROOT, run_cli
+from tests.conftest import DEMO_OUTLETS, ROOT, run_cli, stored_crime_articles
 
 SHARED_CLUSTER_SIZE = 2  # the demo site has one story published by two outlets
 
@@ -53,6 +53,12 @@ def engine(demo_db: Path):
 
 
 @pytest.fixture(scope="module")
+def crime(demo_db: Path) -> int:
+    """Rows of a default (crime-only) snapshot of the demo crawl."""
+    return stored_crime_articles(demo_db)
+
+
+@pytest.fixture(scope="module")
 def plain(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A snapshot built through the command line: every copy, no split, gzip JSONL."""
     out = tmp_path_factory.mktemp("plain") / "snapshot"
@@ -69,7 +75,7 @@ def plain(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "gzip",
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "articles (all 26)" in proc.stdout
+    assert f"articles (all {stored_crime_articles(demo_db)})" in proc.stdout
     return out
 
 
@@ -80,11 +86,11 @@ def random_split_snapshot(engine, tmp_path_factory: pytest.TempPathFactory) -> P
     return out
 
 
-def test_parquet_and_jsonl_hold_the_same_records_in_the_documented_schema(plain: Path) -> None:
+def test_parquet_and_jsonl_hold_the_same_records_in_the_documented_schema(plain: Path, crime: int) -> None:
     table = pq.read_table(plain / "parquet" / "articles.parquet")
     assert table.schema.equals(ARROW_SCHEMA, check_metadata=True)
     records = read_jsonl(plain / "jsonl" / "articles.jsonl.gz")
-    assert len(records) == table.num_rows == 26
+    assert len(records) == table.num_rows == crime
     assert [list(r) for r in records] == [ARROW_SCHEMA.names] * len(records)
     assert table.to_pylist() == [arrow_row(r) for r in records]
     # Export order: publication day, then URL.
@@ -110,10 +116,10 @@ def test_text_files_follow_the_example_layout(plain: Path) -> None:
         assert rest == record["text"].strip() + "\n"
 
 
-def test_manifest_lists_every_file_with_its_sha256(plain: Path) -> None:
+def test_manifest_lists_every_file_with_its_sha256(plain: Path, crime: int) -> None:
     manifest = json.loads((plain / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema_version"] == SCHEMA_VERSION
-    assert manifest["rows"]["total"] == 26 and manifest["rows"]["per_split"] == {"all": 26}
+    assert manifest["rows"]["total"] == crime and manifest["rows"]["per_split"] == {"all": crime}
     assert manifest["filters"]["dedup"] == "none" and manifest["split"] is None
     assert manifest["jsonl_compression"] == "gzip"
     assert manifest["software"]["dependencies"]["pyarrow"]
@@ -129,7 +135,7 @@ def test_manifest_lists_every_file_with_its_sha256(plain: Path) -> None:
 
 def test_data_card_describes_outlets_rules_rights_and_embeds_the_plots(plain: Path) -> None:
     card = (plain / "README.md").read_text(encoding="utf-8")
-    for outlet in ("Lage Landen Courant", "De Polderpost", "De Scheldebode"):
+    for outlet in DEMO_OUTLETS:
         assert outlet in card
     assert f"`crime_score >= {CRIME_THRESHOLD}`" in card
     assert f"at least {THRESHOLD}" in card
@@ -171,7 +177,7 @@ def test_zstd_jsonl_reads_back(engine, tmp_path: Path) -> None:
     assert not (tmp_path / "s" / "text").exists()
 
 
-def test_random_split_never_separates_a_cluster(random_split_snapshot: Path) -> None:
+def test_random_split_never_separates_a_cluster(random_split_snapshot: Path, crime: int) -> None:
     split_of: dict[str, set[str]] = {}
     sizes: Counter[str] = Counter()
     for name in ("train", "validation", "test"):
@@ -181,7 +187,7 @@ def test_random_split_never_separates_a_cluster(random_split_snapshot: Path) -> 
     assert max(sizes.values()) == SHARED_CLUSTER_SIZE  # the shared story is in this snapshot...
     assert all(len(names) == 1 for names in split_of.values())  # ...and in one split only
     manifest = json.loads((random_split_snapshot / "manifest.json").read_text(encoding="utf-8"))
-    assert sum(manifest["rows"]["per_split"].values()) == 26
+    assert sum(manifest["rows"]["per_split"].values()) == crime
     # text/ is split the same way.
     for name in ("train", "validation", "test"):
         ids = set(
@@ -202,13 +208,13 @@ def test_random_split_is_stable_and_follows_the_shares() -> None:
     assert parse_split("random:90/0/10").names == ("train", "test")
 
 
-def test_time_split_puts_train_before_the_boundary(engine, tmp_path: Path) -> None:
+def test_time_split_puts_train_before_the_boundary(engine, crime: int, tmp_path: Path) -> None:
     result = build_dataset(
         engine, tmp_path / "t", ExportFilter(dedup="none"), split=parse_split("time:2021-01-01")
     )
     train = pq.read_table(tmp_path / "t" / "parquet" / "train.parquet").column("published").to_pylist()
     test = pq.read_table(tmp_path / "t" / "parquet" / "test.parquet").column("published").to_pylist()
-    assert train and test and len(train) + len(test) == 26 == result.total
+    assert train and test and len(train) + len(test) == crime == result.total
     assert max(train) < dt.date(2021, 1, 1) <= min(test)
     assert not (tmp_path / "t" / "parquet" / "validation.parquet").exists()
 
@@ -252,28 +258,33 @@ def test_bad_split_specifications_are_refused(spec: str) -> None:
         parse_split(spec)
 
 
-def test_snapshot_loads_in_duckdb_polars_and_pandas(random_split_snapshot: Path, plain: Path) -> None:
+def test_snapshot_loads_in_duckdb_polars_and_pandas(
+    random_split_snapshot: Path, plain: Path, crime: int
+) -> None:
     import pandas as pd
 
     parquet = random_split_snapshot / "parquet"
     per_outlet = duckdb.sql(f"select outlet, count(*) from '{parquet}/*.parquet' group by outlet").fetchall()
-    assert len(per_outlet) == 3 and sum(n for _, n in per_outlet) == 26
+    assert len(per_outlet) == len(DEMO_OUTLETS) and sum(n for _, n in per_outlet) == crime
     jsonl = duckdb.sql(f"select count(*) from read_json_auto('{plain}/jsonl/*.jsonl.gz')").fetchall()
-    assert jsonl == [(26,)]
+    assert jsonl == [(crime,)]
     frame = pl.read_parquet(parquet / "*.parquet")
-    assert frame.shape == (26, len(ARROW_SCHEMA))
+    assert frame.shape == (crime, len(ARROW_SCHEMA))
     assert frame.schema["published"] == pl.Date
-    assert frame.explode("categories")["categories"].drop_nulls().len() > 26
+    assert frame.explode("categories")["categories"].drop_nulls().len() > crime
     df = pd.read_parquet(parquet / "train.parquet")
     assert len(df) == pq.read_metadata(parquet / "train.parquet").num_rows
 
 
 def test_snapshot_loads_in_hugging_face_datasets_offline(engine, tmp_path: Path) -> None:
     """``load_dataset("parquet", data_dir=...)`` as a researcher would call it, with no network."""
-    # Even splits: with 26 articles an 80/10/10 split can leave a split empty (the assignment
-    # hashes cluster ids, which follow the demo servers' ports), which says nothing about loading.
+    # Even splits: with the demo's few dozen articles an 80/10/10 split can leave a split empty
+    # (the assignment hashes cluster ids, which follow the demo servers' ports), which says nothing
+    # about loading.
     random_split_snapshot = tmp_path / "snapshot"
-    build_dataset(engine, random_split_snapshot, ExportFilter(dedup="none"), split=parse_split("random:50/25/25"))
+    build_dataset(
+        engine, random_split_snapshot, ExportFilter(dedup="none"), split=parse_split("random:50/25/25")
+    )
     code = (
         "import json, sys; from datasets import load_dataset; "
         "ds = load_dataset('parquet', data_dir=sys.argv[1]); "

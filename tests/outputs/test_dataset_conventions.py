@@ -23,7 +23,7 @@ from corpus.outputs.dataset import ARROW_SCHEMA, build_dataset
 from corpus.outputs.export import ExportFilter, git_commit, package_version
 from corpus.outputs.splits import parse_split
 from corpus.store.storage import open_database
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, stored_crime_articles
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +72,14 @@ def test_load_dataset_of_an_unsplit_snapshot_reads_the_parquet_rows(engine, tmp_
     assert loaded == {"train": [result.total, ARROW_SCHEMA.names]}
 
 
-def test_load_dataset_of_a_split_snapshot_gives_its_splits(engine, tmp_path: Path) -> None:
+def test_load_dataset_of_a_split_snapshot_gives_its_splits(engine, demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "snap"
     result = build_dataset(engine, out, ExportFilter(dedup="none"), split=parse_split("random:50/25/25"))
     loaded = load_offline(out, tmp_path)
     expected = {name: [n, ARROW_SCHEMA.names] for name, n in result.rows.items() if n}
-    assert loaded == expected and sum(n for n, _ in loaded.values()) == result.total == 26
+    assert loaded == expected and sum(n for n, _ in loaded.values()) == result.total == stored_crime_articles(
+        demo_db
+    )
 
 
 def test_the_card_metadata_follows_the_hugging_face_conventions(engine, tmp_path: Path) -> None:
