@@ -60,3 +60,21 @@ def test_every_pin_carries_hashes() -> None:
     assert len(pinned) > 50
     for block in pinned:
         assert "--hash=sha256:" in block, f"no hash for {block.splitlines()[0]}"
+
+
+def test_pylock_holds_the_pins_of_requirements_txt() -> None:
+    # pylock.toml (PEP 751) is written by scripts/lock from requirements.txt: the same package set at
+    # the same versions, every file with a hash, so uv or pdm install what pip installs.
+    lock = tomllib.loads((ROOT / "pylock.toml").read_text(encoding="utf-8"))
+    assert lock["lock-version"] == "1.0"
+    pinned: dict[str, set[str]] = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        m = PIN.match(line)
+        if m:
+            pinned.setdefault(canonicalize_name(m.group(1)), set()).add(m.group(2))
+    packages: dict[str, set[str]] = {}
+    for package in lock["packages"]:
+        packages.setdefault(canonicalize_name(package["name"]), set()).add(package["version"])
+        files = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
+        assert files and all(f["hashes"]["sha256"] for f in files), package["name"]
+    assert packages == pinned
