@@ -20,35 +20,16 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from realpages import BENCH, SETS, extraction_pages
+
 from corpus.text.extract import checked_extract, parse_html
 from corpus.text.pagekind import classify_page
 from corpus.text.prose import not_prose_reason
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
-SETS = BENCH / "extraction"
-
 
 def _pages() -> list[tuple[str, str, Path]]:
     """(set, url, gzipped or plain HTML file) for every real page."""
-    pages: list[tuple[str, str, Path]] = []
-    te = SETS / "trafilatura-eval"
-    if te.exists():
-        for url, entry in sorted(json.loads((te / "evaldata.json").read_text(encoding="utf-8")).items()):
-            for folder in ("eval", "cache"):
-                path = te / folder / (entry["file"] + ".gz")
-                if path.exists():
-                    pages.append(("trafilatura-eval", url, path))
-                    break
-    sh = SETS / "scrapinghub"
-    if sh.exists():
-        for sha, entry in sorted(json.loads((sh / "ground-truth.json").read_text(encoding="utf-8")).items()):
-            pages.append(
-                (
-                    "scrapinghub",
-                    entry.get("url") or f"https://scrapinghub.invalid/{sha}",
-                    sh / "html" / f"{sha}.html.gz",
-                )
-            )
+    pages = extraction_pages()
     fundus = SETS / "fundus-nieuwsblad"
     for path in sorted(fundus.glob("*.html.gz")):
         pages.append(("fundus-nieuwsblad", f"https://www.nieuwsblad.be/{path.name}", path))

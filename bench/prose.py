@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from realpages import extraction_pages
 
 from corpus.devtools.server import demo_site_root
 from corpus.text.extract import extract_article
@@ -31,24 +32,10 @@ from corpus.text.prose import (
     not_prose_reason,
 )
 
-SETS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
-
 
 def _pages() -> list[tuple[str, str, Path]]:
     """(set, url, gzipped or plain HTML file) for every page of the three sets."""
-    pages: list[tuple[str, str, Path]] = []
-    te = SETS / "trafilatura-eval"
-    if te.exists():
-        for url, entry in sorted(json.loads((te / "evaldata.json").read_text(encoding="utf-8")).items()):
-            for folder in ("eval", "cache"):
-                path = te / folder / (entry["file"] + ".gz")
-                if path.exists():
-                    pages.append(("trafilatura-eval", url, path))
-                    break
-    sh = SETS / "scrapinghub"
-    if sh.exists():
-        for sha, entry in sorted(json.loads((sh / "ground-truth.json").read_text(encoding="utf-8")).items()):
-            pages.append(("scrapinghub", entry.get("url") or "", sh / "html" / f"{sha}.html.gz"))
+    pages = extraction_pages()
     demo = demo_site_root()
     for path in sorted(demo.rglob("*.html")):
         pages.append(("demo site", f"http://demo.example/{path.relative_to(demo)}", path))
