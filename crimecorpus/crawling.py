@@ -51,7 +51,8 @@ def crawl(
     the one-line errors of the command line (``corpus.sources.registry.SourcesError``,
     ``crimecorpus.DatabaseError``).
     """
-    from corpus.crawl.runner import CrawlFailed, build_settings, run
+    from corpus.crawl.lifecycle import CrawlFailed
+    from corpus.crawl.runner import build_settings, run
 
     scrapy_settings = build_settings(
         db_url=str(db) if db is not None else None,

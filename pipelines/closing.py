@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.crawl.lifecycle import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.store.clusters import unsettled
 from corpus.store.storage import crawler_engine
 

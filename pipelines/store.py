@@ -8,7 +8,7 @@ item. Scrapy closes pipelines in reverse order, so this stage's close-time flush
 duplicate stages' close-time refreshes (``pipelines.closing``).
 
 A store that fails for good (``Store.flush`` raised after its retries) stops the crawl through
-``corpus.crawl.runner.fail_crawl``; items still arriving are dropped as ``Interrupted`` (not recorded:
+``corpus.crawl.lifecycle.fail_crawl``; items still arriving are dropped as ``Interrupted`` (not recorded:
 their frontier rows stay pending for the next run) instead of failing again one by one.
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from corpus.crawl import discoveries
 from corpus.crawl.items import ArticleItem, RejectionItem, article_row
-from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.crawl.lifecycle import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.crawl.tdm import record_declarations
 from corpus.store.frontier import result_values
 from corpus.store.models import CrawlRun
@@ -90,11 +90,8 @@ class StorePipeline:
 
     def checkpoint(self) -> None:
         """Write everything buffered now. A failure stops the crawl: the caller checks
-        ``corpus.crawl.runner.crawl_failure`` before it vouches for the rows (a WARC checkpoint)."""
-        try:
-            self.store.flush()
-        except STORE_ERRORS as exc:
-            fail_crawl(self.crawler, exc)
+        ``corpus.crawl.lifecycle.crawl_failure`` before it vouches for the rows (a WARC checkpoint)."""
+        self._guarded(self.store.flush)
 
     def commit_interrupted(self) -> None:
         """A forced stop's last act: flush what is complete, the run row says ``interrupted``."""

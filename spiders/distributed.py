@@ -44,7 +44,7 @@ from corpus.crawl.distributed import (
     set_aside,
     worker_id,
 )
-from corpus.crawl.runner import STORE_ERRORS, crawl_failure, fail_crawl
+from corpus.crawl.lifecycle import STORE_ERRORS, crawl_failure, fail_crawl
 from corpus.store.storage import DatabaseError, crawler_engine
 from spiders.news import NewsSpider
 

@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from corpus.crawl.runner import STORE_ERRORS, fail_crawl
+from corpus.crawl.lifecycle import STORE_ERRORS, fail_crawl
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

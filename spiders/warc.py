@@ -38,7 +38,7 @@ from corpus.crawl import meta as M
 from corpus.crawl.discoveries import request_checkpoint
 from corpus.crawl.ingest import HostIndex
 from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
-from corpus.crawl.runner import crawl_failure, stopping
+from corpus.crawl.lifecycle import crawl_failure, stopping
 from corpus.store.frontier import frontier_key
 from corpus.store.models import Article, FrontierEntry
 from corpus.store.storage import crawler_engine

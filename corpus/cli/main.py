@@ -26,7 +26,8 @@ from corpus.cli.runs import (
     cmd_reextract,
     cmd_schedule,
 )
-from corpus.crawl.runner import EXIT_INTERRUPTED, CrawlFailed, SettingError
+from corpus.crawl.lifecycle import EXIT_INTERRUPTED, CrawlFailed
+from corpus.crawl.runner import SettingError
 from corpus.dedup.neardup import THRESHOLD
 from corpus.outputs.export import (
     ExportError,

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.crawl.runner import EXIT_INTERRUPTED, RunResult, SettingError, build_settings
+from corpus.crawl.lifecycle import EXIT_INTERRUPTED
+from corpus.crawl.runner import RunResult, SettingError, build_settings
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings

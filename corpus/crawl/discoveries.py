@@ -16,7 +16,7 @@ reports through these signals and never touches the store:
 Reads that decide what to fetch go through a read-only object loaded at the start instead
 (``corpus.store.frontier.FrontierState``, ``corpus.store.storage.crawler_engine``).
 Handlers run synchronously; a store failure inside one stops the crawl
-(``corpus.crawl.runner.fail_crawl``), it is never only logged.
+(``corpus.crawl.lifecycle.fail_crawl``), it is never only logged.
 """
 
 from __future__ import annotations

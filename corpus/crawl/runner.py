@@ -34,15 +34,12 @@ from scrapy.settings import Settings
 from corpus.crawl.discoveries import commit_interrupted
 from corpus.crawl.lifecycle import (
     EXIT_INTERRUPTED,
-    STORE_ERRORS,
     CrawlFailed,
     StopGuard,
     crawl_failure,
-    fail_crawl,
     interrupt_pool,
     one_line,
     poke_close,
-    stopping,
 )
 from corpus.crawl.pool import opened_pool
 from corpus.sources.registry import load_sources
@@ -54,12 +51,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 
-# The lifecycle names (EXIT_INTERRUPTED ... stopping) moved to corpus.crawl.lifecycle; they are
-# re-exported here for the pipelines and spiders that import them from the runner.
 __all__ = [
-    "EXIT_INTERRUPTED",
-    "STORE_ERRORS",
-    "CrawlFailed",
     "CrawlSummary",
     "DbCounts",
     "RunOutcome",
@@ -67,16 +59,10 @@ __all__ = [
     "SettingError",
     "WarcCounts",
     "build_settings",
-    "crawl_failure",
     "db_counts",
-    "fail_crawl",
-    "interrupt_pool",
-    "one_line",
     "outcome_error",
-    "poke_close",
     "run",
     "run_spider",
-    "stopping",
     "summary_from_stats",
 ]
 

@@ -104,8 +104,19 @@ def test_a_store_that_failed_outside_the_pipeline_ends_the_run_as_store_failed(
     with slow_site(tmp_path, pages=3) as site:
         proc = subprocess.run(
             [
-                sys.executable, "-m", "corpus", "crawl", "--sources", str(site.sources), "--db", pg_url,
-                *FAST, "-s", f"EXTENSIONS={extension}", "-s", f"ITEM_PIPELINES={pipelines}",
+                sys.executable,
+                "-m",
+                "corpus",
+                "crawl",
+                "--sources",
+                str(site.sources),
+                "--db",
+                pg_url,
+                *FAST,
+                "-s",
+                f"EXTENSIONS={extension}",
+                "-s",
+                f"ITEM_PIPELINES={pipelines}",
             ],
             cwd=ROOT,
             capture_output=True,
@@ -131,7 +142,7 @@ ENGINE_ONLY = textwrap.dedent(
     from scrapy.utils.reactor import install_reactor
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-    from corpus.crawl.runner import crawl_failure, fail_crawl
+    from corpus.crawl.lifecycle import crawl_failure, fail_crawl
     from corpus.store.storage import DatabaseError
 
     class Engine:
