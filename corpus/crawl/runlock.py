@@ -65,7 +65,9 @@ def run_lock(db: str | None, name: str = "crimecorpus-crawl") -> Iterator[None]:
     try:
         conn = engine.connect()
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach database {parsed.render_as_string()}: {short_error(exc)}") from None
+        raise DatabaseError(
+            f"cannot reach database {parsed.render_as_string()}: {short_error(exc)}"
+        ) from None
     try:
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             raise AlreadyRunning(f"another crawl is running on {parsed.render_as_string()}")

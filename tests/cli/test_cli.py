@@ -79,7 +79,13 @@ def test_export_txt_uses_the_example_layout(demo_db: Path, tmp_path: Path) -> No
 def test_stats_lists_sources_months_and_rejections(demo_db: Path) -> None:
     proc = run_cli("stats", "--db", str(demo_db))
     assert proc.returncode == 0
-    for word in ("per source:", "per month:", "rejections by reason:", "language/not_dutch", "near-duplicate clusters"):
+    for word in (
+        "per source:",
+        "per month:",
+        "rejections by reason:",
+        "language/not_dutch",
+        "near-duplicate clusters",
+    ):
         assert word in proc.stdout
 
 

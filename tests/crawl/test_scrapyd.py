@@ -203,7 +203,10 @@ def test_an_egg_is_extracted_once_per_content(tmp_path: Path) -> None:
     with zipfile.ZipFile(egg, "w") as z:
         z.writestr("corpus/store/migrations/env.py", "# env v2\n")
     second = unpack_egg(egg, tmp_path / "cache")
-    assert second != first and (second / "corpus" / "store" / "migrations" / "env.py").read_text() == "# env v2\n"
+    assert (
+        second != first
+        and (second / "corpus" / "store" / "migrations" / "env.py").read_text() == "# env v2\n"
+    )
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted([first.name, second.name])
 
 

@@ -31,7 +31,6 @@ SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+")
 CORPUS_KEY = re.compile(r"CORPUS_[A-Z0-9_]+")
 
 
-
 def _load_renderer() -> ModuleType:
     spec = importlib.util.spec_from_file_location("settings_doc", ROOT / "scripts" / "settings_doc.py")
     assert spec is not None and spec.loader is not None

@@ -41,7 +41,10 @@ def test_the_project_order_runs_analysis_then_duplicates_then_store(tmp_path: Pa
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda p: p.pop(next(k for k in p if k.startswith("pipelines.analysis"))), "AnalysisPipeline before"),
+        (
+            lambda p: p.pop(next(k for k in p if k.startswith("pipelines.analysis"))),
+            "AnalysisPipeline before",
+        ),
         (lambda p: p.__setitem__("pipelines.dedup.DedupPipeline", 50), "AnalysisPipeline before"),
         (lambda p: p.__setitem__("pipelines.neardup.NearDupPipeline", 550), "DedupPipeline before"),
     ],
