@@ -282,12 +282,12 @@ class SourceSpider(scrapy.Spider):
             status=response.status,
             discovery=Discovery(**discovery) if discovery else None,
             frontier_key=key,
-            dates=dict(response.meta.get(M.DATES) or {}),
+            # The very dict the request carried: a sighting through another channel that arrives
+            # until the analysis stage reads it still counts (as the 1-vs-N-workers test demands).
+            dates=response.meta.get(M.DATES) or {},
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
         )
-        if key:
-            self._in_flight_dates.pop(key, None)
         if item.discovery and item.discovery.date:
             # A request built elsewhere (a WARC record, an older queue entry) may carry no dates.
             item.dates.setdefault(item.discovery.channel, item.discovery.date)
