@@ -17,6 +17,7 @@ from corpus.analyse import Analysis, analyse_page, warm_up
 from corpus.crawl.items import ArticleItem
 from corpus.crawl.pool import WorkerPool, crawler_pool
 from corpus.crawl.worker import WorkerError, WorkerInterrupted
+from corpus.text.pagekind import NEWS_KINDS
 from pipelines.drops import ExtractFailed, Interrupted, NotAnArticle, NotDutch, NoText, Rejected, TooLarge
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ def apply_analysis(analysis: Analysis, item: ArticleItem) -> ArticleItem:
     item.text = extracted.text
     item.title = extracted.title or (item.discovery.title if item.discovery else None)
     item.author = extracted.author
+    item.authors = extracted.authors
+    item.agency = extracted.agency
+    item.paywalled = extracted.paywalled
+    item.text_complete = extracted.text_complete
+    item.entries = extracted.entries
     item.description = extracted.description
     item.html_lang = extracted.html_lang
     item.og_locale = extracted.og_locale
@@ -59,6 +65,7 @@ def apply_analysis(analysis: Analysis, item: ArticleItem) -> ArticleItem:
     item.page_kind = verdict.kind
     if not verdict.is_article:
         raise NotAnArticle(verdict.reason, reason=verdict.kind)
+    item.kind = verdict.kind if verdict.kind in NEWS_KINDS else "article"
     result = analysis.language  # stage "language"
     assert result is not None
     item.language = result.lang

@@ -12,6 +12,7 @@ from corpus.text.context import PageContext
 
 if TYPE_CHECKING:
     from corpus.analyse import Analysis
+    from corpus.text.extract import LiveEntry
 
 
 @dataclass
@@ -41,6 +42,8 @@ class ArticleItem:
     """Discovery dates by channel (request meta ``corpus.crawl.meta.DATES``)."""
     etag: str | None = None
     last_modified: str | None = None
+    article_url: bool = False
+    """Whether the URL matches the source's article URL patterns (``PageContext.article_url``)."""
     # filled by the analysis pipeline
     analysis: Analysis | None = None
     canonical_link: str | None = None
@@ -51,6 +54,14 @@ class ArticleItem:
     html_lang: str | None = None
     og_locale: str | None = None
     page_kind: str | None = None
+    kind: str = "article"
+    """The kind of news item: ``article``, ``photo`` or ``liveblog`` (``corpus.text.pagekind.NEWS_KINDS``)."""
+    paywalled: bool = False
+    text_complete: str = "full"
+    """``full``, or ``teaser`` when a paywall hid the text and the page did not carry it."""
+    entries: tuple[LiveEntry, ...] = ()
+    authors: tuple[str, ...] = ()
+    agency: str | None = None
     published: dt.date | None = None
     published_at: dt.datetime | None = None
     date_source: str = "none"
@@ -76,6 +87,7 @@ class ArticleItem:
             feed_date=self.dates.get("feed"),
             sitemap_date=self.dates.get("sitemap"),
             fallback_title=self.discovery.title if self.discovery else None,
+            article_url=self.article_url,
         )
 
 
@@ -110,6 +122,12 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "title": item.title,
         "text": item.text,
         "author": item.author,
+        "authors": list(item.authors) or None,
+        "agency": item.agency,
+        "kind": item.kind,
+        "paywalled": item.paywalled,
+        "text_complete": item.text_complete,
+        "entries": [{"at": e.at, "text": e.text} for e in item.entries] or None,
         "description": item.description,
         "published": item.published,
         "published_at": item.published_at,

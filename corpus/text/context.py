@@ -24,6 +24,10 @@ class PageContext:
     """The raw date a sitemap gave (news:publication_date, lastmod), if any."""
     fallback_title: str | None = None
     """The title to use when the page has none (the feed's title, as a crawl does)."""
+    article_url: bool = False
+    """Whether the URL matches one of the source's article URL patterns
+    (:meth:`corpus.sources.registry.Source.url_kind`): such a page is never rejected as a listing
+    on its share of link words alone."""
 
     @classmethod
     def of(cls, context: PageContext | None, **fields: Any) -> PageContext:

@@ -20,6 +20,7 @@ from trafilatura.metadata import (
 from corpus.text.context import PageContext
 from corpus.text.dates import PublishedDate, find_published
 from corpus.text.normalise import clean_text
+from corpus.text.tidy import tidy_article
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,23 @@ class ExtractedArticle:
     og_locale: str | None = None
     canonical_url: str | None = None
     date: PublishedDate | None = None  # the full date decision: day, time, source, confidence
+    # How complete the text is (paywalls), and a live blog's entries; the kind of news item
+    # (article, photo, liveblog) is the page-kind stage's decision (corpus.text.pagekind).
+    paywalled: bool = False
+    text_complete: str = "full"  # full | teaser
+    entries: tuple[LiveEntry, ...] = ()  # a live blog's entries, in page order
+    # Bylines and credits (corpus.text.tidy): the authors as a list, the news agency credited.
+    authors: tuple[str, ...] = ()
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveEntry:
+    """One entry of a live blog: when it was posted (ISO 8601, None when the page gives no time)
+    and its text."""
+
+    at: str | None
+    text: str
 
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
@@ -192,7 +210,7 @@ def extract_article(
     date = find_published(tree, url, context)
     meta = page_metadata(tree)
     title = meta["title"]
-    return ExtractedArticle(
+    article = ExtractedArticle(
         text=_strip_title_line(clean_text(raw), title),
         title=title,
         author=meta["author"],
@@ -201,6 +219,7 @@ def extract_article(
         date=date,
         **hints,
     )
+    return tidy_article(article, tree)
 
 
 MAX_DEPTH = 250

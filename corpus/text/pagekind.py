@@ -13,6 +13,8 @@ import lxml.html
 from corpus.text.normalise import normalise_for_hash, word_count
 
 MIN_ARTICLE_WORDS = 40
+NEWS_KINDS = ("article", "photo", "liveblog")
+"""The kinds of page the corpus keeps, stored as ``articles.kind``."""
 """Fewer words than this is a stub, a teaser or an error page, not an article a researcher can use."""
 
 _CONSENT = re.compile(
@@ -48,12 +50,13 @@ def prose_words(text: str) -> int:
 class PageKind:
     """The verdict and the reason, so a rejection can say why."""
 
-    kind: str  # "article" | "listing" | "consent" | "gallery" | "empty" | "not_prose" (corpus.text.prose)
+    kind: str  # a NEWS_KINDS kind, or "listing" | "consent" | "gallery" | "empty" | "not_prose" (corpus.text.prose)
     reason: str
 
     @property
     def is_article(self) -> bool:
-        return self.kind == "article"
+        """Whether the page is a news item the corpus keeps (an article, photo story or live blog)."""
+        return self.kind in NEWS_KINDS
 
 
 def _link_words(tree: lxml.html.HtmlElement) -> tuple[int, int]:
