@@ -91,7 +91,14 @@ class Article(Base):
     country: Mapped[str] = mapped_column(String(2))
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
-    author: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)  # the byline, normalised (corpus.text.tidy)
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
+    agency: Mapped[str | None] = mapped_column(String(64))  # "ANP", "Belga", ...: the credited agency
+    # What kind of news item (corpus.text.pagekind.NEWS_KINDS) and how complete its text is.
+    kind: Mapped[str] = mapped_column(String(16), server_default="article")
+    paywalled: Mapped[bool | None]
+    text_complete: Mapped[str] = mapped_column(String(8), server_default="full")  # full | teaser
+    entries: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # a live blog's {"at", "text"}
     description: Mapped[str | None] = mapped_column(Text)
     published: Mapped[dt.date | None] = mapped_column(index=True)
     published_at: Mapped[dt.datetime | None]
@@ -117,6 +124,7 @@ class Article(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     cluster_id: Mapped[str | None] = mapped_column(String(16), index=True)
     is_representative: Mapped[bool | None]
+    wire: Mapped[bool | None]  # the cluster's copies credit a news agency (corpus.store.clusters)
     first_seen: Mapped[dt.datetime]
     last_seen: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))

@@ -1,4 +1,4 @@
-"""Migration 0008 upgrades a database made by the previous head, with its data, on both databases."""
+"""Migrations upgrade a database made by an earlier head, with its data, on both databases."""
 
 from __future__ import annotations
 
@@ -87,4 +87,31 @@ def test_the_previous_head_upgrades_with_its_data_and_then_holds_long_urls(db_ur
         assert s.scalar(select(func.count()).select_from(Article)) == 2
         assert max(s.scalars(select(func.length(Article.url)))) == len(LONG)
         assert s.get(CrawlRun, 1).status == "killed"  # type: ignore[union-attr]
+    engine.dispose()
+
+
+def test_0008_upgrades_to_news_items_and_old_rows_read_as_full_text_articles(db_url: str) -> None:
+    """Rows stored before migration 0009 are full-text articles with no paywall or credit recorded."""
+    engine = make_engine(db_url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+        old = row("https://courant.example/nieuws/van-voor-0009")
+        new_columns = {"kind", "paywalled", "text_complete", "entries", "authors", "agency", "wire"}
+        conn.execute(
+            Article.__table__.insert(),
+            [{k: v for k, v in old.items() if k != "duplicate_of" and k not in new_columns}],
+        )
+    engine.dispose()
+    engine = open_database(db_url)
+    with engine.connect() as conn:
+        assert (
+            compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            == []
+        )
+    with Session(engine) as s:
+        article = s.scalars(select(Article)).one()
+        assert (article.kind, article.text_complete, article.paywalled) == ("article", "full", None)
+        assert article.authors is None and article.agency is None and article.wire is None
     engine.dispose()
