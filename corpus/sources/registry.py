@@ -13,7 +13,7 @@ from corpus.sources.urls import ascii_host, url_host
 
 COUNTRIES = ("nl", "be")
 _LIST_KEYS = ("feeds", "sitemaps", "start_urls", "allow", "deny", "domains")
-_KNOWN_KEYS = frozenset({"name", "outlet", "country", "verified", "notes", *_LIST_KEYS})
+_KNOWN_KEYS = frozenset({"name", "outlet", "country", "verified", "verified_on", "notes", *_LIST_KEYS})
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -35,6 +35,8 @@ class Source:
     deny: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     verified: bool = True
+    verified_on: str | None = None
+    """The day (``YYYY-MM-DD``) of the last successful ``crimecorpus sources probe --mark-verified``."""
     notes: str = ""
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
@@ -131,6 +133,12 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
     verified = raw.get("verified", True)
     if not isinstance(verified, bool):
         raise _fail(path, where, "verified", "must be true or false")
+    verified_on = raw.get("verified_on")
+    if verified_on is not None:
+        # TOML has a date type; a quoted day is accepted too.
+        verified_on = str(verified_on)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", verified_on):
+            raise _fail(path, where, "verified_on", "must be a day, YYYY-MM-DD")
     notes = raw.get("notes", "")
     if not isinstance(notes, str):
         raise _fail(path, where, "notes", "must be a string")
@@ -139,6 +147,7 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
         outlet=outlet.strip(),
         country=country,
         verified=verified,
+        verified_on=verified_on,
         notes=notes,
         _allow_re=compiled["allow"],
         _deny_re=compiled["deny"],
