@@ -69,6 +69,7 @@ def _export_filter(args: argparse.Namespace) -> ExportFilter:
         dedup=args.dedup,
         all_topics=args.all_topics,
         category=args.category,
+        complete_only=args.complete_only,
         pseudonymise=args.pseudonymise,
         salt=args.salt,
     )

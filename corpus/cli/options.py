@@ -219,6 +219,11 @@ def _filter_options(source: OptionGroup) -> OptionGroup:
         "--category", metavar="NAME", help=f"only articles with this crime category ({', '.join(CATEGORIES)})"
     )
     flt.add(
+        "--complete-only",
+        action="store_true",
+        help="full texts only: leave out paywalled articles stored as a teaser (text_complete)",
+    )
+    flt.add(
         "--pseudonymise",
         action="store_true",
         help="replace 'Mohamed B.'-style names with stable placeholders",
