@@ -38,7 +38,7 @@ __all__ = [
 
 # Fields whose text is searched for names and rewritten; the list fields hold strings or dicts.
 TEXT_FIELDS = ("title", "text", "lead", "description")
-LIST_FIELDS = ("persons", "crime_evidence")
+LIST_FIELDS = ("persons", "crime_evidence", "entries")
 ID_FIELDS = ("id", "duplicate_of", "cluster_id")
 
 _UP = "A-ZÀ-ÖØ-Þ"

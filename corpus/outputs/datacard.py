@@ -26,6 +26,7 @@ from corpus.outputs.plots import PLOT_TITLES, TOP_PLACES
 from corpus.outputs.splits import HASH_SALT, SPLIT_NAMES, SplitSpec
 from corpus.outputs.tally import Tally
 from corpus.text.language import SHORT_TEXT_CHARS
+from corpus.text.pagekind import NEWS_KINDS
 
 NOT_RECORDED = "not recorded"
 NO_RESERVATION_SEEN = "none seen (TDMRep)"
@@ -38,9 +39,15 @@ FIELD_DOCS: dict[str, str] = {
     "source": "source id in the sources registry",
     "outlet": "outlet display name",
     "country": "`nl` or `be`: the outlet's country",
+    "kind": "`article`, `photo` (a photo story: lead and news captions) or `liveblog`",
     "title": "headline",
     "text": "article text as extracted (paragraphs separated by newlines)",
-    "author": "byline as printed, if any",
+    "text_complete": "`full`, or `teaser` when a paywall hid the text and the page did not carry it",
+    "paywalled": "the page marks the item as paid content (null: stored before this was recorded)",
+    "entries": "a live blog's entries in page order: `at` (time as printed, ISO 8601) and `text`",
+    "author": "byline, normalised: the authors' names joined with ', ' (no 'Door ', no agency)",
+    "authors": "the byline's persons as a list",
+    "agency": "news agency the item credits (`ANP`, `Belga`, `AFP`, ...; several joined with ', ')",
     "published": "publication day (null when unknown)",
     "published_at": "publication time in UTC, where the page gives one",
     "date": "publication month `YYYY-MM` (null when unknown)",
@@ -53,6 +60,7 @@ FIELD_DOCS: dict[str, str] = {
     "cluster_id": "near-duplicate cluster (copies of one story share it)",
     "cluster_size": "articles in the database with this cluster_id",
     "is_representative": "whether this article represents its cluster",
+    "wire": "the near-duplicate cluster's copies credit a news agency (wire copy; null: not decided)",
     "is_crime": "crime news according to the rules (null: not classified)",
     "crime_score": "crime score, 0..1",
     "categories": "crime categories (the fixed list under How the data was made)",
@@ -173,6 +181,7 @@ def _filters_text(flt: ExportFilter) -> list[str]:
         f"- topics: {'all Dutch articles' if flt.all_topics else 'crime news only (is_crime)'}"
         + (f"; category: {flt.category}" if flt.category else ""),
         f"- deduplication: {dedup}",
+        f"- texts: {'full texts only (paywall teasers left out)' if flt.complete_only else 'full texts and paywall teasers (text_complete)'}",
         f"- pseudonymisation: {'on' if flt.pseudonymise else 'off'}",
     ]
 
@@ -258,6 +267,27 @@ def _months_section(t: Tally) -> list[str]:
     if not rows:
         return [*lines, "No articles.", ""]
     return [*lines, *_table(header, rows)]
+
+
+def _items_section(t: Tally) -> list[str]:
+    """Kinds of news item, paywalls and wire copies: what a reader of the texts must know first."""
+    lines = ["## News items, paywalls and wire copies", ""]
+    lines += _table(
+        ("kind", "articles"),
+        [(k, t.per_kind[k]) for k in NEWS_KINDS if t.per_kind[k]] or [("(none)", 0)],
+    )
+    agencies = ", ".join(f"{a} {n}" for a, n in sorted(t.per_agency.items(), key=lambda x: (-x[1], x[0])))
+    lines += [
+        "",
+        f"Paywalls: {t.paywalled} articles ({_pct(t.paywalled, t.articles)}) are marked as paid content; "
+        f"{t.teasers} ({_pct(t.teasers, t.articles)}) hold only the teaser (`text_complete = teaser`: "
+        "title, lead and date), because the page did not carry the full text. Select full texts with "
+        "`--complete-only`.",
+        "",
+        f"News agencies: {agencies or 'none credited'}. {t.wire} articles belong to wire stories "
+        "(near-duplicate clusters whose copies credit an agency, `wire`).",
+    ]
+    return lines
 
 
 def _categories_section(t: Tally) -> list[str]:
@@ -513,6 +543,7 @@ def render_card(ctx: CardContext) -> str:
         _files_section(ctx),
         _outlets_section(t, ctx.tdm),
         _months_section(t),
+        _items_section(t),
         _categories_section(t),
         _plots_section(ctx),
         _places_section(t),

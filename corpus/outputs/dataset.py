@@ -63,7 +63,9 @@ try:  # Python 3.14 has zstd in the standard library; before it, Scrapy brings t
 except ImportError:  # pragma: no cover - depends on the Python version
     from backports import zstd
 
-SCHEMA_VERSION = 2  # 2: every record carries crimecorpus_version, classifier_version, git_commit
+# 2: every record carries crimecorpus_version, classifier_version, git_commit;
+# 3: kind, text_complete, paywalled, entries, authors, agency, wire (news items as outlets publish them).
+SCHEMA_VERSION = 3
 COMPRESSIONS = ("none", "gzip", "zstd")
 ROW_GROUP_ROWS = 2_000  # fixed, so row-group boundaries (and the file bytes) never depend on timing
 PARQUET_COMPRESSION = "zstd"
@@ -102,6 +104,7 @@ _PERSON = pa.struct(
         ("name", pa.string()),
     ]
 )
+_ENTRY = pa.struct([("at", pa.string()), ("text", pa.string())])
 _UTC = pa.timestamp("us", tz="UTC")
 
 
@@ -119,9 +122,15 @@ ARROW_SCHEMA = pa.schema(
         pa.field("source", pa.string(), nullable=False),
         pa.field("outlet", pa.string(), nullable=False),
         pa.field("country", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
         ("title", pa.string()),
         pa.field("text", pa.string(), nullable=False),
+        pa.field("text_complete", pa.string(), nullable=False),
+        ("paywalled", pa.bool_()),
+        ("entries", _list(_ENTRY)),
         ("author", pa.string()),
+        ("authors", _list(pa.string())),
+        ("agency", pa.string()),
         ("published", pa.date32()),
         ("published_at", _UTC),
         ("date", pa.string()),
@@ -134,6 +143,7 @@ ARROW_SCHEMA = pa.schema(
         ("cluster_id", pa.string()),
         ("cluster_size", pa.int32()),
         ("is_representative", pa.bool_()),
+        ("wire", pa.bool_()),
         ("is_crime", pa.bool_()),
         ("crime_score", pa.float64()),
         ("categories", _list(pa.string())),

@@ -59,6 +59,7 @@ class ExportFilter:
     dedup: str = "near"  # none | exact (no identical wire copies) | near (cluster representatives)
     all_topics: bool = False  # False: crime news only (is_crime)
     category: str | None = None
+    complete_only: bool = False  # True: full texts only, no paywall teasers (text_complete)
     pseudonymise: bool = False
     salt: str = ""
 
@@ -71,6 +72,7 @@ class ExportFilter:
             "dedup": self.dedup,
             "all_topics": self.all_topics,
             "category": self.category,
+            "complete_only": self.complete_only,
             "pseudonymise": self.pseudonymise,
             "salted": bool(self.salt),
         }
@@ -163,6 +165,8 @@ def article_query(flt: ExportFilter) -> Select[Article, int]:
         query = query.where(Article.is_representative.is_not(False))
     if not flt.all_topics:
         query = query.where(Article.is_crime.is_(True))
+    if flt.complete_only:
+        query = query.where(Article.text_complete != "teaser")
     return query.order_by(Article.published.is_(None), Article.published, Article.url)
 
 
@@ -206,9 +210,15 @@ def article_record(a: Article) -> dict[str, Any]:
         "source": a.source,
         "outlet": a.outlet,
         "country": a.country,
+        "kind": a.kind or "article",
         "title": a.title,
         "text": a.text,
+        "text_complete": a.text_complete or "full",
+        "paywalled": a.paywalled,
+        "entries": a.entries or [],
         "author": a.author,
+        "authors": a.authors or [],
+        "agency": a.agency,
         "published": a.published.isoformat() if a.published else None,
         "published_at": a.published_at.isoformat() if a.published_at else None,
         "date": a.month,
@@ -221,6 +231,7 @@ def article_record(a: Article) -> dict[str, Any]:
         "cluster_id": a.cluster_id,
         "cluster_size": getattr(a, "cluster_size", 1),
         "is_representative": a.is_representative is not False,
+        "wire": a.wire,
         "is_crime": a.is_crime,
         "crime_score": a.crime_score,
         "categories": a.categories or [],

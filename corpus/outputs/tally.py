@@ -42,6 +42,11 @@ class Tally:
     per_country: Counter[str] = field(default_factory=Counter)
     per_variant: Counter[str] = field(default_factory=Counter)
     per_place: Counter[str] = field(default_factory=Counter)
+    per_kind: Counter[str] = field(default_factory=Counter)  # article | photo | liveblog
+    paywalled: int = 0
+    teasers: int = 0  # text_complete == "teaser": a paywall hid the text
+    per_agency: Counter[str] = field(default_factory=Counter)
+    wire: int = 0  # articles in clusters whose copies credit a news agency
     shared_clusters: set[str] = field(default_factory=set)  # clusters with more than one article
     in_shared_clusters: int = 0  # articles in those clusters
 
@@ -67,6 +72,12 @@ class Tally:
         else:
             self.undated += 1
         self.per_country[record["country"]] += 1
+        self.per_kind[record.get("kind") or "article"] += 1
+        self.paywalled += bool(record.get("paywalled"))
+        self.teasers += record.get("text_complete") == "teaser"
+        if record.get("agency"):
+            self.per_agency.update(a.strip() for a in str(record["agency"]).split(","))
+        self.wire += bool(record.get("wire"))
         self.per_variant[record.get("language_variant") or "unknown"] += 1
         if record.get("is_crime"):
             self.crime += 1
