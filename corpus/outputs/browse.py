@@ -30,16 +30,22 @@ from corpus.store.ownership import BROWSE_APPLICATION_ID, BROWSE_DB, atomic_path
 TABLE = "articles"
 FTS_TABLE = "articles_fts"
 # JSON-valued fields are stored as JSON text: Datasette renders them and facets on arrays.
-_JSON_FIELDS = frozenset({"categories", "places", "persons", "crime_evidence"})
+_JSON_FIELDS = frozenset({"categories", "places", "persons", "crime_evidence", "entries", "authors"})
 _COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "TEXT PRIMARY KEY"),
     ("url", "TEXT NOT NULL"),
     ("source", "TEXT NOT NULL"),
     ("outlet", "TEXT NOT NULL"),
     ("country", "TEXT NOT NULL"),
+    ("kind", "TEXT NOT NULL"),
     ("title", "TEXT"),
     ("text", "TEXT NOT NULL"),
+    ("text_complete", "TEXT NOT NULL"),
+    ("paywalled", "INTEGER"),
+    ("entries", "TEXT"),
     ("author", "TEXT"),
+    ("authors", "TEXT"),
+    ("agency", "TEXT"),
     ("published", "TEXT"),
     ("published_at", "TEXT"),
     ("date", "TEXT"),
@@ -52,6 +58,7 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("cluster_id", "TEXT"),
     ("cluster_size", "INTEGER"),
     ("is_representative", "INTEGER"),
+    ("wire", "INTEGER"),
     ("is_crime", "INTEGER"),
     ("crime_score", "REAL"),
     ("categories", "TEXT"),
@@ -121,7 +128,14 @@ def datasette_metadata(database: str) -> dict[str, Any]:
                         "fts_pk": "rowid",
                         "label_column": "title",
                         "sort_desc": "published",
-                        "facets": ["outlet", "date", "stage", {"array": "categories"}],
+                        "facets": [
+                            "outlet",
+                            "date",
+                            "kind",
+                            "text_complete",
+                            "stage",
+                            {"array": "categories"},
+                        ],
                     },
                     FTS_TABLE: {"hidden": True},
                 }

@@ -8,11 +8,14 @@ card, and a pseudonymised export, which must not leak a name from a live blog's 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from corpus.outputs.browse import TABLE, build_browse_db
+from corpus.outputs.export import ExportFilter
 from corpus.store.storage import Store, open_database
 from tests.conftest import run_cli
 from tests.outputs.test_dataset import read_jsonl
@@ -114,3 +117,17 @@ def test_snapshot_schema_and_card_count_kinds_paywalls_and_wire(db: Path, tmp_pa
     assert "1 (25.0%) hold only the teaser" in card
     assert "News agencies: ANP 1. 1 articles belong to wire stories" in card
     assert "- texts: full texts and paywall teasers" in card
+
+
+def test_the_browse_database_holds_the_news_item_fields(db: Path, tmp_path: Path) -> None:
+    engine = open_database(str(db))
+    try:
+        build_browse_db(engine, tmp_path / "b.db", ExportFilter(dedup="none", all_topics=True))
+    finally:
+        engine.dispose()
+    with sqlite3.connect(tmp_path / "b.db") as conn:
+        kind, complete, entries, authors = conn.execute(
+            f"SELECT kind, text_complete, entries, authors FROM {TABLE} WHERE kind = 'liveblog'"
+        ).fetchone()
+    assert complete == "full" and len(json.loads(entries)) == 2
+    assert json.loads(authors) == ["Pieter Van Acker", "Jan Peeters"] and kind == "liveblog"
