@@ -33,7 +33,7 @@ from crimecorpus.analysis import (
 )
 from crimecorpus.crawling import AlreadyRunning, CrawlError, crawl
 from crimecorpus.reading import Corpus, DatabaseError, open_corpus
-from crimecorpus.records import Article, Person, Place
+from crimecorpus.records import Article, LiveEntry, Person, Place
 
 try:
     __version__ = version("crimecorpus")
@@ -59,6 +59,7 @@ __all__ = [
     "CrimeAnnotation",
     "DatabaseError",
     "LanguageResult",
+    "LiveEntry",
     "PageAnalysis",
     "Person",
     "Place",

@@ -16,6 +16,7 @@ from corpus.analyse import analyse_page
 from corpus.annotate.columns import annotate as _annotate
 from corpus.text.dates import PublishedDate
 from corpus.text.encoding import declare_utf8, decode_html
+from corpus.text.extract import LiveEntry
 from corpus.text.language import LanguageResult, detect_language
 from crimecorpus.records import Person, Place, _person, _place
 
@@ -81,9 +82,14 @@ class PageAnalysis:
     text: str | None
     title: str | None
     author: str | None
+    authors: tuple[str, ...]
+    agency: str | None  # the news agency credited (ANP, Belga, ...)
     description: str | None
     date: PublishedDate | None  # .day, .moment, .source, .confidence
-    page_kind: str | None  # article | listing | consent | gallery | empty | not_prose
+    page_kind: str | None  # article | photo | liveblog | listing | consent | gallery | empty | not_prose
+    paywalled: bool
+    text_complete: str | None  # full | teaser
+    entries: tuple[LiveEntry, ...]  # a live blog's entries
     language: LanguageResult | None  # .lang, .probability, .variant, .is_dutch
     crime: CrimeAnnotation | None
     rejection: Rejection | None
@@ -123,9 +129,14 @@ def analyse(
         text=extracted.text if extracted else None,
         title=(extracted.title or title) if extracted else None,
         author=extracted.author if extracted else None,
+        authors=extracted.authors if extracted else (),
+        agency=extracted.agency if extracted else None,
         description=extracted.description if extracted else None,
         date=extracted.date if extracted else None,
         page_kind=result.page_kind.kind if result.page_kind else None,
+        paywalled=extracted.paywalled if extracted else False,
+        text_complete=extracted.text_complete if extracted else None,
+        entries=extracted.entries if extracted else (),
         language=result.language,
         crime=CrimeAnnotation.from_columns(result.crime) if result.crime else None,
         rejection=Rejection(result.stage, result.reason or "", result.detail) if result.stage else None,

@@ -17,8 +17,9 @@ from typing import Any
 
 from corpus.annotate.persons import Person
 from corpus.annotate.places import Place
+from corpus.text.extract import LiveEntry
 
-__all__ = ["Article", "Person", "Place"]
+__all__ = ["Article", "LiveEntry", "Person", "Place"]
 
 
 def _place(row: Mapping[str, Any]) -> Place:
@@ -54,9 +55,15 @@ class Article:
     source: str
     outlet: str
     country: str
+    kind: str  # article | photo | liveblog
     title: str | None
     text: str = field(repr=False)  # often thousands of characters
+    text_complete: str  # full | teaser (a paywall hid the text)
+    paywalled: bool | None
+    entries: tuple[LiveEntry, ...]  # a live blog's entries
     author: str | None
+    authors: tuple[str, ...]
+    agency: str | None
     published: dt.date | None
     published_at: dt.datetime | None
     date: str | None  # YYYY-MM, the month of publication
@@ -69,6 +76,7 @@ class Article:
     cluster_id: str | None
     cluster_size: int
     is_representative: bool
+    wire: bool | None
     is_crime: bool | None
     crime_score: float | None
     categories: tuple[str, ...]
@@ -93,9 +101,15 @@ class Article:
             source=record["source"],
             outlet=record["outlet"],
             country=record["country"],
+            kind=record.get("kind") or "article",
             title=record.get("title"),
             text=record["text"],
+            text_complete=record.get("text_complete") or "full",
+            paywalled=record.get("paywalled"),
+            entries=tuple(LiveEntry(e.get("at"), e.get("text") or "") for e in record.get("entries") or ()),
             author=record.get("author"),
+            authors=tuple(record.get("authors") or ()),
+            agency=record.get("agency"),
             published=_date(record.get("published")),
             published_at=_datetime(record.get("published_at")),
             date=record.get("date"),
@@ -108,6 +122,7 @@ class Article:
             cluster_id=record.get("cluster_id"),
             cluster_size=int(record.get("cluster_size") or 1),
             is_representative=bool(record.get("is_representative", True)),
+            wire=record.get("wire"),
             is_crime=record.get("is_crime"),
             crime_score=record.get("crime_score"),
             categories=tuple(record.get("categories") or ()),
@@ -127,7 +142,7 @@ class Article:
             if f.name == "provenance":
                 out.update(value)
                 continue
-            if f.name in ("places", "persons"):
+            if f.name in ("places", "persons", "entries"):
                 value = [asdict(v) for v in value]
             elif isinstance(value, tuple):
                 value = list(value)
