@@ -9,11 +9,32 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from corpus.sources.profiles import (
+    UrlKind,
+    classify,
+    compile_patterns,
+    cookie_header,
+    cookie_problem,
+    header_problem,
+)
 from corpus.sources.urls import ascii_host, url_host
 
 COUNTRIES = ("nl", "be")
-_LIST_KEYS = ("feeds", "sitemaps", "start_urls", "allow", "deny", "domains")
-_KNOWN_KEYS = frozenset({"name", "outlet", "country", "verified", "verified_on", "notes", *_LIST_KEYS})
+_LIST_KEYS = (
+    "feeds",
+    "sitemaps",
+    "start_urls",
+    "allow",
+    "deny",
+    "domains",
+    "article_urls",
+    "skip_urls",
+    "consent_hosts",
+)
+_TABLE_KEYS = ("headers", "cookies")
+_KNOWN_KEYS = frozenset(
+    {"name", "outlet", "country", "verified", "verified_on", "notes", *_LIST_KEYS, *_TABLE_KEYS}
+)
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -38,8 +59,20 @@ class Source:
     verified_on: str | None = None
     """The day (``YYYY-MM-DD``) of the last successful ``crimecorpus sources probe --mark-verified``."""
     notes: str = ""
+    article_urls: tuple[str, ...] = ()
+    """Regexes over a URL's path and query that mark an article (:mod:`corpus.sources.profiles`)."""
+    skip_urls: tuple[str, ...] = ()
+    """Regexes over a URL's path and query that mark a non-article: sections, tags, video ..."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Request headers sent on every request to the source's hosts, as (name, value) pairs."""
+    cookies: tuple[tuple[str, str], ...] = ()
+    """Cookies sent on every request to the source's hosts (a consent choice), (name, value)."""
+    consent_hosts: tuple[str, ...] = ()
+    """Hosts the outlet redirects to for a consent choice (besides those known by name)."""
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _article_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _skip_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -69,6 +102,25 @@ class Source:
         if any(p.search(url) for p in self._deny_re):
             return False
         return not self._allow_re or any(p.search(url) for p in self._allow_re)
+
+    def url_kind(self, url: str) -> UrlKind | None:
+        """``"article"``, ``"skip"`` (a known non-article) or None (unknown) by the URL profile.
+
+        An article pattern wins over a skip pattern (see :mod:`corpus.sources.profiles`).
+        """
+        match = self.url_match(url)
+        return match[0] if match else None
+
+    def url_match(self, url: str) -> tuple[UrlKind, str] | None:
+        """The kind of ``url`` by the URL profile and the pattern that decided it, or None."""
+        return classify(url, self._article_re, self._skip_re)
+
+    def request_headers(self) -> dict[str, str]:
+        """What every request to the source's hosts carries: its headers and a ``Cookie`` header."""
+        out = dict(self.headers)
+        if self.cookies:
+            out["Cookie"] = cookie_header(self.cookies)
+        return out
 
 
 def _domain_host(domain: str) -> str:
@@ -125,11 +177,32 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
     if not (lists["feeds"] or lists["sitemaps"] or lists["start_urls"]):
         raise _fail(path, where, "feeds", "a source needs at least one feed, sitemap or start URL")
     compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
-    for key in ("allow", "deny"):
+    for key in ("allow", "deny", "article_urls", "skip_urls"):
+        for pattern in lists[key]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise _fail(path, where, key, f"invalid regular expression {pattern!r}: {exc}") from None
+        compiled[key] = compile_patterns(lists[key])
+    consent_hosts = []
+    for host in lists["consent_hosts"]:
+        if "/" in host or urlsplit(f"http://{host}/").hostname is None:
+            raise _fail(path, where, "consent_hosts", f"not a host name: {host!r}")
         try:
-            compiled[key] = tuple(re.compile(p) for p in lists[key])
-        except re.error as exc:
-            raise _fail(path, where, key, f"invalid regular expression: {exc}") from None
+            consent_hosts.append(url_host(f"http://{_domain_host(host)}/"))
+        except ValueError as exc:
+            raise _fail(path, where, "consent_hosts", str(exc)) from None
+    lists["consent_hosts"] = tuple(consent_hosts)
+    tables: dict[str, tuple[tuple[str, str], ...]] = {}
+    for key, problem in (("headers", header_problem), ("cookies", cookie_problem)):
+        value = raw.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise _fail(path, where, key, 'must be a table of strings (name = "value")')
+        for name, text in value.items():
+            why = problem(name, text)
+            if why:
+                raise _fail(path, where, key, why)
+        tables[key] = tuple(value.items())
     verified = raw.get("verified", True)
     if not isinstance(verified, bool):
         raise _fail(path, where, "verified", "must be true or false")
@@ -151,6 +224,9 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
         notes=notes,
         _allow_re=compiled["allow"],
         _deny_re=compiled["deny"],
+        _article_re=compiled["article_urls"],
+        _skip_re=compiled["skip_urls"],
+        **tables,
         **lists,
     )
 
