@@ -39,6 +39,7 @@ class CrimeAnnotation:
     is_crime: bool
     score: float
     categories: tuple[str, ...]
+    primary_category: str | None  # the offence the story is about
     stage: str | None  # justice stage: incident, arrest, prosecution, trial, verdict ...
     places: tuple[Place, ...]
     persons: tuple[Person, ...]
@@ -52,6 +53,7 @@ class CrimeAnnotation:
             is_crime=bool(columns["is_crime"]),
             score=float(columns["crime_score"]),
             categories=tuple(columns["categories"]),
+            primary_category=columns.get("primary_category"),
             stage=columns["stage"],
             places=tuple(_place(p) for p in columns["places"]),
             persons=tuple(_person(p) for p in columns["persons"]),

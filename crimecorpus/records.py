@@ -80,6 +80,7 @@ class Article:
     is_crime: bool | None
     crime_score: float | None
     categories: tuple[str, ...]
+    primary_category: str | None
     stage: str | None  # justice stage (docs/classification.md)
     places: tuple[Place, ...]
     persons: tuple[Person, ...]
@@ -126,6 +127,7 @@ class Article:
             is_crime=record.get("is_crime"),
             crime_score=record.get("crime_score"),
             categories=tuple(record.get("categories") or ()),
+            primary_category=record.get("primary_category"),
             stage=record.get("stage"),
             places=tuple(_place(p) for p in record.get("places") or ()),
             persons=tuple(_person(p) for p in record.get("persons") or ()),

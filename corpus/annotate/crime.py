@@ -59,6 +59,8 @@ class CrimeResult:
     categories: tuple[str, ...]
     stage: str | None
     evidence: tuple[str, ...]
+    primary_category: str | None = None
+    """The offence the story is about (one of ``categories``), None when it is not crime news."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("is_crime", "INTEGER"),
     ("crime_score", "REAL"),
     ("categories", "TEXT"),
+    ("primary_category", "TEXT"),
     ("stage", "TEXT"),
     ("places", "TEXT"),
     ("persons", "TEXT"),

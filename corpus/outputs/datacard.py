@@ -64,6 +64,7 @@ FIELD_DOCS: dict[str, str] = {
     "is_crime": "crime news according to the rules (null: not classified)",
     "crime_score": "crime score, 0..1",
     "categories": "crime categories (the fixed list under How the data was made)",
+    "primary_category": "the offence the story is about, one of `categories` (null: not crime news)",
     "stage": "most advanced stage of the justice process reported",
     "places": "places where things happened: name, municipality, province, country, kind",
     "persons": "persons described: mention, age, gender, role, place (home town), name (pseudonymised on request)",

@@ -64,7 +64,8 @@ except ImportError:  # pragma: no cover - depends on the Python version
     from backports import zstd
 
 # 2: every record carries crimecorpus_version, classifier_version, git_commit;
-# 3: kind, text_complete, paywalled, entries, authors, agency, wire (news items as outlets publish them).
+# 3: kind, text_complete, paywalled, entries, authors, agency, wire (news items as outlets publish them),
+#    primary_category.
 SCHEMA_VERSION = 3
 COMPRESSIONS = ("none", "gzip", "zstd")
 ROW_GROUP_ROWS = 2_000  # fixed, so row-group boundaries (and the file bytes) never depend on timing
@@ -147,6 +148,7 @@ ARROW_SCHEMA = pa.schema(
         ("is_crime", pa.bool_()),
         ("crime_score", pa.float64()),
         ("categories", _list(pa.string())),
+        ("primary_category", pa.string()),
         ("stage", pa.string()),
         ("places", _list(_PLACE)),
         ("persons", _list(_PERSON)),

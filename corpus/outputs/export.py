@@ -235,6 +235,7 @@ def article_record(a: Article) -> dict[str, Any]:
         "is_crime": a.is_crime,
         "crime_score": a.crime_score,
         "categories": a.categories or [],
+        "primary_category": a.primary_category,
         "stage": a.stage,
         "places": a.places or [],
         "persons": a.persons or [],

@@ -115,6 +115,7 @@ class Article(Base):
     is_crime: Mapped[bool | None] = mapped_column(index=True)
     crime_score: Mapped[float | None]
     categories: Mapped[list[str] | None] = mapped_column(JSON)
+    primary_category: Mapped[str | None] = mapped_column(String(32))
     stage: Mapped[str | None] = mapped_column(String(16))
     places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     persons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

@@ -7,7 +7,8 @@ Revises: 0008
 ``entries``: times and texts). ``paywalled`` and ``text_complete`` tell a full text from a paywall
 teaser, so a study can keep full texts only. ``authors`` is the byline as a list of names,
 ``agency`` the news agency the item credits, and ``wire`` marks the members of a near-duplicate
-cluster whose copies credit an agency. Rows stored before this revision read as full-text
+cluster whose copies credit an agency. ``primary_category`` is the offence a crime story is about
+(corpus.annotate.crime). Rows stored before this revision read as full-text
 articles with nothing recorded about paywalls or credits.
 """
 
@@ -33,9 +34,19 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("authors", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("agency", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("wire", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("primary_category", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("articles") as batch_op:
-        for column in ("wire", "agency", "authors", "entries", "text_complete", "paywalled", "kind"):
+        for column in (
+            "primary_category",
+            "wire",
+            "agency",
+            "authors",
+            "entries",
+            "text_complete",
+            "paywalled",
+            "kind",
+        ):
             batch_op.drop_column(column)
