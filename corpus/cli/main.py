@@ -26,6 +26,7 @@ from corpus.cli.runs import (
     cmd_reextract,
     cmd_schedule,
 )
+from corpus.cli.sources import add_commands as add_sources_commands
 from corpus.crawl.lifecycle import EXIT_INTERRUPTED, CrawlFailed
 from corpus.crawl.runner import SettingError
 from corpus.dedup.neardup import THRESHOLD
@@ -386,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
         "list", parents=[opts.sources.parser], help="the registry: outlets, channels and verified flags"
     )
     q.set_defaults(func=cmd_sources_list)
+    add_sources_commands(actions.add_parser, opts)
 
     warc_run = [opts.sources.parser, opts.db.parser, opts.set.parser, opts.verbose.parser]
     p = sub.add_parser(
