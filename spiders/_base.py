@@ -83,6 +83,8 @@ class SourceSpider(scrapy.Spider):
         # so the date stage weighs every channel, whichever led to the download first. A request
         # serialised to a queue before that keeps the dates it had.
         self._in_flight_dates: dict[str, dict[str, str]] = {}
+        # Frontier keys of the URLs the URL profile skipped in this run (recorded once each).
+        self._profile_skipped: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -112,7 +114,9 @@ class SourceSpider(scrapy.Spider):
                 continue
             discovery = Discovery(pending.channel or "frontier", pending.title, pending.date)
             request = self.article_request(pending.fetch_url, source, discovery, resumed=True)
-            if request is not None:
+            if isinstance(request, RejectionItem):
+                yield request  # the profile now skips it: recorded, not fetched
+            elif request is not None:
                 stats.inc_value(
                     "corpus/frontier/resumed"
                     if pending.key not in self.frontier.refetch
@@ -198,8 +202,14 @@ class SourceSpider(scrapy.Spider):
 
     def article_request(
         self, url: str, source: Source, discovery: Discovery, *, resumed: bool = False
-    ) -> scrapy.Request | None:
-        """A request for a discovered article URL, or None when it is out of scope, done or too old."""
+    ) -> scrapy.Request | RejectionItem | None:
+        """A request for a discovered article URL; None when it is out of scope, done or too old.
+
+        A URL the source's URL profile calls a non-article (``Source.url_kind``: a skip pattern
+        and no article pattern matched) is not requested: a rejection (stage ``discovery``,
+        reason ``url_profile``, the pattern in the detail) is returned instead, once per URL:
+        its frontier row then says ``rejected``, so later runs skip it as done.
+        """
         stats = self.crawler.stats
         if not in_scope(url, source.hosts) or not source.url_allowed(url):
             stats.inc_value("corpus/discovery/out_of_scope")
@@ -208,6 +218,9 @@ class SourceSpider(scrapy.Spider):
         if key in self.frontier.done:
             stats.inc_value("corpus/frontier/known_skipped")
             return None
+        profile = source.url_match(url)
+        if profile is not None and profile[0] == "skip":
+            return self._profile_skip(url, source, discovery, key, profile[1], resumed=resumed)
         dates = self._in_flight_dates.setdefault(key, {})
         if discovery.date:
             dates.setdefault(discovery.channel, discovery.date)
@@ -246,6 +259,37 @@ class SourceSpider(scrapy.Spider):
             # Plain JSON values only: requests may be serialised (scrapy-redis, JOBDIR).
             cb_kwargs={"source": source.name, "discovery": asdict(discovery)},
             meta=meta,
+        )
+
+    def _profile_skip(
+        self, url: str, source: Source, discovery: Discovery, key: str, pattern: str, *, resumed: bool
+    ) -> RejectionItem | None:
+        """Record a URL the profile skips: a frontier row and one rejection per URL and run."""
+        self.crawler.stats.inc_value("corpus/url_profile/skipped")
+        if key in self._profile_skipped:
+            return None  # a second sighting in this run (feed and sitemap): recorded already
+        self._profile_skipped.add(key)
+        if not resumed:
+            row = seen_row(
+                url,
+                source.name,
+                "article",
+                channel=discovery.channel,
+                title=discovery.title,
+                date=discovery.date,
+                tz=source.timezone,
+                now=dt.datetime.now(dt.UTC),
+            )
+            report_seen(self.crawler, row)
+            if row_too_long(row):  # the store records it as url_too_long instead
+                return None
+        return RejectionItem(
+            url=url,
+            source=source.name,
+            stage=M.DISCOVERY,
+            reason="url_profile",
+            detail=f"skip pattern {pattern}"[:500],
+            key=key,
         )
 
     def parse_article(
@@ -287,7 +331,12 @@ class SourceSpider(scrapy.Spider):
             dates=response.meta.get(M.DATES) or {},
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
+            # The URL fetched (after redirects) matches an article pattern of the source's
+            # profile: the page-kind stage then never takes it for a listing on link share alone.
+            article_url=src.url_kind(response.url) == "article",
         )
+        if item.article_url:
+            self.crawler.stats.inc_value("corpus/url_profile/article")
         if item.discovery and item.discovery.date:
             # A request built elsewhere (a WARC record, an older queue entry) may carry no dates.
             item.dates.setdefault(item.discovery.channel, item.discovery.date)
@@ -308,6 +357,15 @@ class SourceSpider(scrapy.Spider):
             reason = "timeout"
         else:
             reason = failure_reason(failure.value) or (failure.type.__name__ if failure.type else "error")
+        key = request.meta.get(M.KEY)
+        if reason == "consent_wall" and key:
+            # Not a verdict on the page but a missing consent choice (the source's `cookies`):
+            # the URL is left to be tried again by the next runs, as a transient failure is,
+            # instead of being rejected for good; the rejection row still records this run's wall.
+            report_result(
+                self.crawler, key, result_values("failed", reason=reason, now=dt.datetime.now(dt.UTC))
+            )
+            key = None
         yield RejectionItem(
             url=request.url,
             source=request.meta.get(M.SOURCE),
@@ -315,7 +373,7 @@ class SourceSpider(scrapy.Spider):
             reason=reason[:64],
             detail=str(failure.value)[:500] or None,
             http_status=status,
-            key=request.meta.get(M.KEY),
+            key=key,
         )
 
 

@@ -53,7 +53,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # Safe defaults: no telnet console, no cookies, bounded downloads.
 #: No telnet console.
 TELNETCONSOLE_ENABLED = False
-#: No cookies sent or kept.
+# A source's own cookies (registry `cookies`, a consent choice) are sent by
+# spiders.middlewares.sourcerequests, the same on every request.
+#: No cookies kept: a page cannot set what the next request says.
 COOKIES_ENABLED = False
 #: Seconds before a download is given up.
 DOWNLOAD_TIMEOUT = 30
@@ -88,6 +90,10 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.tdm.TdmMiddleware": 110,
     # Retry-After and Crawl-delay pacing per site; sees 429/503 before RetryMiddleware (550).
     "spiders.middlewares.pacing.PacingMiddleware": 560,
+    # A source's registry headers and cookies on every request to its hosts (after the default
+    # headers, 400, and the user agent, 500); a redirect to a consent host is refused as
+    # consent_wall before the redirect middleware (600) could follow it.
+    "spiders.middlewares.sourcerequests.SourceRequestsMiddleware": 620,
     # After decompression (590), before anything reads the text: undeclared or wrongly declared
     # charsets are decoded as a Western European browser would (utf-8, then cp1252).
     "spiders.middlewares.encoding.EncodingMiddleware": 585,

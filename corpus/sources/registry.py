@@ -198,8 +198,8 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
         value = raw.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise _fail(path, where, key, 'must be a table of strings (name = "value")')
-        for name, text in value.items():
-            why = problem(name, text)
+        for entry, text in value.items():
+            why = problem(entry, text)
             if why:
                 raise _fail(path, where, key, why)
         tables[key] = tuple(value.items())

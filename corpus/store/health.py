@@ -18,10 +18,15 @@ from typing import Any
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
+from corpus.sources.profiles import consent_host_of
 from corpus.store.models import Article, CrawlRun, Rejection
 
-# Rejections that are not a page we fetched: robots.txt refused the request before any download.
-_NOT_FETCHED = frozenset({"fetch/robots_disallowed"})
+# Rejections that are not a page we fetched: robots.txt refused the request before any download,
+# or the source's URL profile called the URL a non-article.
+_NOT_FETCHED = frozenset({"fetch/robots_disallowed", "discovery/url_profile"})
+CONSENT_WALL = "consent_wall"
+"""The rejection reason of a request redirected to a consent host (any stage); its detail names
+the host (``corpus.sources.profiles.consent_detail``)."""
 # Stages a page reaches only after it was downloaded; their rejections count as pages extracted.
 _BEFORE_EXTRACTION = frozenset({"discovery", "fetch"})
 
@@ -30,7 +35,7 @@ FLAG_HELP = {
     "no_articles": "crawled, but no article was ever stored",
     "yield_dropped": "fewer articles published per day in the window than before (site changed?)",
     "blocked": "a large share of requests answered 403 or 429",
-    "consent_wall": "a large share of pages were consent walls",
+    "consent_wall": "a large share of requests met a consent wall (a consent page, or a redirect to a consent host)",
     "extraction_failing": "a large share of fetched pages gave no article text",
 }
 
@@ -44,7 +49,7 @@ class Thresholds:
     baseline_windows: int = 3  # the baseline is the 3 windows before the recent one
     min_baseline: int = 5  # ... and holds at least 5 dated articles
     blocked_share: float = 0.2  # blocked: (403 + 429) / requests
-    consent_share: float = 0.2  # consent_wall: consent walls / pages extracted
+    consent_share: float = 0.2  # consent_wall: consent walls / pages fetched
     extraction_share: float = 0.3  # extraction_failing: (extract/* + page_kind/empty) / pages extracted
     min_pages: int = 5
 
@@ -66,6 +71,7 @@ class SourceCounts:
     rejections: Mapping[str, int] = field(default_factory=dict)  # "stage/reason" -> count, in the window
     last_run: dt.datetime | None = None  # start of the newest finished crawl run that covered the source
     runs_recent: int = 0  # finished crawl runs in the window that covered the source
+    consent_hosts: Mapping[str, int] = field(default_factory=dict)  # consent host -> redirects to it
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class SourceHealth:
     published_per_day: float  # in the window
     baseline_per_day: float | None  # in the baseline windows; None without enough baseline
     flags: tuple[str, ...]
+    consent_hosts: dict[str, int] = field(default_factory=dict)  # consent host -> redirects to it
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -115,7 +122,10 @@ def assess(counts: SourceCounts, days: int, th: Thresholds | None = None) -> Sou
     extraction_failed = sum(n for key, n in rej.items() if key.startswith("extract/")) + rej.get(
         "page_kind/empty", 0
     )
-    consent = rej.get("page_kind/consent", 0)
+    # A consent page fetched and recognised, or a redirect to a consent host (never fetched).
+    consent = rej.get("page_kind/consent", 0) + sum(
+        n for key, n in rej.items() if key.endswith("/" + CONSENT_WALL)
+    )
     http_403 = sum(n for key, n in rej.items() if key.endswith("/http_403"))
     http_429 = sum(n for key, n in rej.items() if key.endswith("/http_429"))
 
@@ -133,11 +143,10 @@ def assess(counts: SourceCounts, days: int, th: Thresholds | None = None) -> Sou
         flags.append("yield_dropped")
     if requests >= th.min_pages and (http_403 + http_429) / requests >= th.blocked_share:
         flags.append("blocked")
-    if extracted >= th.min_pages:
-        if consent / extracted >= th.consent_share:
-            flags.append("consent_wall")
-        if extraction_failed / extracted >= th.extraction_share:
-            flags.append("extraction_failing")
+    if requests >= th.min_pages and consent / requests >= th.consent_share:
+        flags.append("consent_wall")
+    if extracted >= th.min_pages and extraction_failed / extracted >= th.extraction_share:
+        flags.append("extraction_failing")
 
     return SourceHealth(
         source=counts.source,
@@ -153,12 +162,13 @@ def assess(counts: SourceCounts, days: int, th: Thresholds | None = None) -> Sou
         http_403=http_403,
         http_429=http_429,
         extraction_failed_share=_share(extraction_failed, extracted),
-        consent_share=_share(consent, extracted),
+        consent_share=_share(consent, requests),
         http_403_share=_share(http_403, requests),
         http_429_share=_share(http_429, requests),
         published_per_day=recent_rate,
         baseline_per_day=baseline_rate,
         flags=tuple(flags),
+        consent_hosts=dict(sorted(counts.consent_hosts.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
 
 
@@ -205,6 +215,14 @@ def gather_counts(
         ):
             assert source is not None  # the query keeps rejections with a source only
             rejections[source][f"{stage}/{reason}"] = n
+        walls: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for source, detail, n in s.execute(
+            select(Rejection.source, Rejection.detail, func.count())
+            .where(Rejection.at > start, Rejection.source.is_not(None), Rejection.reason == CONSENT_WALL)
+            .group_by(Rejection.source, Rejection.detail)
+        ):
+            assert source is not None
+            walls[source][consent_host_of(detail) or "(unknown host)"] += n
         names = list(sources) if sources is not None else sorted(set(art) | set(rejections))
         runs = s.execute(
             select(CrawlRun.started_at, CrawlRun.sources)
@@ -240,6 +258,7 @@ def gather_counts(
                 rejections=rejections.get(name, {}),
                 last_run=last_run.get(name),
                 runs_recent=runs_recent.get(name, 0),
+                consent_hosts=dict(walls.get(name, {})),
             )
         )
     return out
@@ -290,9 +309,32 @@ def format_health(rows: Iterable[SourceHealth], days: int, now: dt.datetime | No
     used = sorted({f for h in rows for f in h.flags})
     if used:
         lines += ["", *(f"{f}: {FLAG_HELP[f]}" for f in used)]
+    lines += consent_advice(rows)
     flagged = sum(1 for h in rows if h.flags)
     lines += ["", f"{flagged} of {len(rows)} sources flagged"]
     return "\n".join(lines)
+
+
+def consent_advice(rows: Iterable[SourceHealth]) -> list[str]:
+    """For each source redirected to a consent host: the host, and what to configure.
+
+    Printed whether or not the share reached the flag: one wall is already a source whose pages
+    the crawler cannot see without the outlet's consent choice.
+    """
+    walled = [h for h in rows if h.consent_hosts]
+    if not walled:
+        return []
+    lines = ["", "consent walls (requests redirected to a consent host, not followed):"]
+    for h in walled:
+        for host, n in h.consent_hosts.items():
+            lines.append(f"  {h.source}: {n} redirected to the consent host {host}")
+        lines.append(
+            f"    to pass it, send the outlet's consent choice with every request: set `cookies` "
+            f"(or `headers`) for source '{h.source}' in the sources file, e.g. "
+            f'cookies = {{ name = "value" }} with the cookie the outlet sets on consent '
+            f"(docs/sources.md, 'Requests per source')"
+        )
+    return lines
 
 
 def health_json(rows: Iterable[SourceHealth], days: int, now: dt.datetime, th: Thresholds) -> str:

@@ -236,6 +236,7 @@ consent_hosts = ["toestemming.example", "127.0.0.1:8081"]
 
 def test_headers_cookies_and_consent_hosts_load() -> None:
     (source,) = parse_sources(REQUESTS, "r.toml")
+    assert source.name == "dagblad"
     assert source.headers == (("Accept-Language", "nl-NL,nl;q=0.9"),)
     assert source.cookies == (("pwv", "1"), ("pws", "functional|analytics"))
     assert source.request_headers() == {

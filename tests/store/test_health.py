@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.store.health import SourceCounts, Thresholds, assess, format_health, source_health
+from corpus.sources.profiles import consent_detail
+from corpus.store.health import SourceCounts, Thresholds, assess, format_health, health_json, source_health
 from corpus.store.storage import Store, open_database
 from tests.conftest import run_cli
 
@@ -173,6 +174,84 @@ def test_consent_walls_and_textless_pages_are_flagged_with_robots_refusals_left_
     assert h.flags == ("consent_wall", "extraction_failing")
     stricter = assess(counts, 7, Thresholds(consent_share=0.5, extraction_share=0.5))
     assert stricter.flags == ()
+
+
+def test_redirects_to_a_consent_host_count_as_walls_and_url_profile_skips_as_no_request() -> None:
+    counts = SourceCounts(
+        "dpg",
+        articles_total=10,
+        runs_recent=1,
+        stored_recent=4,
+        rejections={"fetch/consent_wall": 6, "discovery/url_profile": 30},
+        consent_hosts={"myprivacy.dpgmedia.nl": 6},
+    )
+    h = assess(counts, 7)
+    assert (h.requests, h.extracted, h.consent) == (10, 4, 6)  # skipped URLs were never requested
+    assert h.consent_share == pytest.approx(0.6) and h.flags == ("consent_wall",)
+    assert h.consent_hosts == {"myprivacy.dpgmedia.nl": 6}
+    few = assess(
+        SourceCounts(
+            "dpg",
+            articles_total=10,
+            runs_recent=1,
+            stored_recent=40,
+            rejections={"fetch/consent_wall": 1},
+            consent_hosts={"cmp.x.nl": 1},
+        ),
+        7,
+    )
+    assert few.flags == ()  # one wall in 41 requests is no flag ...
+    text = format_health([few], 7, NOW)
+    assert "dpg: 1 redirected to the consent host cmp.x.nl" in text  # ... but still named, with the fix
+    assert "set `cookies` (or `headers`) for source 'dpg'" in text
+
+
+def test_consent_hosts_are_read_back_from_the_rejections(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'corpus.sqlite'}"
+    store = Store(open_database(url))
+    run = store.start_run(["ad", "nos"])
+    for n in range(5):
+        target = f"https://myprivacy.dpgmedia.nl/consent?siteKey=k&callbackUrl=x{n}"
+        row = {"source": "ad", "url": f"https://www.ad.nl/binnenland/x~a{n:07x}/", "stage": "fetch"}
+        store.add_rejection(
+            {
+                **row,
+                "reason": "consent_wall",
+                "detail": consent_detail("myprivacy.dpgmedia.nl", target),
+                "http_status": None,
+                "crawl_run_id": run,
+            }
+        )
+    store.add_rejection(
+        {
+            "source": "ad",
+            "url": "https://www.ad.nl/rss.xml",
+            "stage": "discovery",
+            "reason": "consent_wall",
+            "detail": consent_detail("consent.ad.nl", "https://consent.ad.nl/"),
+            "http_status": None,
+            "crawl_run_id": run,
+        }
+    )
+    store.add_rejection(
+        {
+            "source": "nos",
+            "url": "https://nos.nl/nieuws/",
+            "stage": "discovery",
+            "reason": "url_profile",
+            "detail": "skip pattern ^/nieuws/",
+            "http_status": None,
+            "crawl_run_id": run,
+        }
+    )
+    store.flush()
+    store.finish_run(run, status="finished", pages_fetched=6, outcomes={})
+    rows = {h.source: h for h in source_health(open_database(url), days=7, now=NOW)}
+    assert rows["ad"].consent_hosts == {"myprivacy.dpgmedia.nl": 5, "consent.ad.nl": 1}
+    assert rows["ad"].consent == 6 and "consent_wall" in rows["ad"].flags
+    assert rows["nos"].consent_hosts == {} and rows["nos"].requests == 0
+    doc = json.loads(health_json(rows.values(), 7, NOW, Thresholds()))
+    assert {s["source"]: s["consent_hosts"] for s in doc["sources"]}["ad"]["consent.ad.nl"] == 1
 
 
 def test_crawled_but_never_stored_is_flagged() -> None:
