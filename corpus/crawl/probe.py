@@ -20,6 +20,7 @@ that source's table changes, everything else in the file (comments, order, spaci
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import tempfile
@@ -320,7 +321,9 @@ def probe_settings(
     """The crawl's settings (politeness and all), then ``-s``, then what a probe never changes."""
     extra: dict[str, Any] = {"CORPUS_WORKERS": 1, "CORPUS_PROGRESS": False}
     if not verbose:
-        extra["LOG_LEVEL"] = "WARNING"
+        # Errors only: every refusal and failed download the warnings would name is a line of
+        # the report already (-v shows Scrapy's whole log).
+        extra["LOG_LEVEL"] = "ERROR"
     settings = build_settings(sources_file=sources_file, overrides=overrides, extra=extra)
     for key, value in _NO_WRITES.items():
         settings.set(key, value, priority="cmdline")
@@ -345,6 +348,11 @@ class ProbeResult:
         return 0, None
 
 
+class _Silent(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
 def run_probe(
     name: str,
     *,
@@ -357,7 +365,17 @@ def run_probe(
     source = load_sources(sources_file, [name])[0]
     settings = probe_settings(sources_file, overrides, verbose=verbose)
     report = ProbeReport(source.name, n)
-    outcome = run_spider(settings, "probe", source=source.name, n=n, report=report)
+    # A failed download is one line of the report; Scrapy's "Gave up retrying" error would say
+    # it a second time, on stderr, where the probe's one error line goes.
+    # A filter, not a level: Scrapy's logging set-up resets the levels of its own loggers.
+    retry_log = logging.getLogger("scrapy.downloadermiddlewares.retry")
+    quiet = _Silent()
+    if not verbose:
+        retry_log.addFilter(quiet)
+    try:
+        outcome = run_spider(settings, "probe", source=source.name, n=n, report=report)
+    finally:
+        retry_log.removeFilter(quiet)
     return ProbeResult(source, report, outcome)
 
 
