@@ -226,7 +226,8 @@ def _parse_source(raw: object, index: int, path: str) -> Source:
         _deny_re=compiled["deny"],
         _article_re=compiled["article_urls"],
         _skip_re=compiled["skip_urls"],
-        **tables,
+        headers=tables["headers"],
+        cookies=tables["cookies"],
         **lists,
     )
 

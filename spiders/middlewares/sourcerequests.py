@@ -59,14 +59,16 @@ class SourceRequestsMiddleware:
         return getattr(spider, "sources_by_name", {}).get(name) if name else None
 
     def _headers_for(self, request: Request) -> dict[str, str]:
-        """What the sources owning the request's host ask to send (its own source first)."""
+        """What the request's source asks to send; for a request without a source (robots.txt,
+        TDMRep), what every source on its host asks for, the first one listed winning a clash."""
         host = url_host(request.url)
         key = f"{request.meta.get(M.SOURCE) or ''}@{host}"
         if key not in self._by_host:
             own = self._source(request)
-            owners = [s for s in self._sources() if s is not own and in_scope(request.url, s.hosts)]
-            if own is not None and in_scope(request.url, own.hosts):
-                owners.insert(0, own)
+            if own is not None:
+                owners = [own] if in_scope(request.url, own.hosts) else []
+            else:
+                owners = [s for s in self._sources() if in_scope(request.url, s.hosts)]
             headers: dict[str, str] = {}
             cookies: dict[str, str] = {}
             for source in owners:
