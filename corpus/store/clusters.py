@@ -5,6 +5,13 @@ into a :class:`corpus.dedup.neardup.NearDupIndex`, so a new article is compared 
 corpus, not only with this run. A cluster's id is the smallest article id in it (as in
 :func:`corpus.dedup.neardup.cluster`), so the same articles always give the same ids.
 
+A cluster is ``wire`` when any of its members credits a news agency (``articles.agency``, from
+:mod:`corpus.text.tidy`): the story came over the wire, and the copies that print no credit are
+the same story. A cluster of one that credits an agency is wire too (it is a wire copy whose
+siblings were not crawled); a cluster where no copy credits one is ``wire = False``. The flag is
+decided in the same pass as the representative, so every path that chooses representatives
+(the crawl's close, ``crimecorpus dedup --rebuild``) also sets it.
+
 Wire stories are copied by hundreds of outlets, so a cluster of thousands is normal. Nothing here
 holds a cluster as its pairs or copies a cluster's member list when clusters merge: the index's
 union-find holds the membership, this module keeps one id and one size per cluster, and the
@@ -140,7 +147,8 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 def refresh_representatives(
     engine: Engine, cluster_ids: Iterable[str] | None = None, batch: int = 100
 ) -> int:
-    """Mark one representative per cluster: earliest published, then longest text, then smallest id.
+    """Mark one representative per cluster (earliest published, then longest text, then smallest
+    id) and the cluster's ``wire`` flag (see the module docstring).
 
     Clusters are read ``batch`` at a time; a batch is as large as its clusters together, so the
     batch is kept small (a wire story's cluster alone may hold thousands of rows).
@@ -158,15 +166,22 @@ def refresh_representatives(
                     Article.published_at,
                     Article.published,
                     func.length(Article.text),
+                    Article.agency,
                 ).where(Article.cluster_id.in_(chunk))
             ).all()
             groups: dict[str, list[Member]] = defaultdict(list)
-            for id_, cid, at, day, length in rows:
+            wire: set[str] = set()
+            for id_, cid, at, day, length, agency in rows:
                 groups[cid].append(Member(id_, at or _day_start(day), length or 0))
+                if agency:
+                    wire.add(cid)
             reps = [choose_representative(members) for members in groups.values()]
-            s.execute(update(Article).where(Article.cluster_id.in_(chunk)).values(is_representative=False))
+            in_chunk = Article.cluster_id.in_(chunk)
+            s.execute(update(Article).where(in_chunk).values(is_representative=False, wire=False))
             if reps:
                 s.execute(update(Article).where(Article.id.in_(reps)).values(is_representative=True))
+            if wire:
+                s.execute(update(Article).where(Article.cluster_id.in_(sorted(wire))).values(wire=True))
     return len(ids)
 
 
@@ -209,7 +224,8 @@ class _Writer:
 
 
 def _refresh_all_representatives(engine: Engine, progress: Progress | None = None, total: int = 0) -> int:
-    """Every cluster's representative, streamed in cluster order: one cluster in memory at a time."""
+    """Every cluster's representative and wire flag, streamed in cluster order: one cluster in
+    memory at a time."""
     cols = (
         Article.cluster_id,
         Article.id,
@@ -217,19 +233,26 @@ def _refresh_all_representatives(engine: Engine, progress: Progress | None = Non
         Article.published,
         func.length(Article.text),
         Article.is_representative,
+        Article.agency,
+        Article.wire,
     )
-    writer = _Writer(engine, "is_representative")
+    reps = _Writer(engine, "is_representative")
+    wires = _Writer(engine, "wire")
     clusters = done = 0
     for group in _grouped(_pages(engine, cols, Article.cluster_id.is_not(None), order=2), 0):
         rep = choose_representative([Member(r[1], r[2] or _day_start(r[3]), r[4] or 0) for r in group])
+        wire = any(row[6] for row in group)
         for row in group:
             if row[5] != (row[1] == rep):
-                writer.add(row[1], row[1] == rep)
+                reps.add(row[1], row[1] == rep)
+            if row[7] != wire:  # None (never decided) differs from both
+                wires.add(row[1], wire)
         clusters += 1
         done += len(group)
         if progress:
             progress("chose representatives among", done, total)
-    writer.flush()
+    reps.flush()
+    wires.flush()
     return clusters
 
 
@@ -328,8 +351,8 @@ def _smallest_key_per_component(keys: np.ndarray, roots: np.ndarray) -> np.ndarr
 def rebuild_clusters(
     engine: Engine, threshold: float = THRESHOLD, batch: int = 1000, progress: Progress | None = None
 ) -> tuple[int, int]:
-    """Recompute signatures where missing, then every cluster, representative and exact-duplicate
-    mark, from the stored corpus alone; returns ``(articles, clusters)``.
+    """Recompute signatures where missing, then every cluster, representative, wire flag and
+    exact-duplicate mark, from the stored corpus alone; returns ``(articles, clusters)``.
 
     Texts are read only for missing signatures, ``batch`` at a time; the index holds the
     signatures (512 bytes an article) and the clusters are its connected components, never a
