@@ -15,10 +15,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,6 +32,7 @@ from corpus.devtools.server import demo_site_root, render_sources, serve_sites
 from corpus.outputs.golden import check_golden, check_writable, golden_files, load_golden
 from corpus.sources.registry import SourcesError
 from tests.conftest import FAST, ROOT, demo_gold, run_cli
+from tests.faultserver import article_html
 
 Log = list[tuple[str, str, int]]
 
@@ -203,6 +207,77 @@ def test_sigterm_stops_a_probe_within_seconds_and_nothing_is_marked(tmp_path: Pa
     assert took < 10, f"{took:.1f} s from SIGTERM to exit"
     assert "interrupted by SIGTERM" in err
     assert registry.read_bytes() == before
+
+
+class _WallHandler(BaseHTTPRequestHandler):
+    """A DPG-style site: without its consent cookie, an article redirects to the consent host."""
+
+    log: ClassVar[list[tuple[str, str]]] = []
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        cookie = self.headers.get("Cookie") or ""
+        self.log.append((self.path, cookie))
+        base = f"http://{self.headers['Host']}"
+        if self.path == "/robots.txt":
+            self._send("text/plain", "User-agent: *\nAllow: /\n")
+        elif self.path == "/rss.xml":
+            items = "".join(
+                f"<item><title>{t}</title><link>{base}/nieuws/{t}</link><pubDate>{d}</pubDate></item>"
+                for t, d in (
+                    ("a", "Wed, 12 Jun 2024 10:00:00 +0200"),
+                    ("b", "Wed, 12 Jun 2024 11:00:00 +0200"),
+                )
+            )
+            self._send(
+                "application/rss+xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+            )
+        elif self.path == "/nieuws/b" and "DPG_consent=ja" not in cookie:
+            self.send_response(302)
+            self.send_header(
+                "Location", f"https://myprivacy.dpgmedia.net/consent?redirectUri={base}/nieuws/b"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path in ("/nieuws/a", "/nieuws/b"):
+            self._send("text/html; charset=utf-8", article_html(1 if self.path.endswith("a") else 2))
+        else:
+            self.send_error(404)
+
+    def _send(self, ctype: str, text: str) -> None:
+        body = text.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_a_consent_wall_is_named_and_the_sources_cookie_passes_it(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WallHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    entry = f'[[source]]\nname = "stijl"\noutlet = "Stijl"\ncountry = "nl"\nfeeds = ["{base}/rss.xml"]\n'
+    bare, with_cookie = tmp_path / "bare.toml", tmp_path / "cookie.toml"
+    bare.write_text(entry, encoding="utf-8")
+    with_cookie.write_text(entry + 'cookies = { DPG_consent = "ja" }\n', encoding="utf-8")
+    try:
+        walled = run_cli("sources", "probe", "stijl", "--sources", str(bare), *FAST)
+        _WallHandler.log.clear()
+        passed = run_cli("sources", "probe", "stijl", "--sources", str(with_cookie), *FAST)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert walled.returncode == 0, walled.stderr
+    wall = _line_for(_page_lines(walled.stdout), "/nieuws/b")
+    assert wall.split()[0] == "1" and "rejected fetch/consent_wall" in wall, walled.stdout
+    assert "consent host myprivacy.dpgmedia.net" in wall
+    assert "kept" in _line_for(_page_lines(walled.stdout), "/nieuws/a")
+    assert passed.returncode == 0, passed.stderr
+    assert passed.stdout.strip().splitlines()[-1].startswith("probe stijl: 2 of 2 kept"), passed.stdout
+    assert all("DPG_consent=ja" in cookie for path, cookie in _WallHandler.log if path.startswith("/nieuws/"))
 
 
 # -- snapshot and golden files -------------------------------------------------------------------
