@@ -382,9 +382,13 @@ _META_AUTHOR = (
 _JSONLD_CREDIT_KEYS = ("author", "creator", "sourceOrganization")
 
 
-def _jsonld_nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+def jsonld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """The page's own JSON-LD objects: top level and ``@graph`` members, not nested ones (a list
     of related articles names other articles' authors)."""
+    return list(_jsonld_nodes(tree))
+
+
+def _jsonld_nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
     for raw in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]/text()"):
         try:
             data = json.loads(str(raw).strip().removeprefix("<![CDATA[").removesuffix("]]>").strip())
@@ -410,12 +414,13 @@ def _names(value: Any) -> Iterator[str]:
             yield from _names(item)
 
 
-def page_credits(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+def page_credits(tree: lxml.html.HtmlElement, nodes: list[dict[str, Any]] | None = None) -> tuple[str, ...]:
     """Agencies the page's metadata credits: author meta tags, JSON-LD ``author``, ``creator`` and
-    ``sourceOrganization``. Whole names only: an author "ANP" or {"name": "Belga"}."""
+    ``sourceOrganization`` (of ``nodes``, by default the page's :func:`jsonld_nodes`). Whole
+    names only: an author "ANP" or {"name": "Belga"}."""
     found: list[str] = []
     values = [str(v) for v in tree.xpath(_META_AUTHOR)]
-    for node in _jsonld_nodes(tree):
+    for node in jsonld_nodes(tree) if nodes is None else nodes:
         for key in _JSONLD_CREDIT_KEYS:
             values.extend(_names(node.get(key)))
     for value in values:
@@ -428,13 +433,15 @@ def page_credits(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     return tuple(found)
 
 
-def outlet_names(tree: lxml.html.HtmlElement, canonical_url: str | None) -> frozenset[str]:
+def outlet_names(
+    tree: lxml.html.HtmlElement, canonical_url: str | None, nodes: list[dict[str, Any]] | None = None
+) -> frozenset[str]:
     """The outlet's own names, folded: ``og:site_name``, JSON-LD ``publisher``, and its host
     ("nieuwsblad.be", "nieuwsblad"), which pages put in the author field for staff copy."""
     names = [
         str(v) for v in tree.xpath("//meta[@property='og:site_name' or @name='application-name']/@content")
     ]
-    for node in _jsonld_nodes(tree):
+    for node in jsonld_nodes(tree) if nodes is None else nodes:
         names.extend(_names(node.get("publisher")))
     urls = [canonical_url or "", *(str(v) for v in tree.xpath("//meta[@property='og:url']/@content"))]
     for url in urls:
@@ -460,18 +467,26 @@ def _byline_line(line: str, known: tuple[str, ...], outlet: frozenset[str]) -> _
     "Tekst: Jan Peeters", or the known author's name alone), else None."""
     segments = _SEGMENT.split(line.strip())
     head, rest = segments[0], segments[1:]
-    if not all(is_when(s) or is_stamp(s) or credit(s) for s in rest):
+    if not all(is_when(s) or is_stamp(s) or credit(s) or _contributor(s) for s in rest):
         return None
     prefixed = bool(_BYLINE_PREFIX.match(head)) and not head[:1].islower()
     folded = {_fold(a) for a in known}
     if not prefixed and not (folded and {_fold(p) for p in _BYLINE_SPLIT.split(head)} <= folded):
         return None
     byline = parse_byline(line, outlet)
-    if not byline.clean or not (
-        byline.authors or byline.agencies or _DESK.match(_BYLINE_PREFIX.sub("", head))
-    ):
+    named = _strip_prefix(head)  # "" for "Van onze verslaggever" alone
+    if not byline.clean or not (byline.authors or byline.agencies or not named or _DESK.match(named)):
         return None
     return _Edge(byline.authors, byline.agencies)
+
+
+def _contributor(segment: str) -> bool:
+    """A credit for the pictures or the editing ("Foto's: Kees de Vries"), or another byline
+    ("Tekst: ..."), which a byline line may carry after its names."""
+    words = segment.split()
+    if not words:
+        return False
+    return words[0].casefold().strip(":") in _NOT_WRITERS or bool(_BYLINE_PREFIX.match(segment))
 
 
 def _furniture(
@@ -567,7 +582,8 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 def tidy_article(article: ExtractedArticle, tree: lxml.html.HtmlElement) -> ExtractedArticle:
     """The article with update stamps removed from its text, its authors normalised and its
     news agency credit recorded."""
-    outlet = outlet_names(tree, article.canonical_url)
+    nodes = jsonld_nodes(tree)
+    outlet = outlet_names(tree, article.canonical_url, nodes)
     byline = parse_byline(article.author, outlet)
     trimmed = trim_edges(article.text, byline.authors, outlet)
     authors = _unique((*byline.authors, *(() if byline.authors else trimmed.authors)))
@@ -575,7 +591,7 @@ def tidy_article(article: ExtractedArticle, tree: lxml.html.HtmlElement) -> Extr
         (
             *(article.agency or "").split(", "),
             *byline.agencies,
-            *page_credits(tree),
+            *page_credits(tree, nodes),
             *trimmed.start_agencies,
             *trimmed.end_agencies,
         )

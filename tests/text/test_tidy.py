@@ -368,6 +368,21 @@ def test_a_byline_line_in_the_text_goes_and_names_the_authors() -> None:
     assert article.authors == ("Henk Brinkman",)
 
 
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Van onze verslaggever", ()),
+        ("Door Redactie binnenland", ()),
+        ("Tekst: Marieke van Dalen · Foto's: Kees de Vries", ("Marieke van Dalen",)),
+        ("Door Ilse Kramer en Joost Verhoeven | 30-05-18, 11:40", ("Ilse Kramer", "Joost Verhoeven")),
+    ],
+)
+def test_byline_lines_at_the_edges_go(line: str, authors: tuple[str, ...]) -> None:
+    for text in (f"{line}\n{BODY}", f"{BODY}\n{line}"):
+        trimmed = trim_edges(text)
+        assert (trimmed.text, tuple(trimmed.authors)) == (BODY, authors)
+
+
 def test_a_lead_that_starts_with_door_is_story_text() -> None:
     body = "Door de harde wind zijn dinsdag in Zwolle meerdere bomen omgewaaid.\n" + BODY
     article = extract_article(_page(body), URL)
