@@ -90,13 +90,13 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.tdm.TdmMiddleware": 110,
     # Retry-After and Crawl-delay pacing per site; sees 429/503 before RetryMiddleware (550).
     "spiders.middlewares.pacing.PacingMiddleware": 560,
+    # After decompression (590), before anything reads the text: undeclared or wrongly declared
+    # charsets are decoded as a Western European browser would (utf-8, then cp1252).
+    "spiders.middlewares.encoding.EncodingMiddleware": 585,
     # A source's registry headers and cookies on every request to its hosts (after the default
     # headers, 400, and the user agent, 500); a redirect to a consent host is refused as
     # consent_wall before the redirect middleware (600) could follow it.
     "spiders.middlewares.sourcerequests.SourceRequestsMiddleware": 620,
-    # After decompression (590), before anything reads the text: undeclared or wrongly declared
-    # charsets are decoded as a Western European browser would (utf-8, then cp1252).
-    "spiders.middlewares.encoding.EncodingMiddleware": 585,
     # Raw archive (CORPUS_ARCHIVE = "warc"): above HttpCompression (590), bodies as sent.
     "spiders.middlewares.archive.WarcArchiveMiddleware": 950,
 }
