@@ -70,10 +70,7 @@ class ProbeSpider(FeedsMixin, SitemapsMixin, ListingsMixin):
         self._released = True
         held = list(self._held.values())
         by_key = {r.meta[M.KEY]: r for r in held}
-        candidates = [
-            Candidate(r.meta[M.KEY], r.url, r.cb_kwargs["discovery"]["channel"], r.meta[M.DATES], order)
-            for order, r in enumerate(held)
-        ]
+        candidates = [Candidate(r.meta[M.KEY], r.url, r.meta[M.DATES], order) for order, r in enumerate(held)]
         tz = self.sources[0].timezone if self.sources else "Europe/Amsterdam"
         chosen = self.report.choose(candidates, tz)
         self._held.clear()

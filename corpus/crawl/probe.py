@@ -75,12 +75,12 @@ _NO_WRITES: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Candidate:
-    """An article URL discovery found: its frontier key, the channel that found it first and the
-    discovery dates by channel (the request's own dict, still growing while discovery goes on)."""
+    """An article URL discovery found: its frontier key, its discovery dates by channel (the
+    request's own dict, which a later sighting through another channel adds to) and the order in
+    which it was found."""
 
     key: str
     url: str
-    channel: str
     dates: dict[str, str]
     order: int
 
@@ -111,8 +111,6 @@ class ProbePage:
 
     rank: int
     url: str
-    channel: str
-    discovery_date: str | None
     fetched_url: str | None = None
     fetched_at: dt.datetime | None = None
     html: str | None = None
@@ -162,10 +160,7 @@ class ProbeReport:
         self.discovered = len(candidates)
         chosen = newest_first(candidates, self.wanted, tz)
         for rank, c in enumerate(chosen, start=1):
-            date = max(
-                c.dates.values(), default=None, key=lambda raw: parse_discovery_date(raw, tz) or _EPOCH
-            )
-            page = ProbePage(rank, c.url, c.channel, date)
+            page = ProbePage(rank, c.url)
             self.pages.append(page)
             self._by_key[c.key] = page
             self._by_url[c.url] = page
@@ -286,9 +281,6 @@ class ProbeReport:
         return f"probe {self.source}: nothing kept, every fetched page was rejected"
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
 def _short(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -407,8 +399,9 @@ def check_registry_writable(path: str | None) -> Path:
         part in ("site-packages", "dist-packages") for part in shipped.parts
     ):
         raise SourcesError(f"{file}: the registry of the installed package; copy it and give the copy")
-    if not os.access(file, os.W_OK):
-        raise SourcesError(f"{file}: cannot write the sources file (--mark-verified)")
+    # The file is replaced by a new one beside it: its folder must be writable too.
+    if not (os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)):
+        raise SourcesError(f"{file}: cannot write the sources file or its folder (--mark-verified)")
     return file
 
 

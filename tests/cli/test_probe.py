@@ -419,7 +419,7 @@ def test_mark_verified_refuses_a_file_it_cannot_edit_safely() -> None:
 
 def test_newest_first_puts_dated_items_newest_first_and_undated_ones_after() -> None:
     def c(key: str, order: int, **dates: str) -> Candidate:
-        return Candidate(key, f"https://x.example/{key}", "feed" if dates else "listing", dates, order)
+        return Candidate(key, f"https://x.example/{key}", dates, order)
 
     found = [
         c("old", 0, feed="Mon, 01 Jan 2024 10:00:00 +0100"),
