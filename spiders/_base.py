@@ -60,6 +60,10 @@ class SourceSpider(scrapy.Spider):
     ones with their validators); feeds, sitemaps and listings are fetched conditionally; and
     ``CORPUS_SINCE`` drops discovered entries dated before it.
 
+    The source's URL profile (``article_urls``, ``skip_urls``: docs/sources.md) is applied before
+    download too: a URL it calls a non-article is recorded once and never fetched, and a fetched
+    URL that matches an article pattern is marked so on its item (``ArticleItem.article_url``).
+
     Spiders never write to the store: what they find (frontier rows, 304 outcomes, a document's
     validators) is reported through ``corpus.crawl.discoveries`` to the storing stage, and what
     they must know synchronously to decide what to fetch comes from :attr:`frontier`, a
