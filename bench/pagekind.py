@@ -52,7 +52,7 @@ def _classify(page: tuple[str, str, Path]) -> tuple[str, str, str, str]:
     junk = not_prose_reason(outcome.article.text)
     if junk:
         return name, url, "not_prose", junk
-    kind = classify_page(tree, outcome.article.text, url)
+    kind = classify_page(tree, outcome.article.text, url, article=outcome.article)
     return name, url, kind.kind, kind.reason
 
 

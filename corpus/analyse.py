@@ -70,7 +70,7 @@ def analyse_page(
     if junk:
         kind = PageKind("not_prose", junk)
         return Analysis(extracted, kind, stage="page_kind", reason="not_prose", detail=junk)
-    kind = classify_page(tree, extracted.text, url)
+    kind = classify_page(tree, extracted.text, url, article=extracted, article_url=context.article_url)
     if not kind.is_article:
         return Analysis(extracted, kind, stage="page_kind", reason=kind.kind, detail=kind.reason)
     # language

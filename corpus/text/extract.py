@@ -17,8 +17,9 @@ from trafilatura.metadata import (
     extract_title,
 )
 
+from corpus.text import jsonld, liveblog, paywall, photos
 from corpus.text.context import PageContext
-from corpus.text.dates import PublishedDate, find_published
+from corpus.text.dates import COUNTRY_TZ, DEFAULT_TZ, PublishedDate, find_published
 from corpus.text.normalise import clean_text
 from corpus.text.tidy import tidy_article
 
@@ -178,6 +179,21 @@ def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
     }
 
 
+def complete_text(visible: str, wall: paywall.Paywall, description: str | None) -> tuple[str, str]:
+    """The article's text and whether it is complete (``full``) or a paywall's ``teaser``.
+
+    The JSON-LD ``articleBody`` replaces the visible text when it holds more of the article: a
+    paywalled page shows a teaser and gives search engines the rest. A paywalled page without
+    that body, whose paid part is not in the HTML either (named by ``hasPart``, or visible text
+    longer than any teaser), yields its lead alone, as a teaser.
+    """
+    if wall.body and paywall.longer_than(wall.body, visible):
+        return paywall.keep_page_paragraphs(wall.body, visible), "full"
+    if wall.paywalled and not wall.served and not paywall.visible_is_whole(visible):
+        return paywall.teaser_text(visible, description), "teaser"
+    return visible, "full"
+
+
 def extract_article(
     html: str | bytes | lxml.html.HtmlElement,
     url: str,
@@ -194,7 +210,10 @@ def extract_article(
     Dutch date formats, the discovery dates when given), not from trafilatura's metadata, whose
     month table lacks Dutch names and falls back to a silent January 1st. Deciding whether the
     text is an *article* (and not a listing, consent wall or gallery) is a separate stage
-    (:mod:`corpus.text.pagekind`); this function only extracts.
+    (:mod:`corpus.text.pagekind`); this function only extracts, and says how complete the text is:
+    a paywalled page's full text from its JSON-LD, else its teaser (:func:`complete_text`); a live
+    blog's entries (:mod:`corpus.text.liveblog`) and a photo story's captions
+    (:mod:`corpus.text.photos`) are part of the text.
     """
     context = PageContext.of(context, **fields)
     tree = html if isinstance(html, lxml.html.HtmlElement) else parse_html(html)
@@ -204,19 +223,37 @@ def extract_article(
         raw = _main_text(tree, url)  # trafilatura works on its own copy of the tree
     except (ValueError, TypeError, etree.LxmlError):
         return None
-    if raw is None:
+    wall = paywall.detect(tree, url)
+    if raw is None and wall.body is None and not wall.paywalled:
         return None
     hints = head_hints(tree)
     date = find_published(tree, url, context)
     meta = page_metadata(tree)
     title = meta["title"]
+    visible = _strip_title_line(clean_text(raw), title) if raw else ""
+    text, complete = complete_text(visible, wall, meta["description"])
+    if not text and not wall.paywalled:
+        return None
+    tz = COUNTRY_TZ.get(context.country.lower(), DEFAULT_TZ)
+    entries = tuple(LiveEntry(at, body) for at, body in liveblog.live_entries(tree, text, date.day, tz))
+    if entries:
+        # trafilatura's JSON-LD reader takes the last headline it meets, an entry's on a live blog.
+        title = _clean(jsonld.text_of((jsonld.main_news(tree, url) or {}).get("headline"))) or title
+        text = _strip_title_line(liveblog.text_with_entries(text, [(e.at, e.text) for e in entries]), title)
+    else:
+        found = photos.page_photos(tree)
+        if photos.is_photo_story(found):
+            text = photos.story_text(found)
     article = ExtractedArticle(
-        text=_strip_title_line(clean_text(raw), title),
+        text=text,
         title=title,
         author=meta["author"],
         published=date.day,
         description=meta["description"],
         date=date,
+        paywalled=wall.paywalled,
+        text_complete=complete,
+        entries=entries,
         **hints,
     )
     return tidy_article(article, tree)

@@ -6,16 +6,27 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
+from corpus.text import photos
 from corpus.text.normalise import normalise_for_hash, word_count
 
+if TYPE_CHECKING:
+    from corpus.text.extract import ExtractedArticle
+
 MIN_ARTICLE_WORDS = 40
+"""Fewer words than this is a stub, a teaser or an error page, not an article a researcher can use."""
 NEWS_KINDS = ("article", "photo", "liveblog")
 """The kinds of page the corpus keeps, stored as ``articles.kind``."""
-"""Fewer words than this is a stub, a teaser or an error page, not an article a researcher can use."""
+MIN_LIVE_ENTRIES = 2
+"""Entries a live blog needs (with :data:`MIN_ARTICLE_WORDS` words between them) to be kept as one."""
+MIN_LEAD_WORDS = 8
+"""Words of its own (outside the captions) a photo story needs: at least one sentence of lead."""
+MIN_TEASER_WORDS = 15
+"""Words a paywalled page's teaser needs, beside a title, to be stored: a lead, not a label."""
 
 _CONSENT = re.compile(
     r"\b(toestemming|cookie-?instellingen|cookies? (accepteren|toestaan)|akkoord gaan|"
@@ -218,15 +229,68 @@ def section_page(tree: lxml.html.HtmlElement, text: str, teasers: Teasers, jsonl
     return PageKind("listing", f"section page: {detail}; {own} of {words} words outside teasers")
 
 
-def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) -> PageKind:
+def paywalled_kind(article: ExtractedArticle, text: str) -> PageKind:
+    """A paywalled article is kept, with its full text or as a teaser, never as a gallery or stub.
+
+    A teaser still needs a title and a lead of :data:`MIN_TEASER_WORDS` words: a page with neither
+    is no news item a researcher can use, paywall or not.
+    """
+    words = word_count(text)
+    if article.text_complete == "full":
+        return PageKind("article", f"paywalled, full text: {words} words")
+    if not (article.title or "").strip() or words < MIN_TEASER_WORDS:
+        return PageKind(
+            "empty",
+            f"paywalled teaser without a title and a lead of {MIN_TEASER_WORDS} words ({words} words)",
+        )
+    return PageKind("article", f"paywalled, teaser only: {words} words")
+
+
+def news_item_kind(
+    tree: lxml.html.HtmlElement, text: str, article: ExtractedArticle | None
+) -> PageKind | None:
+    """A live blog, a photo story or a paywalled article: news items whose few words or many
+    figures would otherwise read as a stub or a gallery. None for any other page."""
+    entries = article.entries if article is not None else ()
+    entry_words = sum(word_count(e.text) for e in entries)
+    if len(entries) >= MIN_LIVE_ENTRIES and entry_words >= MIN_ARTICLE_WORDS:
+        return PageKind("liveblog", f"live blog: {len(entries)} entries, {entry_words} words")
+    found = photos.page_photos(tree)
+    if photos.is_photo_story(found):
+        lead = sum(map(word_count, found.lead))
+        if lead >= MIN_LEAD_WORDS:
+            return PageKind(
+                "photo",
+                f"photo story: {len(found.news_captions)} news captions on {found.figures} photos,"
+                f" {lead} words of lead",
+            )
+    if article is not None and article.paywalled:
+        return paywalled_kind(article, text)
+    return None
+
+
+def classify_page(
+    html_tree: lxml.html.HtmlElement | None,
+    text: str,
+    url: str,
+    *,
+    article: ExtractedArticle | None = None,
+    article_url: bool = False,
+) -> PageKind:
     """Decide what kind of page this is from the extracted text and the page around it.
 
     The rules are ordered from the cheapest and surest: a consent wall (short text dominated by
-    consent vocabulary); a gallery (many figures outside teasers, little text); a section page
+    consent vocabulary); a live blog (the extraction found its entries, see
+    :mod:`corpus.text.liveblog`); a photo story (captions of news text tell the story beside a
+    lead, see :mod:`corpus.text.photos`); a paywalled article, kept whole or as its teaser
+    (:func:`paywalled_kind`); a gallery (many figures outside teasers, little text); a section page
     (teaser blocks linking elsewhere hold the text, see :func:`section_page`; before the word
     minimum, so a section with headline-only teasers is named for what it is); too little text; a
-    listing (a body made mostly of link text outside teasers, and no article markup). Anything
-    else is an article.
+    listing (a body made mostly of link text outside teasers, and no article markup, unless the URL
+    has the source's article shape: ``article_url``). Anything else is an article.
+
+    ``article`` is the extraction's result for this page (paywall, entries, title); without it
+    the page is judged on its text and HTML alone.
     """
     words = prose_words(text)
     consent_hits = len(_CONSENT.findall(text))
@@ -238,6 +302,9 @@ def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) 
             if words < MIN_ARTICLE_WORDS
             else PageKind("article", "text only")
         )
+    news = news_item_kind(html_tree, text, article)
+    if news is not None:
+        return news
     teasers = find_teasers(html_tree, url)
     # Teaser thumbnails (a related box, a section's list) do not make a page a gallery.
     all_figures = len(html_tree.xpath("//body//figure"))
@@ -269,7 +336,9 @@ def classify_page(html_tree: lxml.html.HtmlElement | None, text: str, url: str) 
     # all inside one card-wide link, are left out, or a short article's related box would count.
     teaser_words = teasers.words if teasers.targets >= MIN_TEASERS else 0
     link_share = max(link_words - teaser_words, 0) / max(body_words - teaser_words, 1)
-    if n_links >= 12 and link_share > 0.45:
+    # A URL of the source's article shape is never a listing on its link share alone: a short
+    # article beside long menus has a high share too.
+    if n_links >= 12 and link_share > 0.45 and not article_url:
         return PageKind("listing", f"listing: {n_links} links carry {link_share:.0%} of the words")
     if path.rstrip("/") in ("",) and n_links >= 12:
         return PageKind("listing", "home page")

@@ -1,0 +1,229 @@
+"""Paywalls: whether a news page is behind one, and the full text its JSON-LD may still carry.
+
+Most Dutch and Flemish dailies sell subscriptions (DPG Media: AD, de Volkskrant, Trouw, Het Parool,
+HLN, De Morgen; Mediahuis: De Telegraaf, NRC, Het Nieuwsblad, De Standaard, Gazet van Antwerpen).
+On a premium article the visible page is a teaser (title, lead, a subscription offer), yet many of
+them publish the whole text for search engines in the NewsArticle JSON-LD (``articleBody``) and
+say so with schema.org's paywall markup: ``isAccessibleForFree: false`` and a ``hasPart``
+WebPageElement whose ``cssSelector`` names the paid part. Where a site marks its premium pages only
+in its own HTML, :data:`PAYWALL_MARKUP` lists what is known about each publisher's markup.
+
+Evidence must concern the page's own article: premium labels on teasers of *other* articles (a
+"Plus" icon in a related box, a "Premium" badge on a teaser) appear on free articles too, so every
+markup rule below is anchored to the article's header, its body or the document root.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from corpus.text import jsonld
+from corpus.text.normalise import clean_text, normalise_for_hash, word_count
+
+PAYWALL_MARKUP: tuple[tuple[str, str], ...] = (
+    # DPG Media, national titles (de Volkskrant, Trouw, Het Parool, De Morgen): the subscription
+    # offer that replaces the rest of the article is a 'temptation' placed inside the article.
+    (
+        "DPG Media paywall (temptation inside the article)",
+        "//*[@data-temptation-position='ARTICLE_INLINE' or @data-temptation-position='ARTICLE_BOTTOM']"
+        "[ancestor::article or ancestor::main]",
+    ),
+    # DPG Media, AD, its regional titles and HLN: the paid remainder, reduced for non-subscribers,
+    # and the paywall notice components.
+    (
+        "DPG Media paywall (reduced paid content)",
+        "//*[@id='remaining-paid-content'][@data-reduced='true'] | //*[@id='fjs-paywall-intro']"
+        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' fjs-paywall-notification ')]"
+        " | //*[contains(@class, 'article__component--paywall-module-notification')]",
+    ),
+    # Mediahuis, De Telegraaf: the premium title block and label of the article itself, the
+    # metering wall and the paywall pop-over.
+    (
+        "Mediahuis paywall (De Telegraaf premium article)",
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' ArticleTitleBlock--premium ')]"
+        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' TextArticlePage__premiumLabel ')]"
+        " | //*[@id='TEMPRORARY_METERING_ID'] | //*[@data-testid='paywall-position-popover'][*]",
+    ),
+    # Mediahuis, regional Dutch titles: a meta flag in the head.
+    (
+        "Mediahuis paywall (paid-content meta)",
+        "//head/meta[substring(@name, string-length(@name) - 20) = 'article_ispaidcontent'][@content='true']",
+    ),
+    # Mediahuis Belgium (Het Nieuwsblad, De Standaard, Gazet van Antwerpen, Het Belang van Limburg):
+    # the 'Plus' icon in the article's own header (teasers carry it too, outside the header).
+    (
+        "Mediahuis paywall (Plus article)",
+        "//*[@data-testid='article-header']//*[@data-testid='plus-icon']",
+    ),
+)
+"""(name, XPath) of publishers' own paywall markup, each a fact about that publisher's pages."""
+
+TEASER_MAX_WORDS = 250
+"""More visible words than this is the article itself, not a paywall's teaser. Teasers are the lead
+and at most a paragraph or two (De Telegraaf shows the lead alone, 41 words; DPG Media the intro and
+two or three paragraphs); some sites mark a page ``isAccessibleForFree: false`` and still serve
+all of it (TimesLive, 914 words in ``real-pages``)."""
+MIN_TEASER_LINE_WORDS = 5
+"""A teaser line shorter than this (and not a sentence) is page furniture: 'Veilig betalen'."""
+
+
+@dataclass(frozen=True)
+class Paywall:
+    """What the page says about its paywall, and the full text it carries for search engines."""
+
+    paywalled: bool = False
+    evidence: str = ""  # why: 'isAccessibleForFree false', a hasPart selector, a publisher's markup
+    body: str | None = None  # the JSON-LD articleBody, cleaned, paragraphs kept
+    served: bool = False  # the paid part named by hasPart is in the HTML, with text
+
+
+def _node_says_paid(node: dict[str, Any]) -> tuple[bool, list[str]]:
+    """(isAccessibleForFree is false, the cssSelectors of the hasPart elements marked not free).
+
+    Google's paywalled-content markup: ``hasPart`` WebPageElements, each with a ``cssSelector``
+    and ``isAccessibleForFree: false``; a part without the flag is read as paid too (the markup
+    exists only to name paid parts), a part marked free is not.
+    """
+    parts = node.get("hasPart")
+    selectors = []
+    for part in parts if isinstance(parts, list) else [parts]:
+        if not isinstance(part, dict) or not isinstance(part.get("cssSelector"), str):
+            continue
+        if "isAccessibleForFree" not in part or jsonld.is_false(part["isAccessibleForFree"]):
+            selectors.append(part["cssSelector"].strip())
+    return jsonld.is_false(node.get("isAccessibleForFree")), [s for s in selectors if s]
+
+
+def _select(tree: lxml.html.HtmlElement, selector: str) -> list[Any]:
+    """Elements matching a CSS selector; none when the selector cannot be read."""
+    try:
+        from lxml.cssselect import CSSSelector
+
+        return list(CSSSelector(selector)(tree))
+    except Exception:  # cssselect missing, or a selector it cannot translate: no evidence
+        return []
+
+
+def _markup(tree: lxml.html.HtmlElement) -> str | None:
+    for name, xpath in PAYWALL_MARKUP:
+        try:
+            if tree.xpath(xpath):
+                return name
+        except etree.XPathError:
+            continue
+    return None
+
+
+def detect(tree: lxml.html.HtmlElement, url: str) -> Paywall:
+    """The page's paywall: schema.org markup on its own news item first, then publishers' markup."""
+    node = jsonld.main_news(tree, url)
+    evidence = ""
+    served = False
+    if node is not None:
+        not_free, selectors = _node_says_paid(node)
+        if selectors:
+            evidence = f"hasPart cssSelector {selectors[0]!r}"
+            served = any(
+                word_count(el.text_content()) >= 2 * MIN_TEASER_LINE_WORDS
+                for s in selectors
+                for el in _select(tree, s)
+            )
+        elif not_free:
+            evidence = "isAccessibleForFree false"
+    if not evidence:
+        evidence = _markup(tree) or ""
+    body = article_body(node) if node is not None else None
+    return Paywall(paywalled=bool(evidence), evidence=evidence, body=body, served=served)
+
+
+# -- the JSON-LD articleBody as text ---------------------------------------------------------------------
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_BLOCK_END = re.compile(r"<\s*(/\s*(p|div|h[1-6]|li|blockquote)|br\s*/?)\s*>", re.IGNORECASE)
+# Paragraphs glued without a separator: 'Klopt dat?Dat klopt.' A lower-case letter, digit or
+# closing bracket, a sentence end (and closing quote), then a capital and a lower-case letter.
+# Capitals before the stop ('U.S.') and addresses ('vragen@dft.nl') do not match.
+_GLUED = re.compile(
+    r"(?<=[a-z0-9\u00e0-\u00ff)][.!?])([\"\u201d\u2019]?)(?=[A-Z\u00c0-\u00de][a-z\u00e0-\u00ff])"
+)
+
+
+def article_body(node: dict[str, Any]) -> str | None:
+    """The news item's ``articleBody``, cleaned for storage with its paragraphs kept.
+
+    Sites write it in three ways: paragraphs separated by newlines; HTML (``<p>``, ``<br>``); or
+    everything run together, paragraphs glued sentence to capital ('...Klopt dat?Dat klopt...').
+    Each becomes one paragraph per line. A final line ending in a colon ('Eerder verschenen in
+    deze serie:', 'Lees ook:') introduces a list the text does not hold, and goes.
+    """
+    raw = jsonld.text_of(node.get("articleBody"))
+    if not raw or not raw.strip():
+        return None
+    if _TAG.search(raw):
+        raw = _BLOCK_END.sub("\n", raw)
+        raw = _TAG.sub("", raw)
+    raw = htmllib.unescape(raw)
+    if "\n" not in raw.strip():
+        raw = _GLUED.sub(r"\1\n", raw)
+    lines = [line for line in clean_text(raw).split("\n") if line.strip()]
+    while lines and lines[-1].rstrip().endswith(":"):
+        lines.pop()
+    text = "\n".join(lines)
+    return text or None
+
+
+def keep_page_paragraphs(body: str, visible: str) -> str:
+    """Split a one-paragraph ``body`` where the visible page shows a paragraph ending.
+
+    A body run together as one line loses the paragraphs a reader saw; the teaser's own
+    paragraphs (usually the lead) are in the page, so a break goes after each of them that the
+    body contains followed by more text.
+    """
+    if "\n" in body:
+        return body
+    for line in visible.split("\n"):
+        line = line.strip()
+        if word_count(line) < MIN_TEASER_LINE_WORDS or len(line) >= len(body):
+            continue
+        at = body.find(line)
+        if at >= 0:
+            end = at + len(line)
+            if body[end:].strip():
+                body = body[:end].rstrip() + "\n" + body[end:].lstrip()
+            if at > 0 and body[:at].strip():
+                body = body[:at].rstrip() + "\n" + body[at:].lstrip()
+    return body
+
+
+def visible_is_whole(visible: str) -> bool:
+    """Whether the visible text of a paywalled page is too long to be its teaser."""
+    return word_count(visible) > TEASER_MAX_WORDS
+
+
+def longer_than(body: str, visible: str) -> bool:
+    """Whether the JSON-LD body holds more of the article than the visible text does."""
+    return word_count(body) > word_count(visible)
+
+
+def teaser_text(visible: str, description: str | None) -> str:
+    """What a paywalled page shows of its article without the full text: its lead.
+
+    The lines that read as text (a sentence, or five words and more), without the paywall's
+    furniture ('Veilig betalen', '14 dagen bedenktijd', 'Word abonnee'); the page's description
+    when no such line is left.
+    """
+    kept = [
+        line
+        for line in visible.split("\n")
+        if word_count(line) >= MIN_TEASER_LINE_WORDS or re.search(r"[.!?]['\"\u201d\u2019]?$", line.strip())
+    ]
+    lead = "\n".join(kept).strip()
+    longer = description and word_count(description) > word_count(lead)
+    if longer and normalise_for_hash(description or "") not in normalise_for_hash(lead):
+        return clean_text(description or "")
+    return lead or clean_text(description or "")
