@@ -7,6 +7,11 @@ registry's patterns say, not what the sites serve today (see the registry's "unv
 
 from __future__ import annotations
 
+import gzip
+import json
+from urllib.parse import urljoin
+
+import lxml.html
 import pytest
 
 from corpus.sources.profiles import (
@@ -17,6 +22,10 @@ from corpus.sources.profiles import (
     looks_like_consent_host,
 )
 from corpus.sources.registry import SourcesError, load_sources, parse_sources
+from corpus.sources.urls import in_scope
+from tests.conftest import ROOT
+
+REAL = ROOT.parent / "shared" / "benchmarks"
 
 # name -> (article URLs, non-article URLs). Every source of the shipped registry must be here.
 SHAPES: dict[str, tuple[list[str], list[str]]] = {
@@ -184,6 +193,55 @@ def test_each_outlets_url_shapes_are_classified(name: str) -> None:
     # The profile is about the path: the shape of one outlet on a mirror or a test host is the same.
     moved = articles[0].replace("https://", "http://").split("/", 3)[3]
     assert source.url_kind(f"http://127.0.0.1:8080/{moved}") == "article"
+
+
+@pytest.mark.skipif(not (REAL / "real-pages").is_dir(), reason="shared benchmark real-pages not present")
+def test_the_links_of_a_real_telegraaf_article_are_classified() -> None:
+    """A real De Telegraaf page nobody here wrote: its own URL and every link to its host."""
+    telegraaf = SOURCES["telegraaf"]
+    (entry,) = [
+        json.loads(line)
+        for line in (REAL / "real-pages" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+        if '"nl-telegraaf-werkvraag"' in line
+    ]
+    page = (REAL / "real-pages" / "pages" / "nl-telegraaf-werkvraag.html").read_bytes()
+    links = {
+        urljoin(entry["url"], str(href).strip()).split("#", 1)[0]
+        for href in lxml.html.fromstring(page).xpath("//a/@href")
+    }
+    own = sorted(u for u in links if in_scope(u, telegraaf.hosts) and u.startswith("https://www."))
+    kinds = {u: telegraaf.url_kind(u) for u in own}
+    assert telegraaf.url_kind(entry["url"]) == "article"
+    articles = sorted(u for u, k in kinds.items() if k == "article")
+    assert len(articles) == 10 and all("/financieel/" in u for u in articles)
+    # Every other link is a known non-article: sections, video, search, subscription, read-aloud.
+    assert [u for u, k in kinds.items() if k != "article" and k != "skip"] == []
+    assert {
+        "https://www.telegraaf.nl/",
+        "https://www.telegraaf.nl/nieuws",
+        "https://www.telegraaf.nl/video/",
+    } <= {u for u, k in kinds.items() if k == "skip"}
+
+
+@pytest.mark.skipif(not (REAL / "extraction").is_dir(), reason="shared benchmarks not present")
+def test_the_links_of_a_real_nieuwsblad_article_are_classified() -> None:
+    """fundus' stored Het Nieuwsblad page (2025-02-02): its URL and the links to its hosts."""
+    folder = REAL / "extraction" / "fundus-nieuwsblad"
+    url = "https://www.nieuwsblad.be/cnt/dmf20250202_96887132"
+    assert url in (folder / "meta.info").read_text(encoding="utf-8")
+    nieuwsblad = SOURCES["nieuwsblad"]
+    assert nieuwsblad.url_kind(url) == "article"
+    page = gzip.decompress((folder / "Nieuwsblad_2025_02_02.html.gz").read_bytes())
+    links = {
+        urljoin(url, str(h).strip()).split("#", 1)[0] for h in lxml.html.fromstring(page).xpath("//a/@href")
+    }
+    kinds = {u: nieuwsblad.url_kind(u) for u in links if in_scope(u, nieuwsblad.hosts)}
+    articles = {u for u, k in kinds.items() if k == "article"}
+    assert articles == {u for u in kinds if u.startswith("https://www.nieuwsblad.be/cnt/dmf")}
+    assert len(articles) == 24
+    unknown = [u for u, k in kinds.items() if k is None]
+    assert len(unknown) <= 1, unknown  # one malformed link ("/routeyouutm_internal=...")
+    assert len(kinds) - len(articles) - len(unknown) >= 150  # sections, sport trees, tags, shops
 
 
 def test_an_unknown_shape_is_left_to_the_page_kind_stage() -> None:
