@@ -131,7 +131,7 @@ class ProbePage:
             return "kept"
         if self.stage is not None:
             return f"rejected {self.stage}/{self.reason}"
-        return "not fetched"
+        return "not fetched" if self.html is None else "not analysed"
 
     def values(self) -> dict[str, Any] | None:
         """The analysis as golden values (:func:`corpus.outputs.golden.expected_values`), if any."""
@@ -184,7 +184,7 @@ class ProbeReport:
     def dropped(self, item: ArticleItem, stage: str, reason: str, detail: str) -> None:
         """A fetched page the analysis stage rejected."""
         page = self._fetched(item)
-        if page is not None:
+        if page is not None and reason != "interrupted":  # a stopped run judged nothing
             page.stage, page.reason, page.detail = stage, reason, detail
 
     def refused(self, item: RejectionItem) -> None:
@@ -242,7 +242,7 @@ class ProbeReport:
         total = len(self.pages)
         kept = [p for p in self.pages if p.kept]
         rejected = Counter(f"{p.stage}/{p.reason}" for p in self.pages if p.stage is not None)
-        unfetched = sum(1 for p in self.pages if not p.kept and p.stage is None)
+        undone = Counter(p.verdict for p in self.pages if not p.kept and p.stage is None)
         values = [v for p in kept if (v := p.values()) is not None]
         judged = [p.analysis.language for p in self.pages if p.analysis is not None and p.analysis.language]
         line = f"probe {self.source}: {len(kept)} of {total} kept"
@@ -251,8 +251,7 @@ class ProbeReport:
                 f"{r} {n}" for r, n in sorted(rejected.items(), key=lambda kv: (-kv[1], kv[0]))
             )
             line += f", {sum(rejected.values())} rejected ({reasons})"
-        if unfetched:
-            line += f", {unfetched} not fetched"
+        line += "".join(f", {n} {verdict}" for verdict, n in sorted(undone.items()))
         line += f"; dates {sum(1 for v in values if v['published'])}/{len(kept)}"
         line += f"; dutch {sum(1 for lang in judged if lang.is_dutch)}/{len(judged)}"
         paywalled = sum(1 for v in values if v["paywalled"])
@@ -276,7 +275,7 @@ class ProbeReport:
                 else ""
             )
             return f"probe {self.source}: no article discovered{failed}"
-        if not any(p.analysis is not None for p in self.pages):
+        if not any(p.html is not None for p in self.pages):
             return f"probe {self.source}: none of the {len(self.pages)} items could be fetched"
         return f"probe {self.source}: nothing kept, every fetched page was rejected"
 

@@ -432,3 +432,36 @@ def test_newest_first_puts_dated_items_newest_first_and_undated_ones_after() -> 
     assert [x.key for x in newest_first(found, 10, tz)] == ["newer", "new", "old", "listed", "listed2"]
     assert [x.key for x in newest_first(found, 2, tz)] == ["newer", "new"]
     assert [x.key for x in newest_first(found, 4, tz)] == ["newer", "new", "old", "listed"]
+
+
+def test_the_summary_counts_kept_rejected_and_unfinished_pages() -> None:
+    from corpus.analyse import analyse_page
+    from corpus.crawl.items import ArticleItem, RejectionItem
+    from corpus.crawl.probe import ProbeReport
+
+    report = ProbeReport("x", 20)
+    found = [Candidate(f"k{i}", f"https://x.example/{i}", {"feed": f"2024-06-1{i}"}, i) for i in range(3)]
+    assert [c.key for c in report.choose(found, "Europe/Amsterdam")] == ["k2", "k1", "k0"]
+    assert report.failure() == "probe x: none of the 3 items could be fetched"
+    html = article_html(3)
+    item = ArticleItem(
+        "https://x.example/2", "x", "X", "nl", html, dt.datetime.now(dt.UTC), frontier_key="k2"
+    )
+    item.analysis = analyse_page(html, item.url, item.page_context())
+    report.kept(item)
+    report.refused(RejectionItem("https://x.example/1", "x", "fetch", "http_404", None, 404, "k1"))
+    report.refused(
+        RejectionItem("https://x.example/rss.xml", "x", "discovery", "dns", "no such host", None, "f")
+    )
+    assert report.succeeded
+    assert report.summary() == (
+        "probe x: 1 of 3 kept, 1 rejected (fetch/http_404 1), 1 not fetched; dates 1/1; dutch 1/1; "
+        "paywalled 0 (3 items discovered, 20 wanted)"
+    )
+    lines = report.lines()
+    assert lines[1].split()[:2] == ["1", "article"] and lines[1].split()[-2:] == [
+        "kept",
+        "https://x.example/2",
+    ]
+    assert "rejected fetch/http_404" in lines[2] and "not fetched" in lines[3]
+    assert lines[4] == "discovery failed: https://x.example/rss.xml: dns (no such host)"
