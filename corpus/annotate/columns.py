@@ -25,7 +25,7 @@ CRIME_COLUMNS = (
     "classifier_version",
 )
 
-CLASSIFIER_VERSION = "crime-1"
+CLASSIFIER_VERSION = "crime-2"
 """Stored with each article; bump it when the lexicon, weights or rules change."""
 
 

@@ -2,19 +2,35 @@
 
 The classifier is a weighted lexicon on purpose: researchers must be able to see, for every
 article, which words and phrases made the tool call it crime news, and argue with the weights.
-Weights, threshold, categories and stages are documented in docs/classification.md.
+Weights, threshold, categories, the primary category and stages are documented in
+docs/classification.md.
+
+A word is evidence of an offence only where the article reports one: every match is read in its
+sentence and clause, and a match inside a quotation, after a negation ("geen drugs gevonden"), in
+background ("eerder veroordeeld voor diefstal") or in a metaphor ("hackers gijzelen systemen")
+does not give its category. Where a match sits (headline, lead, body) decides which category the
+story is mainly about.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import simplemma
 
-__all__ = ["CATEGORIES", "CLASSIFIER_VERSION", "CRIME_THRESHOLD", "STAGES", "CrimeResult", "classify_crime"]
+__all__ = [
+    "CATEGORIES",
+    "CLASSIFIER_VERSION",
+    "CRIME_THRESHOLD",
+    "STAGES",
+    "CrimeResult",
+    "classify_crime",
+    "lexicon_markdown",
+]
 
 # Order follows the CBS Standaardclassificatie Misdrijven, most severe first.
 CATEGORIES: tuple[str, ...] = (
@@ -43,11 +59,25 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "1"
+CLASSIFIER_VERSION = "2"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
 _CATEGORY_MIN = 2.5  # evidence a category needs: one strong term, or two weaker ones
+# Evidence that is only quoted or background still says the text is about crime, but weakly.
+_INDIRECT = 0.5
+# Where a match stands, for the primary category: the headline names the story's offence.
+_POSITION = {"title": 3.0, "lead": 2.0, "body": 1.0}
+# A term's first category is what it names; further ones are conventions ("doodgestoken" is a
+# killing first, violence second), so they weigh less in choosing the primary category.
+_SECONDARY = 0.5
+# Categories that qualify another offence when both are reported (docs/classification.md).
+_MODIFIERS: dict[str, tuple[str, ...]] = {
+    "geweld": ("levensdelict", "overval", "openbare_orde"),
+    "wapens_explosies": ("levensdelict", "geweld", "overval"),
+}
+# A history, archive, museum or anniversary piece tells of old offences: not crime news.
+_RETROSPECTIVE = -8.0
 
 
 @dataclass(frozen=True)
@@ -65,12 +95,18 @@ class CrimeResult:
 
 @dataclass(frozen=True)
 class _Term:
-    """A lexicon entry: inflected forms of one word, matched through their simplemma lemma."""
+    """A lexicon entry: forms of one word, matched as written or through their simplemma lemma.
+
+    Only the listed forms are looked up, never the lemma of a listed form: the lemma of "heler"
+    is "heel", and indexing it made "het hele huis" evidence of fencing.
+    """
 
     forms: str
     weight: float
     categories: tuple[str, ...] = ()
     compound: bool = False  # also match inside compounds ("woninginbraak", "drugslab")
+    shooting: bool = False  # its geweld is a shooting's: a lethal shooting is not also geweld
+    threat: bool = False  # its geweld is a threat: part of a robbery, it adds no geweld
 
 
 @dataclass(frozen=True)
@@ -82,6 +118,8 @@ class _Phrase:
     pattern: str
     weight: float
     categories: tuple[str, ...] = ()
+    threat: bool = False
+    shooting: bool = False
 
 
 _L, _G, _Z, _O = "levensdelict", "geweld", "zeden", "overval"
@@ -90,68 +128,172 @@ _C, _M, _R, _V = "cybercrime", "mensenhandel", "openbare_orde", "verkeer"
 
 # Metaphors and idioms are blanked first and count against crime.
 _METAPHORS: tuple[_Phrase, ...] = (
-    _Phrase("moordende", r"\bmoordende \w+", -2.0),
+    _Phrase("moordende", r"\bmoordend(?:e)? \w+", -2.0),
     _Phrase("schot voor de boeg", r"\bschot voor de boeg", -2.0),
     _Phrase("moordgoed", r"\bmoord(?:goed|gozer|wijf|weer)\w*", -2.0),
     _Phrase("schot op doel", r"\bschot op doel", -2.0),
     _Phrase("kort geding", r"\bkort geding", -2.0),
+    # Systems, regions and people "held hostage" by a thing: ransomware, weather, a feud.
+    _Phrase(
+        "gijzelen (metaphor)",
+        r"\b(?:gijzel\w*|gegijzeld)\b(?: \w+){0,4} (?:computer\w*|systemen|systeem|bestanden|"
+        r"netwerk\w*|servers?|data|gegevens|regio|stad|land|wijk|buurt|oorlog|\w+oorlog|ijzel|"
+        r"sneeuw|verkeer|economie|debat|politiek)\b|\b(?:computer\w*|systemen|bestanden|netwerk\w*|"
+        r"servers?|data|regio|stad|land|wijk|buurt|ijzel|sneeuw)\b(?: \w+){0,3} (?:in gijzeling|"
+        r"gegijzeld)",
+        -1.0,
+    ),
+    # "sloegen alarm", "sloeg op de vlucht": no blow was struck.
+    _Phrase(
+        "slaan (idiom)",
+        r"\b(?:sla(?:at|an)|sloeg(?:en)?|geslagen)\b (?:\w+ )?(?:alarm|op de vlucht|op hol|toe\b|"
+        r"een slag|munt|brug)",
+        0.0,
+    ),
 )
 
 _PHRASES: tuple[_Phrase, ...] = (
+    _Phrase("poging tot moord", r"\bpoging(?:en)? tot (?:moord|doodslag)", 3.0, (_G,)),
     _Phrase("diefstal met geweld", r"\bdiefstal(?:len)? met geweld", 3.0, (_O, _G)),
     _Phrase("met geweld beroofd", r"\bmet geweld (?:beroofd|van \w+ \w+ beroofd)", 3.0, (_O, _G)),
-    _Phrase("openlijke geweldpleging", r"\bopenlijke geweldpleging", 3.0, (_G, _R)),
+    _Phrase("openlijke geweldpleging", r"\bopenlijke geweldpleging", 3.0, (_G,)),
     _Phrase("huiselijk geweld", r"\bhuiselijk geweld", 3.0, (_G,)),
+    _Phrase("slagen en verwondingen", r"\bslagen en verwondingen", 3.0, (_G,)),
+    _Phrase(
+        "in elkaar geslagen",
+        r"\bin elkaar (?:geslagen|getrapt|geschopt|sloegen|trapten)|\btegen de grond (?:gewerkt|"
+        r"geduwd|geslagen|gegooid)|\b(?:sloeg|sloegen|slaat|slaan|schopte|schopten|trapte|trapten)"
+        r" (?:\w+ )?(?:hem|haar|hen|het slachtoffer|de (?:man|vrouw|jongen|jongeman|bewoner|eigenaar|"
+        r"agent|medewerker|caissière|chauffeur|buurman|buurvrouw)|zijn (?:\w+ )?(?:vrouw|vriendin|"
+        r"partner|moeder|vader|kind|zoon|dochter))\b|\bvastgebonden\b|"
+        r"\b(?:bonden|bond) (?:\w+ ){0,3}vast\b",
+        3.0,
+        (_G,),
+    ),
     _Phrase("om het leven gebracht", r"\bom het leven (?:is |werd |te hebben )?gebracht", 3.0, (_L,)),
     _Phrase("bracht om het leven", r"\bbracht(?:en)? \w+ (?:\w+ )?om het leven", 3.0, (_L,)),
-    _Phrase("seksueel misbruik", r"\bseksueel misbrui\w+|\bmisbruikte\b", 3.0, (_Z,)),
+    _Phrase(
+        "seksueel misbruik",
+        r"\bseksueel (?:misbrui\w+|contact met (?:een |zijn |haar )?(?:\d+-jarige|minderjarige))|"
+        r"\bmisbruik(?:te)? (?:van )?(?:een |zijn |haar )?(?:\d+-jarige |minderjarige )?(?:meisje|"
+        r"jongen|kind|kinderen|dochter|zoon|stiefdochter|nichtje|minderjarigen?|leerlingen?|"
+        r"pupillen?)\b",
+        3.0,
+        (_Z,),
+    ),
+    _Phrase(
+        "seksuele beelden",
+        r"\b(?:seksuele|seksueel getinte|intieme|naakt)\s?(?:beelden|foto's|video's|filmpjes?)|"
+        r"\bschennis van de eerbaarheid|\bverborgen camera|\bstiekem gefilmd|\bheimelijk gefilmd",
+        3.0,
+        (_Z,),
+    ),
     _Phrase(
         "gedwongen prostitutie",
-        r"\bgedwongen (?:tot )?prostitutie|dwong \w+ (?:\w+ )?"
-        r"(?:\w+ )?tot prostitutie",
+        r"\bgedwongen (?:tot )?prostitutie|dwong \w+ (?:\w+ )?(?:\w+ )?tot prostitutie",
         3.0,
         (_M, _Z),
     ),
+    _Phrase(
+        "dwong te dealen",
+        r"\b(?:dwong|dwongen|gedwongen|dwingen)\b(?: \w+){0,4} te (?:verkopen|dealen|stelen|werken|"
+        r"bedelen|smokkelen)\b",
+        3.0,
+        (_M,),
+    ),
+    _Phrase(
+        "in het been geschoten",
+        r"\b(?:in|door) (?:(?:zijn|haar|het|de) )?(?:been|benen|bovenbeen|arm|buik|borst|hoofd|nek|rug|"
+        r"schouder|hand|voet|zij|knie) (?:\w+ )?(?:geschoten|beschoten)",
+        3.0,
+        (_G, _W),
+        shooting=True,
+    ),
+    _Phrase(
+        "in de hals gestoken",
+        r"\b(?:in|door) (?:zijn|haar|het|de) (?:\w+ )?(?:been|benen|arm|buik|borst|hoofd|nek|rug|"
+        r"schouder|hand|hals|zij|gezicht)(?: en (?:\w+ ){0,2}\w+)? (?:\w+ )?gestoken",
+        3.0,
+        (_G,),
+    ),
+    _Phrase(
+        "digitale inbraak",
+        r"\bdigitale inbra\w+|\b(?:inbra\w+|ingebroken|binnengedrongen|toegang)\b(?: \w+){0,4} "
+        r"(?:computer\w*|systemen|systeem|netwerk\w*|servers?|e-?mailaccounts?|accounts?|"
+        r"databases?)\b",
+        3.0,
+        (_C,),
+    ),
     _Phrase("valsheid in geschrifte", r"\bvalsheid in geschrifte", 3.0, (_F,)),
-    _Phrase("onder invloed", r"\bonder invloed(?: van (?:alcohol|drugs))?", 3.0, (_V,)),
-    _Phrase("rijbewijs ingevorderd", r"\brijbewijs (?:is |werd )?(?:ingevorderd|kwijt)", 3.0, (_V,)),
-    _Phrase("zonder rijbewijs", r"\bzonder (?:geldig )?rijbewijs|nooit een rijbewijs", 3.0, (_V,)),
+    # Drugs in a driver's blood or saliva are a traffic offence, not a drugs offence.
+    _Phrase(
+        "onder invloed",
+        r"\bonder (?:de )?invloed(?: van (?:alcohol|drugs|drank|cocaïne|cannabis|ketamine|lachgas|"
+        r"xtc|amfetamine|\w+middelen))?|\b(?:speeksel|adem|urine|bloed)test (?:\w+ ){0,3}positief"
+        r"(?: op \w+)?|\bpositief (?:getest )?op (?:alcohol|drugs|cocaïne|cannabis|ketamine|"
+        r"amfetamine|xtc|thc)",
+        3.0,
+        (_V,),
+    ),
+    _Phrase(
+        "rijbewijs ingevorderd",
+        r"\brijbewijs (?:is |werd |werden )?(?:\w+ ){0,4}(?:ingevorderd|ingetrokken|kwijt)",
+        3.0,
+        (_V,),
+    ),
+    _Phrase(
+        "zonder rijbewijs",
+        r"\bzonder (?:geldig )?rijbewijs|\bnooit een rijbewijs|\bgeen rijbewijs",
+        3.0,
+        (_V,),
+    ),
     _Phrase("dood door schuld", r"\bdood door schuld", 3.0, (_V,)),
+    _Phrase(
+        "te veel alcohol",
+        r"\b(?:te veel|teveel) (?:alcohol|gedronken)|\b\d+(?:,\d+)? promille\b|\bdronken "
+        r"(?:bestuurder|automobilist|chauffeur|fietser|man achter het stuur)",
+        3.0,
+        (_V,),
+    ),
     _Phrase("door rood", r"\bdoor rood", 1.5, (_V,)),
     _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
     _Phrase(
         "in brand gestoken",
-        r"\bin brand (?:gestoken|te steken)|sta(?:ken|k) \w+ (?:\w+ )?"
-        r"in brand",
+        r"\bin brand (?:gestoken|te steken|steken|stak|staken)|sta(?:ken|k) \w+ (?:\w+ )?in brand",
         2.5,
         (_R,),
     ),
-    _Phrase("met een mes", r"\bmet een (?:mes|bijl|koevoet|honkbalknuppel|hamer)", 2.0, (_G,)),
-    _Phrase("met de dood bedreigd", r"\bmet de dood bedreig\w*", 3.0, (_G,)),
+    _Phrase(
+        "met een mes",
+        r"\bmet een (?:mes|keukenmes|bijl|koevoet|honkbalknuppel|hamer|knuppel)",
+        2.0,
+        (_G,),
+        True,
+    ),
+    _Phrase("met de dood bedreigd", r"\bmet de dood bedreig\w*", 3.0, (_G,), True),
     _Phrase(
         "dode gevonden",
-        r"\b(?:dode (?:man|vrouw|persoon)|lichaam) (?:is |werd )?"
-        r"(?:\w+ ){0,4}gevonden",
+        r"\b(?:dode (?:man|vrouw|persoon)|lichaam) (?:is |werd )?(?:\w+ ){0,4}(?:gevonden|aangetroffen)",
         1.5,
         (_L,),
     ),
     _Phrase(
         "is aangehouden",
-        r"\b(?:is|zijn|werd|werden) (?:\w+ )?(?:aangehouden|opgepakt|"
-        r"gearresteerd)",
+        r"\b(?:is|zijn|werd|werden) (?:\w+ )?(?:aangehouden|opgepakt|gearresteerd)",
         2.0,
     ),
     _Phrase("verdacht van", r"\bverdacht van|op verdenking van|wordt(?:en)? (?:ervan )?verdacht", 2.5),
     _Phrase(
         "politie zoekt getuigen",
-        r"\bpolitie (?:zoekt|vraagt|roept) (?:\w+ ){0,3}"
-        r"(?:getuigen|camerabeelden|bewoners)",
+        r"\bpolitie (?:zoekt|vraagt|roept) (?:\w+ ){0,3}(?:getuigen|camerabeelden|bewoners)",
         2.0,
     ),
+    _Phrase("waarschuwt", r"\b(?:politie|wij) waarschuw\w*|\bwaarschuwt de politie|\bwaarschuwen voor", 1.5),
     _Phrase(
         "het OM eist",
-        r"\b(?:om|openbaar ministerie|officier van justitie|aanklager) "
-        r"(?:heeft )?(?:eist|eiste|geëist|vordert|vorderde)|\bgeëist\b",
+        r"\b(?:om|openbaar ministerie|officier van justitie|aanklager|parket) (?:heeft )?(?:eist|eiste|"
+        r"geëist|vordert|vorderde)\b[^.]{0,60}(?:cel|straf|jaar|maanden|tbs|uur)|\b(?:jaar|maanden|"
+        r"cel|straf\w*|tbs|uur|levenslang)\b[^.]{0,40}\b(?:geëist|gevorderd)",
         3.0,
     ),
     _Phrase("openbaar ministerie", r"\bopenbaar ministerie|officier van justitie", 2.0),
@@ -159,14 +301,13 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("correctionele rechtbank", r"\bcorrectionele rechtbank|hof van assisen", 3.0),
     _Phrase(
         "jaar cel",
-        r"\b(?:jaar|maanden|weken) (?:cel|gevangenisstraf)|\bcelstraf\w*|"
-        r"\blevenslang\b|\blevenslange opsluiting",
+        r"\b(?:jaar|maanden|weken) (?:cel|gevangenisstraf)|\bcelstraf\w*|\blevenslang\b|"
+        r"\blevenslange opsluiting",
         3.0,
     ),
     _Phrase(
         "gegevens gestolen",
-        r"\b(?:gegevens|data|wachtwoorden) (?:\w+ ){0,4}gestolen|"
-        r"gestolen (?:gegevens|data)",
+        r"\b(?:gegevens|data|wachtwoorden) (?:\w+ ){0,4}gestolen|gestolen (?:gegevens|data)",
         2.0,
         (_C,),
     ),
@@ -174,20 +315,20 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("opgerold", r"\b(?:opgerold|ontmanteld)", 1.5),
     _Phrase("in beslag genomen", r"\bin beslag (?:genomen|gelegd)", 1.5),
     _Phrase("op heterdaad", r"\bop heterdaad", 2.5),
-    _Phrase("staat terecht", r"\b(?:sta(?:at|an)|stond(?:en)?) (?:\w+ ){0,4}terecht", 2.5),
+    _Phrase("staat terecht", r"\b(?:sta(?:at|an)|stond(?:en)?) (?:\w+ ){0,4}terecht\b", 2.5),
     _Phrase("strafbaar", r"\bstrafbaar|\bproces-verbaal", 1.5),
 )
 
 _TERMS: tuple[_Term, ...] = (
     # General evidence of a criminal case.
     _Term("aanhouden aangehouden aanhouding aanhoudingen", 2.0, compound=True),
-    _Term("oppakken opgepakt arresteren gearresteerd arrestatie", 2.5),
+    _Term("oppakken opgepakt arresteren gearresteerd arrestatie arrestaties", 2.5),
     _Term("verdachte verdachten", 2.0),
     _Term("dader daders", 2.0, compound=True),
     _Term("misdrijf misdrijven", 2.0),
     _Term("politie politieagent politieagenten", 1.0),
     _Term("recherche rechercheur", 1.0, compound=True),
-    _Term("aangifte", 1.5),
+    _Term("aangifte klacht klachten", 1.5),
     _Term("slachtoffer slachtoffers", 1.0),
     _Term("getuigen", 0.5),
     _Term("veroordeeld veroordelen", 2.5),
@@ -205,26 +346,28 @@ _TERMS: tuple[_Term, ...] = (
     _Term("uitgeleverd", 1.5),
     _Term("strafzaak rechtszaak", 2.0),
     _Term("crimineel criminelen criminele", 1.5, compound=True),
+    _Term("afpersing afgeperst afpersen", 2.5),
     _Term("gewond zwaargewond", 0.5),
     _Term("fiod", 2.0),
     # levensdelict
     _Term("moord moorden vermoord vermoorden moordenaar", 3.0, (_L,), compound=True),
     _Term("doodslag", 3.0, (_L,)),
-    _Term("liquidatie geliquideerd", 3.0, (_L,)),
+    _Term("liquidatie geliquideerd liquideren", 3.0, (_L,)),
     _Term("doodgestoken doodsteken", 3.0, (_L, _G)),
-    _Term("doodgeschoten doodschieten", 3.0, (_L, _W)),
-    _Term("doodgeslagen doodslaan", 3.0, (_L, _G)),
+    _Term("doodgeschoten doodschieten dood_schieten", 3.0, (_L, _W)),
+    _Term("doodgeslagen doodslaan doodsloeg", 3.0, (_L, _G)),
     _Term("doden doodde", 1.0, (_L,)),
     # geweld
     _Term("mishandeld mishandelen mishandeling mishandelde mishandelt", 3.0, (_G,), compound=True),
-    _Term("steekpartij neergestoken gestoken stak", 2.5, (_G,), compound=True),
-    _Term("schietpartij neergeschoten", 3.0, (_G, _W), compound=True),
-    _Term("bedreigd bedreigen bedreiging bedreigde", 2.5, (_G,)),
+    _Term("steekpartij neergestoken neersteken gestoken stak steekwonden", 2.5, (_G,), compound=True),
+    _Term("schietpartij neergeschoten", 3.0, (_G, _W), compound=True, shooting=True),
+    _Term("bedreigd bedreigen bedreiging bedreigde", 2.5, (_G,), threat=True),
     _Term("vechtpartij", 3.0, (_G,)),
     _Term("geweld gewelddadig gewelddadige geweldpleging geweldsdelict", 2.0, (_G,)),
-    _Term("geslagen sloegen geschopt schopten", 1.5, (_G,)),
-    _Term("ontvoerd ontvoering gijzeling gegijzeld", 3.0, (_G,)),
-    _Term("stalken stalkte stalking", 2.5, (_G,)),
+    _Term("geslagen sloegen sloeg slaan geschopt schopten", 2.0, (_G,)),
+    _Term("wurgen wurgde gewurgd wurging", 3.0, (_G,)),
+    _Term("ontvoerd ontvoering ontvoeren ontvoerde gijzeling gegijzeld gijzelen", 3.0, (_G,)),
+    _Term("stalken stalkte stalking belaging belagen", 2.5, (_G,)),
     _Term("verkeersagressie", 3.0, (_G, _V)),
     # zeden
     _Term("verkrachting verkracht verkrachten", 3.0, (_Z,)),
@@ -232,17 +375,19 @@ _TERMS: tuple[_Term, ...] = (
     _Term("ontucht", 3.0, (_Z,)),
     _Term("zedendelict zedenfeiten zedenzaak", 3.0, (_Z,), compound=True),
     _Term("kinderporno kinderpornografisch", 3.0, (_Z,), compound=True),
-    _Term("sextortion grooming", 3.0, (_Z,)),
+    _Term("sextortion grooming voyeurisme wraakporno potloodventer exhibitionisme", 3.0, (_Z,)),
     _Term("naaktfoto naaktfoto's", 1.0, (_Z,), compound=True),
     # overval
     _Term("overval overvallen overvaller overvielen overviel", 3.0, (_O,), compound=True),
     _Term("beroofd beroving beroven", 3.0, (_O,), compound=True),
     _Term("straatroof straatroven", 3.0, (_O, _G), compound=True),
+    _Term("roofmoord", 3.0, (_L, _O)),
     # inbraak en diefstal
     _Term("inbraak inbraken inbreker inbrekers ingebroken inbreken", 3.0, (_I,), compound=True),
     _Term("diefstal diefstallen gestolen stelen", 3.0, (_I,), compound=True),
     _Term("dief dieven", 3.0, (_I,), compound=True),
-    _Term("heling heler", 3.0, (_I,)),
+    _Term("heling heler helers", 3.0, (_I,)),
+    _Term("ontvreemd ontvreemden babbeltruc zakkenroller zakkenrollers", 3.0, (_I,), compound=True),
     _Term("ramkraak ramkraken", 3.0, (_I,), compound=True),
     _Term("plofkraak plofkraken plofkrakers", 3.0, (_I, _W), compound=True),
     _Term("buitgemaakt", 1.5, (_I,)),
@@ -250,45 +395,49 @@ _TERMS: tuple[_Term, ...] = (
     _Term("drugs drug", 3.0, (_D,), compound=True),
     _Term("cocaïne heroïne amfetamine xtc ketamine crystal", 3.0, (_D,), compound=True),
     _Term("hennep hennepplanten hennepkwekerij", 3.0, (_D,), compound=True),
-    _Term("cannabis", 1.0, (_D,)),
-    _Term("dealer dealen", 2.5, (_D,), compound=True),
+    _Term("cannabis wiet", 1.0, (_D,)),
+    _Term("dealer dealers dealen", 2.5, (_D,), compound=True),
     _Term("opiumwet", 3.0, (_D,)),
     # wapens en explosies
     _Term("vuurwapen vuurwapens kalasjnikov machinegeweer", 3.0, (_W,), compound=True),
     _Term("pistool", 2.5, (_W,)),
     _Term("wapenbezit wapenarsenaal", 3.0, (_W,), compound=True),
     _Term("handgranaat explosief explosieven", 3.0, (_W,), compound=True),
-    _Term("explosie explosies", 2.0, (_W,)),
+    _Term("explosie explosies", 2.5, (_W,)),
+    _Term("beschoten beschieten beschieting", 3.0, (_W,)),
+    _Term("geschoten schieten", 2.0, (_W,)),
+    _Term("kogelgaten kogelinslagen kogelinslag", 2.0, (_W,)),
     _Term("cobra cobra's vuurwerkbom vuurwerkbommen", 3.0, (_W,), compound=True),
     _Term("schoten schutter", 1.0, (_W,)),
     _Term("patronen", 1.0, (_W,)),
     # fraude en witwassen
     _Term("fraude", 3.0, (_F,), compound=True),
-    _Term("oplichting opgelicht oplichter oplichten", 3.0, (_F,), compound=True),
+    _Term("oplichting opgelicht oplichter oplichters oplichten", 3.0, (_F,), compound=True),
     _Term("witwassen witgewassen", 3.0, (_F,), compound=True),
     _Term("verduistering verduisterd", 3.0, (_F,)),
     _Term("omkoping steekpenningen corruptie", 3.0, (_F,)),
     _Term("vervalst", 2.0, (_F,)),
     # cybercrime
-    _Term("hack hacker hackers gehackt", 2.5, (_C,), compound=True),
-    _Term("ransomware ddos computervredebreuk cybercrime", 3.0, (_C,), compound=True),
+    _Term("hack hacker hackers gehackt hacken", 2.5, (_C,), compound=True),
+    _Term("ransomware ddos computervredebreuk cybercrime cybercriminaliteit", 3.0, (_C,), compound=True),
     _Term("phishing", 3.0, (_C, _F), compound=True),
-    _Term("losgeld", 1.0, (_C,)),
+    _Term("sim-swapping simswapping sim-swapper simswapper", 3.0, (_C, _F)),
     # mensenhandel
     _Term("mensenhandel mensensmokkel mensensmokkelaars", 3.0, (_M,), compound=True),
-    _Term("uitbuiting uitgebuit", 3.0, (_M,)),
+    _Term("uitbuiting uitgebuit uitbuiten", 3.0, (_M,)),
     _Term("loverboy", 3.0, (_M, _Z), compound=True),
     _Term("smokkel smokkelde smokkelden smokkelaars", 2.0, compound=True),
     # openbare orde
     _Term("rellen relschopper relschoppers ongeregeldheden coronarellen voetbalrellen", 3.0, (_R,)),
-    _Term("vernield vernieling vernielingen vernielden vandalen", 3.0, (_R,), compound=True),
+    _Term("vernield vernieling vernielingen vernielden vernielen vandalen", 3.0, (_R,), compound=True),
     _Term("brandstichting", 3.0, (_R,)),
     _Term("noodbevel noodverordening", 2.0, (_R,)),
-    _Term("plunderden plundering", 3.0, (_R,)),
+    _Term("plunderden plundering plunderen", 3.0, (_R,)),
     # verkeer
-    _Term("blaastest", 2.5, (_V,)),
-    _Term("rijontzegging", 3.0, (_V,)),
-    _Term("doorgereden doorreed doorrijder doorrijden", 3.0, (_V,)),
+    _Term("blaastest ademanalyse", 2.5, (_V,)),
+    _Term("rijontzegging rijverbod", 3.0, (_V,)),
+    _Term("doorgereden doorreed doorrijder doorrijden vluchtmisdrijf", 3.0, (_V,)),
+    _Term("doodreed doodgereden doodrijden", 3.0, (_V,)),
     _Term("geflitst", 2.0, (_V,)),
     _Term("stopteken achtervolging", 2.0, (_V,)),
 )
@@ -304,7 +453,7 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"toernooi|finale|kwartfinale|medaille|goud|zilver|brons|olympische|wielrenner\w*|"
         r"schaatser\w*|hockey\w*|bokser|knock-out|gelijkspel|zege|speeltijd|var|"
         r"sporttribunaal|doping\w*|geschorst|schorsing|aanvoerder|middenvelder|"
-        r"verdediger|supporters|ploeg|topper|shoot-outs|blessuretijd",
+        r"verdediger|ploeg|topper|shoot-outs|blessuretijd",
     ),
     "weer": (
         -1.0,
@@ -325,21 +474,22 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"recensie|recensent\w*|thriller|roman|misdaadroman|film|"
         r"verfilming|serie|streamingserie|aflevering|sterren|musical|toneel\w*|"
         r"voorstelling|première|documentaire|podcast|kijkcijfers|boek|tentoonstelling|"
-        r"museum|acteurs|personages|plot|festival|makers|publiek|true crime|"
+        r"museum|acteurs|personages|plot|makers|publiek|true crime|"
         r"hitlijsten|entertainment",
     ),
     "geschiedenis": (
         -1.0,
         -3.0,
-        r"historici|geschiedenis\w*|eeuw|archiefstukken|"
+        r"historici|historicus|geschiedenis\w*|eeuw|eeuwen|archiefstukken|stadsarchief|"
+        r"wereldoorlog|vliegtuigbom|blindganger|bombardement\w*|"
         r"1[0-8]\d\d|19[0-4]\d",
     ),
     "beleid": (
         -1.0,
         -3.0,
-        r"kabinet|minister|begroting|vacatures|bezuinig\w*|korpschef|"
-        r"politiebonden|vakbonden|politieacademie|uniform\w*|extra geld|salarissen|"
-        r"boa's",
+        r"kabinet|minister|staatssecretaris|tweede kamer|kamerleden|kamerbrief|begroting|"
+        r"vacatures|bezuinig\w*|korpschef|politiebonden|vakbonden|politieacademie|uniform\w*|"
+        r"extra geld|salarissen|boa's",
     ),
 }
 
@@ -360,38 +510,110 @@ _URL_HINTS: tuple[tuple[str, float], ...] = (
     ("/weer", -1.5),
 )
 
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+# Markers per stage, most advanced first; matched per clause, in the article's own report only.
 _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "hoger_beroep",
-        r"hoger beroep|gerechtshof|\bhof van beroep|\bhof (?:bevestigt|verhoogt|"
-        r"verlaagt|oordeelt|vindt|legt)\b|^hof\b",
+        r"hoger beroep|gerechtshof|\bhof van beroep|\bhof (?:bevestigt|verhoogt|verlaagt|oordeelt|"
+        r"vindt|legt|maakt)\b|^hof\b",
     ),
     (
         "vonnis",
-        r"veroordeeld|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|"
-        r"krijgen|moet|moeten)\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf)|straf\w* "
-        r"(?:[^.]{0,30})?opgelegd|legde [^.]{0,40}\bop\b",
+        r"veroordeeld|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|krijgen|moet|moeten)"
+        r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging)|(?:cel|straf\w*|tbs|"
+        r"rijverbod|boete)\b[^.]{0,30}\bgekregen\b|(?:straf\w*|tbs|"
+        r"werkstraf\w*|taakstraf\w*|rijverbod|rijontzegging|boete)\b[^.]{0,40}opgelegd|"
+        r"\blegde [^.]{0,40}\bop\b|\blegt\b[^.]{0,40}\bop\b",
     ),
     (
         "rechtszaak",
-        r"\beis(?:t|te|en)\b[^.]{0,60}(?:cel|straf|jaar|maanden|tbs)|geëist|\bvordert\b|vorderde|terecht\b|rechtszaak|"
-        r"strafzaak|\bproces\b(?!-)|pro[- ]?formazitting|zitting\b",
+        r"\beis(?:t|te|en)\b[^.]{0,60}(?:cel|straf|jaar|maanden|tbs|levenslang)|"
+        r"\bvorder(?:t|de|den)\b[^.]{0,60}(?:cel|straf|jaar|maanden|tbs|levenslang)|"
+        r"\b(?:jaar|maanden|weken|cel|straf\w*|tbs|uur|levenslang)\b[^.]{0,40}\b(?:geëist|gevorderd)\b|"
+        r"\b(?:geëist|gevorderd) tegen\b|"
+        r"terecht\b|rechtszaak|strafzaak|\bproces\b(?!-)|pro[- ]?formazitting|zitting\b",
     ),
     (
         "vervolging",
-        r"\bvervolg(?:t|en|d)\b|gedagvaard|dagvaardt|dagvaarding|raadkamer|"
-        r"doorverwe\w+|doorverwijzing|aangeklaagd|aanklacht|verantwoorden|voor de rechter\b",
+        r"\bvervolg(?:t|en|d)\b|gedagvaard|dagvaardt|dagvaarding|raadkamer|doorverwe\w+|"
+        r"doorverwijzing|aangeklaagd|aanklacht|verantwoorden|voor de rechter\b",
     ),
     (
         "aanhouding",
-        r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|hield\w* [^.]{0,40}"
-        r"\baan\b|houdt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
-        r"meldt zich|heeft zich gemeld|voorlopige hechtenis|opgerold|uitgeleverd",
+        r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|\bhield\w* [^.]{0,40}\baan\b|"
+        r"\bhoudt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
+        r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
+        r"opgerold|uitgeleverd",
     ),
 )
+# What is only announced has not happened: a scheduled hearing, an appeal under consideration.
+_FUTURE = re.compile(
+    rf"\b(?:zal|zullen|wordt verwacht|verwacht|volgende (?:week|maand)|later dit jaar|gepland|"
+    rf"begint|beginnen|start|dient|dienen|vindt [^.]*plaats|vinden [^.]*plaats|op \d{{1,2}} "
+    rf"(?:{_MONTHS})|in (?:{_MONTHS})|over \w+ (?:weken|maanden|dagen)|kan|kunnen|overweegt|"
+    rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist)\b"
+)
+# Demands of a sentence at a hearing: "het OM eist levenslang" is no verdict.
+_DEMAND = re.compile(r"\b(?:eis\w*|geëist|vorder\w*|gevorderd|riskeert|riskeren)\b")
 
+_MILIEU = ("milieu", "wereld", "scene", "circuit")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
-_DEATH = re.compile(r"\b(?:dode|overleden|overleed|dood van|lichaam|om het leven)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\s'’\"”]+(?=[A-Z0-9'‘\"“„(])|\n+")
+_CLAUSE_END = re.compile(r"[,;:()–—]|\s-\s|\bmaar\b")
+# Quotations in Dutch news: 'single', “double”, „low-high”, "straight".
+_QUOTE = re.compile(r"(?<![\w])'(?!s[\s-])(?:[^'\n]|'(?=\w))+?'(?![\w])|“[^”\n]+”|„[^”“\n]+[”“]|\"[^\"\n]+\"")
+# A negation just before a word cancels it ("geen drugs gevonden", "niet om een beroving").
+_NEGATION_WORDS = frozenset({"geen", "niet", "niets", "nooit", "noch", "zonder", "niemand"})
+_NEGATION_WINDOW = 4
+# A negation does not reach over a conjunction: "was niet thuis en wordt gezocht".
+_NEGATION_STOP = frozenset(
+    {"en", "of", "maar", "want", "omdat", "terwijl", "nadat", "toen", "die", "dat", "waarna"}
+)
+# A clause that denies or doubts the whole of what follows.
+_CLAUSE_NEGATION = re.compile(
+    r"\bgeen (?:aanwijzingen|sprake|bewijs|enkele aanwijzing)\b|\bten onrechte\b|\bgespeculeerd\b|"
+    r"\bspeculaties?\b|\bgeruchten\b|\bniet veroorzaakt\b|\bniet door\b|\bgeen \w+ maar\b"
+)
+# Background: what a person did before, a milieu, a different case, where money came from.
+_BACKGROUND = re.compile(
+    r"\beerder (?:al )?(?:veroordeeld|bekend|opgepakt|aangehouden|in aanraking|gestraft|"
+    r"gearresteerd|betrokken)|\bal eerder (?:veroordeeld|opgepakt|aangehouden|gestraft)|"
+    r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
+    r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "
+    r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
+    r"\bof het (?:om|een)\b"
+)
+_DEATH = re.compile(
+    r"\b(?:dode|overleden|overleed|overlijden|om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
+    r"dood gevonden|levenloos|levenloze|lichaam|stoffelijk overschot|reanimatie mocht niet baten)\b"
+)
+_INJURY = re.compile(
+    r"\b(?:gewond|gewonden|zwaargewond|lichtgewond|verwond\w*|hersenschudding|letsel\w*|"
+    r"hoofdwond\w*|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|pols|ribben?)|brak \w+ \w+|"
+    r"ziekenhuis)\b"
+)
+# Old offences told as history: an archive find, a museum, an anniversary, a year long past.
+_RETRO_OLD_YEAR = re.compile(
+    r"\b(?:1[0-8]\d\d|19[0-4]\d)\b|\b\w+(?:de|ste) eeuw\b(?<!\bdeze eeuw)|\beeuwen\b"
+)
+_RETRO_DISTANCE = re.compile(r"\bjaar (?:na (?:de|het)|geleden)\b|\beeuw\b")
+_RETRO_CUES = re.compile(
+    r"\b(?:archief\w*|\w+archief|\w*museum\w*|tentoonstelling\w*|expositie\w*|herdenking\w*|herdenkt|"
+    r"herdacht|jubileum|verjaardag|historic[iu]s|stadswandeling)\b"
+)
+
+
+@dataclass
+class _Reading:
+    """Where each term occurrence stands, and whether the article itself reports it there."""
+
+    # term key -> (best position factor where reported, 0 if nowhere; reported anywhere?;
+    # seen only indirectly: quoted or background)
+    position: dict[str, float] = field(default_factory=dict)
+    direct: dict[str, bool] = field(default_factory=dict)
+    indirect: dict[str, bool] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)  # offset of the first direct occurrence
 
 
 @lru_cache(maxsize=65536)
@@ -403,18 +625,22 @@ def _lemma(word: str) -> str:
 
 @cache
 def _term_index() -> tuple[dict[str, int], re.Pattern[str], dict[str, int]]:
-    """Lemma -> term index for whole words; a regex and form -> index for compound parts."""
-    by_lemma: dict[str, int] = {}
+    """Form -> term index for whole words; a regex and form -> index for compound parts."""
+    by_form: dict[str, int] = {}
     parts: dict[str, int] = {}
     for index, term in enumerate(_TERMS):
         for form in term.forms.split():
-            by_lemma.setdefault(form, index)
-            by_lemma.setdefault(_lemma(form), index)
+            by_form.setdefault(form, index)
             if term.compound and len(form) >= 5:
                 parts.setdefault(form, index)
     # Longest forms first, so "plofkraken" is found before a shorter form inside it.
     alternation = "|".join(re.escape(f) for f in sorted(parts, key=len, reverse=True))
-    return by_lemma, re.compile(alternation), parts
+    return by_form, re.compile(alternation), parts
+
+
+def _term_key(form: str) -> str:
+    """The evidence key of the term that lists ``form``."""
+    return f"term {_term_index()[0][form]}"
 
 
 @cache
@@ -430,9 +656,141 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _stage(text: str) -> str:
-    for stage, pattern in _STAGE_PATTERNS:
-        if re.search(pattern, text, flags=re.MULTILINE):
+def _lower(text: str) -> str:
+    """Lower case with the same length, so offsets stay valid ("İ" lowers to two characters)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+class _Layout:
+    """Sentences, clauses and quotations of one article, found once and asked by offset."""
+
+    def __init__(self, full: str, title_end: int) -> None:
+        self.full = full
+        self.lower = _lower(full)
+        sentence_starts = [0]
+        if title_end:
+            sentence_starts.append(title_end + 1)
+        for m in _SENTENCE_END.finditer(full, title_end + 1 if title_end else 0):
+            if m.end() < len(full) and m.end() not in sentence_starts:
+                sentence_starts.append(m.end())
+        self.sentences = sorted(set(sentence_starts))
+        self.title_end = title_end
+        self.lead_end = self.sentences[2] if title_end and len(self.sentences) > 2 else len(full)
+        if not title_end:
+            self.lead_end = self.sentences[1] if len(self.sentences) > 1 else len(full)
+        clause_starts = set(self.sentences)
+        for m in _CLAUSE_END.finditer(self.lower):
+            clause_starts.add(m.end())
+        self.clauses = sorted(clause_starts)
+        self.quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(full)]
+        self._clause_flags: dict[int, tuple[bool, bool]] = {}
+
+    def span(self, starts: list[int], offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(starts, offset) - 1
+        end = starts[i + 1] if i + 1 < len(starts) else len(self.full)
+        return starts[max(i, 0)], end
+
+    def position(self, offset: int) -> float:
+        if self.title_end and offset < self.title_end:
+            return _POSITION["title"]
+        if offset < self.lead_end:
+            return _POSITION["lead"]
+        return _POSITION["body"]
+
+    def quoted(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.quotes)
+
+    def clause_flags(self, offset: int) -> tuple[bool, bool]:
+        """(denied, background) for the clause holding ``offset``."""
+        start, end = self.span(self.clauses, offset)
+        if start not in self._clause_flags:
+            clause = self.lower[start:end]
+            self._clause_flags[start] = (
+                bool(_CLAUSE_NEGATION.search(clause)),
+                bool(_BACKGROUND.search(clause)),
+            )
+        return self._clause_flags[start]
+
+    def negated(self, offset: int) -> bool:
+        start, _ = self.span(self.clauses, offset)
+        before = _WORD.findall(self.lower[start:offset])[-_NEGATION_WINDOW:]
+        for word in reversed(before):
+            if word in _NEGATION_STOP:
+                return False
+            if word in _NEGATION_WORDS:
+                return True
+        return False
+
+    def reading(self, offset: int) -> str:
+        """'direct' when the article reports it here; 'indirect' (quoted, background) or 'denied'."""
+        denied, background = self.clause_flags(offset)
+        if denied or self.negated(offset):
+            return "denied"
+        if background or self.quoted(offset):
+            return "indirect"
+        return "direct"
+
+
+def _note(reading: _Reading, key: str, how: str, position: float, offset: int) -> None:
+    if how == "direct":
+        reading.first.setdefault(key, offset)
+        reading.direct[key] = True
+        reading.position[key] = max(reading.position.get(key, 0.0), position)
+    elif how == "indirect":
+        reading.indirect[key] = True
+
+
+def _credit(reading: _Reading, key: str, weight: float) -> float:
+    """What a term adds to the crime score: all when reported, half when only quoted or background."""
+    if reading.direct.get(key):
+        return weight
+    if reading.indirect.get(key) and weight > 0:
+        return weight * _INDIRECT
+    return 0.0
+
+
+def _retrospective(layout: _Layout) -> bool:
+    """A history, archive, museum or anniversary piece: a year or century long past in the
+    headline or lead, or a look back (archive, museum, exhibition, commemoration) at an offence
+    of long ago or years ago. A theft from a museum today has neither."""
+    head = layout.lower[: layout.lead_end]
+    if _RETRO_OLD_YEAR.search(head):
+        return True
+    if not _RETRO_CUES.search(layout.lower):
+        return False
+    return bool(_RETRO_OLD_YEAR.search(layout.lower) or _RETRO_DISTANCE.search(layout.lower))
+
+
+def _stage(layout: _Layout) -> str:
+    """The most advanced stage the article reports, clause by clause, skipping what is quoted,
+    denied, background or only announced."""
+    found: set[str] = set()
+    for i, start in enumerate(layout.clauses):
+        end = layout.clauses[i + 1] if i + 1 < len(layout.clauses) else len(layout.full)
+        clause = layout.lower[start:end]
+        sentence_start, sentence_end = layout.span(layout.sentences, start)
+        sentence = layout.lower[sentence_start:sentence_end]
+        for stage, pattern in _STAGE_PATTERNS:
+            if stage in found:
+                continue
+            for m in re.finditer(pattern, clause, flags=re.MULTILINE):
+                if layout.reading(start + m.start()) != "direct":
+                    continue
+                if stage in ("hoger_beroep", "rechtszaak") and _FUTURE.search(sentence):
+                    # A hearing only scheduled leaves the case at prosecution; an appeal only
+                    # considered leaves the verdict as it is.
+                    if stage == "rechtszaak":
+                        found.add("vervolging")
+                    break
+                if stage == "vonnis" and "veroordeeld" not in m.group() and _DEMAND.search(sentence):
+                    break
+                found.add(stage)
+                break
+    for stage in reversed(STAGES):
+        if stage in found:
             return stage
     return "incident"
 
@@ -442,52 +800,117 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
 
     Phrases are matched before single words and blank the words they cover, so that a phrase
     decides the category of its words ("diefstal met geweld" is overval and geweld, not plain
-    diefstal). Every term counts once per article, however often it occurs.
+    diefstal). Every term counts once per article, however often it occurs. A term gives its
+    categories only where the article reports it (not quoted, denied or background); the
+    primary category is the one with most such evidence, weighted by where it stands.
     """
-    full = f"{title}\n{text}"
-    work = full.lower()
+    full = f"{title}\n{text}" if title else text
+    layout = _Layout(full, len(title) if title else 0)
+    work = layout.lower
     evidence: list[str] = []
     raw = 0.0
-    category_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
+    reading = _Reading()
+    labels: dict[str, str] = {}
+    weights: dict[str, float] = {}
+    term_categories: dict[str, tuple[str, ...]] = {}
+    flags: dict[str, tuple[bool, bool]] = {}  # key -> (shooting, threat)
 
-    for phrase in _METAPHORS + _PHRASES:
+    for phrase in _METAPHORS:
         found = False
         for match in re.finditer(phrase.pattern, work):
             work = _blank(work, match)
             found = True
-        if found:
-            kind = "neg:idiom" if phrase.weight < 0 else "phrase"
+        if found and phrase.weight:
             raw += phrase.weight
-            evidence.append(f"{kind} {phrase.label} {phrase.weight:+.1f}")
-            for category in phrase.categories:
-                category_weight[category] += phrase.weight
+            evidence.append(f"neg:idiom {phrase.label} {phrase.weight:+.1f}")
+    for phrase in _PHRASES:
+        key = f"phrase {phrase.label}"
+        for match in re.finditer(phrase.pattern, work):
+            work = _blank(work, match)
+            _note(reading, key, layout.reading(match.start()), layout.position(match.start()), match.start())
+            labels[key], weights[key] = key, phrase.weight
+            term_categories[key] = phrase.categories
+            flags[key] = (phrase.shooting, phrase.threat)
     # "OM" is only the public prosecutor in capitals; lower-case "om" is a preposition.
-    if re.search(r"\bOM\b", full) and not any("het OM eist" in e for e in evidence):
-        raw += 2.0
-        evidence.append("word:OM +2.0")
+    om = re.search(r"\bOM\b", full)
+    if om and "phrase het OM eist" not in labels:
+        key = "word:OM"
+        _note(reading, key, layout.reading(om.start()), layout.position(om.start()), om.start())
+        labels[key], weights[key], term_categories[key], flags[key] = "word:OM", 2.0, (), (False, False)
 
-    by_lemma, part_pattern, parts = _term_index()
-    hit_terms: dict[int, str] = {}  # term index -> first word that matched it
-    for token in _WORD.findall(work):
-        index = by_lemma.get(token)
+    by_form, part_pattern, parts = _term_index()
+    for match in _WORD.finditer(work):
+        token = match.group()
+        if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
+            continue
+        index = by_form.get(token)
         if index is None:  # lemmatise only words whose own form is not a term
-            index = by_lemma.get(_lemma(token))
+            index = by_form.get(_lemma(token))
+        if index is None and "-" in token:  # "ddos-aanval", "sim-swapper": each part as a word
+            index = next((by_form[p] for p in token.split("-") if p in by_form), None)
         if index is None:
             part = part_pattern.search(token)
             index = parts[part.group()] if part else None
-        if index is not None:
-            hit_terms.setdefault(index, token)
-    for index in sorted(hit_terms):
+        if index is None:
+            continue
         term = _TERMS[index]
-        raw += term.weight
-        evidence.append(f"word:{hit_terms[index]} {term.weight:+.1f}")
-        for category in term.categories:
-            category_weight[category] += term.weight
-    # A death in a text that speaks of a crime is a levensdelict even without "moord".
-    if "misdrijf" in work and _DEATH.search(full.lower()) and category_weight[_L] < _CATEGORY_MIN:
-        category_weight[_L] += 1.5
-        raw += 1.0
-        evidence.append("rule:dood+misdrijf +1.0")
+        key = f"term {index}"
+        if key not in labels:
+            labels[key], weights[key] = f"word:{token}", term.weight
+            term_categories[key] = term.categories
+            flags[key] = (term.shooting, term.threat)
+        _note(reading, key, layout.reading(match.start()), layout.position(match.start()), match.start())
+
+    category_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
+    primary_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
+    first_seen: dict[str, int] = dict.fromkeys(CATEGORIES, len(full))
+    threat_weight = shooting_weight = 0.0
+    for key in labels:
+        credit = _credit(reading, key, weights[key])
+        if credit:
+            raw += credit
+            how = "" if reading.direct.get(key) else " (quoted or background)"
+            evidence.append(f"{labels[key]}{how} {credit:+.1f}")
+        if not reading.direct.get(key):
+            continue
+        shooting, threat = flags[key]
+        for rank, category in enumerate(term_categories[key]):
+            category_weight[category] += weights[key]
+            factor = 1.0 if rank == 0 else _SECONDARY
+            primary_weight[category] += weights[key] * factor * reading.position[key]
+            first_seen[category] = min(first_seen[category], reading.first[key])
+            if category == _G and threat:
+                threat_weight += weights[key]
+            if category == _G and shooting:
+                shooting_weight += weights[key]
+
+    # Conventions that combine evidence (docs/classification.md, "Categories").
+    direct_death = any(layout.reading(m.start()) == "direct" for m in _DEATH.finditer(layout.lower))
+    injury = any(layout.reading(m.start()) == "direct" for m in _INJURY.finditer(layout.lower))
+    violent = category_weight[_G] - threat_weight - shooting_weight
+    if category_weight[_L] < _CATEGORY_MIN and direct_death and category_weight[_V] < _CATEGORY_MIN:
+        misdrijf = _term_key("misdrijf")
+        violence_named = any(
+            _G in term_categories[k]
+            and not flags[k][1]
+            and (reading.direct.get(k) or reading.indirect.get(k))
+            for k in labels
+        )
+        if violence_named or reading.direct.get(misdrijf) or reading.indirect.get(misdrijf):
+            # A death after a stabbing or beating, or one the police treat as a crime: "door een
+            # misdrijf om het leven gekomen", "onderzoekt of er sprake is van geweld".
+            category_weight[_L] += _CATEGORY_MIN
+            primary_weight[_L] += max(primary_weight[_G], _CATEGORY_MIN * _POSITION["lead"])
+            raw += 1.0
+            evidence.append("rule:dood+misdrijf/geweld +1.0")
+    if category_weight[_O] >= _CATEGORY_MIN and violent < _CATEGORY_MIN:
+        # A threat is part of a robbery; only blows, binding or injury add geweld.
+        category_weight[_G] = _CATEGORY_MIN if violent > 0 or injury else 0.0
+    if category_weight[_L] >= _CATEGORY_MIN and category_weight[_G] - shooting_weight < _CATEGORY_MIN:
+        category_weight[_G] = 0.0  # a lethal shooting is levensdelict + wapens_explosies
+    if category_weight[_R] >= _CATEGORY_MIN and injury and category_weight[_G] < _CATEGORY_MIN:
+        category_weight[_G] = _CATEGORY_MIN  # a riot in which people were hurt
+        evidence.append("rule:rellen+gewonden")
 
     for domain, pattern in _negative_patterns().items():
         weight, cap, _ = _NEGATIVE[domain]
@@ -496,6 +919,9 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             total = max(cap, weight * len(hits))
             raw += total
             evidence.append(f"neg:{domain} {' '.join(hits)} {total:+.1f}")
+    if _retrospective(layout):
+        raw += _RETROSPECTIVE
+        evidence.append(f"neg:retrospective {_RETROSPECTIVE:+.1f}")
 
     lowered_url = url.lower()
     for hint, weight in _URL_HINTS:
@@ -506,5 +932,37 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     score = round(_sigmoid(raw - _OFFSET), 4)
     is_crime = score >= CRIME_THRESHOLD
     categories = tuple(c for c in CATEGORIES if is_crime and category_weight[c] >= _CATEGORY_MIN)
-    stage = _stage(full.lower()) if is_crime else None
-    return CrimeResult(score, is_crime, categories, stage, tuple(evidence))
+    primary = None
+    if categories:
+        # Violence in a killing, a robbery or a riot, and the weapon of a killing, a robbery or
+        # an assault, qualify the offence rather than name it.
+        for modifier, heads in _MODIFIERS.items():
+            if any(h in categories for h in heads):
+                primary_weight[modifier] *= _SECONDARY
+        # Most evidence where it stands wins; at equal evidence the offence named first.
+        primary = max(categories, key=lambda c: (primary_weight[c], -first_seen[c], -CATEGORIES.index(c)))
+    stage = _stage(layout) if is_crime else None
+    return CrimeResult(score, is_crime, categories, stage, tuple(evidence), primary)
+
+
+def lexicon_markdown() -> str:
+    """The lexicon as the Markdown tables of docs/classification.md, so the docs can be
+    regenerated from the code instead of drifting from it."""
+    lines = ["| phrase | weight | categories |", "|---|---|---|"]
+    for phrase in _METAPHORS + _PHRASES:
+        lines.append(f"| {phrase.label} | {phrase.weight:+.1f} | {', '.join(phrase.categories) or '—'} |")
+    lines += [
+        "",
+        "| forms (matched as written or by simplemma lemma) | weight | categories | inside compounds |",
+    ]
+    lines.append("|---|---|---|---|")
+    for term in _TERMS:
+        compound = "yes" if term.compound else "no"
+        cats = ", ".join(term.categories) or "—"
+        lines.append(f"| {term.forms} | {term.weight:+.1f} | {cats} | {compound} |")
+    lines += ["", "| domain | per term | cap | terms (regex) |", "|---|---|---|---|"]
+    for domain, (weight, cap, rx) in _NEGATIVE.items():
+        lines.append(f"| {domain} | {weight:+.1f} | {cap:+.1f} | `{rx.replace('|', ' ¦ ')}` |")
+    lines += ["", "| URL contains | weight |", "|---|---|"]
+    lines += [f"| `{hint}` | {weight:+.1f} |" for hint, weight in _URL_HINTS]
+    return "\n".join(lines)

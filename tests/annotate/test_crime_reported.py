@@ -1,0 +1,368 @@
+"""A category only where the article reports an offence of that kind (issue 19).
+
+Every error example of the issue is a case here, in texts written for these tests: a word in
+passing, a quotation about something else, a metaphor, background, a denial or an old story must
+not give a category, a primary category or a stage.
+"""
+
+import pytest
+
+from corpus.annotate.crime import CATEGORIES, classify_crime
+
+
+def test_woman_found_dead_partner_arrested_is_levensdelict_only():
+    result = classify_crime(
+        "Vrouw dood aangetroffen in haar woning in Hoogezand, partner opgepakt",
+        "In een rijtjeshuis aan de Kerkstraat in Hoogezand is maandagochtend het lichaam van een "
+        "52-jarige vrouw gevonden. Haar zus sloeg alarm toen zij de telefoon niet meer opnam. De "
+        "politie gaat ervan uit dat de vrouw door een misdrijf om het leven is gekomen. Haar "
+        "56-jarige partner is dezelfde dag aangehouden bij een tankstation. De recherche heeft het "
+        "huis de hele dag onderzocht.",
+    )
+    assert result.is_crime
+    assert result.categories == ("levensdelict",)
+    assert result.primary_category == "levensdelict"
+    assert result.stage == "aanhouding"
+
+
+def test_helpdesk_fraud_and_phishing_is_not_theft():
+    result = classify_crime(
+        "Bende die ouderen belde als nepbankmedewerker opgerold",
+        "De politie heeft vier mannen aangehouden die ouderen oplichtten met zogenoemde "
+        "bankhelpdeskfraude. Slachtoffers kregen eerst een sms met een link naar een valse "
+        "inlogpagina van hun bank; die phishingberichten leken sprekend op echte. Daarna belde een "
+        "zogenaamde medewerker die hen overhaalde hun spaargeld naar een 'kluisrekening' over te "
+        "maken. In totaal werd ruim 400.000 euro van de rekeningen van 37 slachtoffers gehaald.",
+    )
+    assert set(result.categories) == {"cybercrime", "fraude_witwassen"}
+    assert "inbraak_diefstal" not in result.categories
+    assert result.primary_category in ("fraude_witwassen", "cybercrime")
+
+
+def test_ransomware_hackers_holding_systems_hostage_is_not_violence_or_fraud():
+    result = classify_crime(
+        "Hackers gijzelen computersystemen van ziekenhuis in Deventer",
+        "Een ransomware-aanval heeft het ziekenhuis in Deventer dinsdag grotendeels platgelegd. De "
+        "hackers gijzelen de computersystemen en eisen losgeld in bitcoin. Afspraken voor "
+        "poliklinieken zijn afgezegd. Het ziekenhuis heeft aangifte gedaan en onderzoekt met een "
+        "beveiligingsbedrijf of er patiëntgegevens zijn buitgemaakt. Het losgeld wordt niet betaald, "
+        "zegt de bestuursvoorzitter.",
+    )
+    assert result.is_crime
+    assert result.categories == ("cybercrime",)
+    assert result.primary_category == "cybercrime"
+
+
+def test_money_laundering_through_real_estate_without_drugs_is_not_drugs():
+    result = classify_crime(
+        "FIOD houdt makelaar en notaris aan voor witwassen via vastgoed",
+        "De FIOD heeft dinsdag een 51-jarige makelaar uit Breda en een 63-jarige notaris "
+        "aangehouden. Zij worden ervan verdacht via de aan- en verkoop van ruim twintig panden "
+        "miljoenen euro's te hebben witgewassen. Het geld was volgens de FIOD afkomstig uit "
+        "drugshandel in het buitenland, waar de verdachten zelf niet bij betrokken waren. Bij "
+        "doorzoekingen zijn administratie en dure horloges in beslag genomen.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+    assert result.primary_category == "fraude_witwassen"
+
+
+def test_shooting_at_a_shopping_centre_is_not_theft():
+    result = classify_crime(
+        "Schietpartij bij winkelcentrum in Almere: man zwaargewond",
+        "Bij winkelcentrum Stadshart in Almere is zaterdagmiddag een 30-jarige man neergeschoten. "
+        "Hij is zwaargewond naar het ziekenhuis gebracht. Winkelend publiek vluchtte de winkels in. "
+        "Het winkelcentrum kampt al langer met winkeldiefstallen en overlast van jongeren, zeggen "
+        "ondernemers. De schutter vluchtte op een scooter; de politie zoekt getuigen.",
+    )
+    assert set(result.categories) == {"geweld", "wapens_explosies"}
+    assert result.primary_category == "geweld"
+
+
+def test_fatal_stabbing_with_a_quote_about_dealing_is_not_drugs():
+    result = classify_crime(
+        "Man (27) overleden na steekpartij in Tilburg-Noord",
+        "Een 27-jarige man is zondagnacht overleden nadat hij bij een flat in Tilburg-Noord met "
+        "een mes was gestoken. Een 31-jarige man is aangehouden. 'Vroeger werd hier om de hoek "
+        "gedeald, maar het was de laatste jaren juist rustig', zegt een buurtbewoner. De politie "
+        "onderzoekt wat er voorafging.",
+    )
+    assert set(result.categories) == {"levensdelict", "geweld"}
+    assert "drugs" not in result.categories
+    assert result.primary_category == "levensdelict"
+
+
+def test_cocaine_case_with_twelve_arrests_is_drugs_not_five_categories():
+    result = classify_crime(
+        "Twaalf aanhoudingen in onderzoek naar invoer van cocaïne via Vlissingen",
+        "In een groot onderzoek naar de invoer van cocaïne via de haven van Vlissingen zijn "
+        "twaalf verdachten aangehouden. Zij zouden sinds 2023 ruim vierduizend kilo cocaïne in "
+        "containers met fruit hebben binnengehaald. Volgens het OM ging het om een criminele "
+        "organisatie met vertakkingen in Rotterdam en Antwerpen. Een van de verdachten was eerder "
+        "veroordeeld voor een overval en voor wapenbezit. 'Dit is moordende concurrentie voor "
+        "eerlijke havenbedrijven', zegt de havenwethouder. Er werden geen vuurwapens gevonden.",
+    )
+    assert result.categories == ("drugs",)
+    assert result.primary_category == "drugs"
+    assert result.stage == "aanhouding"
+
+
+def test_het_hele_huis_is_not_the_fencer():
+    result = classify_crime(
+        "Het hele huis verbouwd in drie maanden",
+        "Toen het gezin het hele huis wilde verbouwen, verhuisde het tijdelijk naar een "
+        "vakantiepark. De helers van de buren hielpen mee met slopen. Nu is alles af.",
+    )
+    assert not any(e.startswith("word:hele ") for e in result.evidence)
+    assert not result.is_crime
+
+
+def test_heler_as_the_trade_still_counts():
+    result = classify_crime(
+        "Heler opgepakt met schuur vol gestolen fietsen",
+        "De politie heeft in Zwolle een 44-jarige heler aangehouden. In zijn schuur stonden "
+        "zestig gestolen fietsen.",
+    )
+    assert result.categories == ("inbraak_diefstal",)
+    assert any(e.startswith("word:heler") for e in result.evidence)
+
+
+def test_murder_of_1663_in_a_history_piece_is_not_crime_news():
+    result = classify_crime(
+        "Moord op zilversmid in 1663: stadsarchief vindt verhoor terug",
+        "In januari 1663 werd de Kamper zilversmid Hendrik Moll doodgestoken op de Oudestraat. Een "
+        "vrijwilliger van het stadsarchief vond nu het verhoor van de twee knechten die destijds "
+        "werden gearresteerd en veroordeeld. 'Het laat zien hoe snel men een dader aanwees', zegt "
+        "de archivaris. De stukken zijn vanaf maart te zien in een kleine tentoonstelling.",
+    )
+    assert not result.is_crime
+    assert result.categories == () and result.primary_category is None and result.stage is None
+    assert "neg:retrospective -8.0" in result.evidence
+
+
+def test_anniversary_of_an_old_murder_in_a_museum_is_not_crime_news():
+    result = classify_crime(
+        "Veertig jaar na de moord op de burgemeester: museum toont zijn agenda",
+        "Het streekmuseum in Winterswijk herdenkt deze maand de moord op burgemeester Jansen, die "
+        "in 1985 in zijn tuin werd doodgeschoten. De dader werd nooit gevonden. De tentoonstelling "
+        "toont zijn agenda, brieven en krantenknipsels uit die tijd.",
+    )
+    assert not result.is_crime
+
+
+def test_true_crime_podcast_is_not_crime_news():
+    result = classify_crime(
+        "Nieuwe true crime-podcast duikt in de verdwijning van een Zeeuwse boer",
+        "In acht afleveringen reconstrueren twee journalisten de zaak van een boer die in 1998 "
+        "verdween. De makers spraken met rechercheurs, buren en familie. De podcast staat in de "
+        "top van de hitlijsten.",
+    )
+    assert not result.is_crime
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Moordende concurrentie in de fietsenbranche",
+            "Fietsenwinkels in Gelderland hebben het zwaar. 'Het is moordende concurrentie met de "
+            "webwinkels', zegt een winkelier. Drie zaken sloten dit jaar.",
+        ),
+        (
+            "Sneeuw houdt Twente in gijzeling",
+            "De sneeuw houdt de hele regio in gijzeling: bussen rijden niet en scholen blijven dicht. "
+            "Het KNMI verwacht morgen dooi.",
+        ),
+    ],
+)
+def test_metaphors_give_no_category(title, text):
+    result = classify_crime(title, text)
+    assert not result.is_crime
+    assert result.categories == ()
+
+
+def test_denied_offence_gives_no_category():
+    result = classify_crime(
+        "Storing bij gemeentelijke website was geen hack",
+        "De storing bij de website van de gemeente Zeist kwam niet door een aanval van buitenaf. "
+        "Er zijn geen aanwijzingen dat er is ingebroken of dat er gegevens zijn gestolen, zegt de "
+        "gemeente. Een fout bij een update was de oorzaak.",
+    )
+    assert not result.is_crime
+    assert result.categories == ()
+
+
+def test_earlier_conviction_is_background_not_a_category_or_stage():
+    result = classify_crime(
+        "Man aangehouden voor aanranding in park in Leiden",
+        "De politie heeft een 38-jarige man aangehouden die ervan wordt verdacht zondag een vrouw "
+        "te hebben aangerand in het Van der Werfpark. De man was eerder veroordeeld voor diefstal.",
+    )
+    assert result.categories == ("zeden",)
+    assert result.stage == "aanhouding"
+
+
+def test_drugs_in_a_drivers_saliva_are_traffic_not_drugs():
+    result = classify_crime(
+        "Automobilist onder invloed van cocaïne rijdt in op bushalte in Oss",
+        "Een 24-jarige automobilist is zaterdagnacht ingereden op een bushalte in Oss. Een "
+        "speekseltest was positief op cocaïne. In de auto werden geen drugs gevonden. Hij is "
+        "aangehouden en zijn rijbewijs is ingevorderd.",
+    )
+    assert result.categories == ("verkeer",)
+    assert result.primary_category == "verkeer"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "categories", "primary"),
+    [
+        (
+            "Overvallers slaan bewoner en binden hem vast in Uden",
+            "Twee mannen hebben een 70-jarige bewoner in Uden overvallen. Ze sloegen hem in het "
+            "gezicht en bonden hem vast aan een stoel. Ze gingen ervandoor met sieraden.",
+            {"overval", "geweld"},
+            "overval",
+        ),
+        (
+            "Gewapende overval op snackbar in Hoorn",
+            "Een man heeft een snackbar in Hoorn overvallen. Hij bedreigde de eigenaar met een "
+            "vuurwapen en ging ervandoor met de kassa. Niemand raakte gewond.",
+            {"overval", "wapens_explosies"},
+            "overval",
+        ),
+        (
+            "Man doodgeschoten in auto in Utrecht",
+            "In Utrecht is een 35-jarige man in zijn auto doodgeschoten. De schutter vluchtte. De "
+            "politie spreekt van een liquidatie.",
+            {"levensdelict", "wapens_explosies"},
+            "levensdelict",
+        ),
+        (
+            "Vrouw overleeft poging tot moord in Zwolle",
+            "Een 40-jarige man wordt verdacht van poging tot moord op zijn ex-vriendin. Hij stak "
+            "haar met een mes in haar rug. Zij overleefde de aanval.",
+            {"geweld"},
+            "geweld",
+        ),
+        (
+            "Plofkraak op geldautomaat in Houten",
+            "Bij een plofkraak op een geldautomaat in Houten is vannacht grote schade ontstaan. "
+            "De daders gingen ervandoor in een donkere auto.",
+            {"inbraak_diefstal", "wapens_explosies"},
+            "inbraak_diefstal",
+        ),
+        (
+            "Relschoppers bekogelen agenten in Den Bosch, twee agenten gewond",
+            "Bij rellen in Den Bosch zijn zaterdagavond twee agenten gewond geraakt. Relschoppers "
+            "vernielden bushokjes en gooiden stenen. Er zijn acht aanhoudingen verricht.",
+            {"openbare_orde", "geweld"},
+            "openbare_orde",
+        ),
+        (
+            "Bende dwong jongeren drugs te verkopen",
+            "Vijf mannen staan terecht omdat zij minderjarigen zouden hebben gedwongen om drugs te "
+            "verkopen in Rotterdam-Zuid. Het OM vervolgt hen voor mensenhandel en drugshandel.",
+            {"mensenhandel", "drugs"},
+            "mensenhandel",
+        ),
+    ],
+)
+def test_combinations_follow_the_conventions_and_name_the_main_offence(title, text, categories, primary):
+    result = classify_crime(title, text)
+    assert set(result.categories) == categories
+    assert result.primary_category == primary
+
+
+def test_primary_category_is_one_of_the_categories_or_none():
+    crime = classify_crime(
+        "Inbrekers slaan toe in Ede",
+        "In Ede is vannacht ingebroken in drie woningen. De politie zoekt getuigen.",
+    )
+    other = classify_crime("Nieuwe bibliotheek in Ede open", "De bibliotheek is zaterdag geopend.")
+    assert crime.primary_category in crime.categories
+    assert crime.primary_category in CATEGORIES
+    assert other.primary_category is None
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "stage"),
+    [
+        (
+            "Politie onderzoekt uitbuiting van schoonmakers",
+            "De politie onderzoekt de uitbuiting van zes schoonmakers in Rijswijk. Er is nog niemand "
+            "aangehouden.",
+            "incident",
+        ),
+        (
+            "Zakenman ontvoerd in Lier, losgeld geëist",
+            "Een zakenman is ontvoerd in Lier. Voor zijn vrijlating werd 100.000 euro losgeld geëist. "
+            "Twee verdachten zijn opgepakt.",
+            "aanhouding",
+        ),
+        (
+            "Man die kalasjnikov droeg moet voor de rechter verschijnen",
+            "De raadkamer heeft de man doorverwezen naar de correctionele rechtbank voor verboden "
+            "wapenbezit. Het proces vindt in april plaats.",
+            "vervolging",
+        ),
+        (
+            "Twaalf jaar cel voor doodslag op buurman",
+            "De rechtbank heeft een 45-jarige man veroordeeld tot twaalf jaar cel voor doodslag op "
+            "zijn buurman. Hij overweegt in hoger beroep te gaan.",
+            "vonnis",
+        ),
+        (
+            "OM eist levenslang voor liquidatie in Amsterdam",
+            "Het OM eist levenslang tegen de schutter van een liquidatie in Amsterdam-West. De "
+            "rechtbank doet over twee weken uitspraak.",
+            "rechtszaak",
+        ),
+        (
+            "Dronken bestuurder betrapt in Emmen",
+            "Een automobilist is in Emmen aangehouden met te veel alcohol op. Zijn rijbewijs is ingevorderd.",
+            "aanhouding",
+        ),
+    ],
+)
+def test_stage_is_what_the_article_reports(title, text, stage):
+    assert classify_crime(title, text).stage == stage
+
+
+def test_quoted_crime_words_alone_do_not_make_crime_news():
+    result = classify_crime(
+        "Herstel van gedupeerde ouders loopt vertraging op",
+        "Het herstel van ouders die ten onrechte als fraudeur werden bestempeld, loopt opnieuw "
+        "vertraging op, schrijft de staatssecretaris. 'We werden als criminelen behandeld', zegt een "
+        "moeder. De Tweede Kamer debatteert volgende week.",
+    )
+    assert not result.is_crime
+
+
+def test_theft_from_a_museum_today_is_crime_news():
+    result = classify_crime(
+        "Schilderij gestolen uit museum in Dordrecht",
+        "Uit het Dordrechts Museum is in de nacht van zaterdag op zondag een schilderij gestolen. "
+        "Inbrekers forceerden een nooduitgang. De tentoonstelling blijft voorlopig dicht; de "
+        "politie zoekt getuigen.",
+    )
+    assert result.is_crime
+    assert result.categories == ("inbraak_diefstal",)
+
+
+def test_a_criminal_milieu_named_with_the_offence_keeps_the_offence():
+    result = classify_crime(
+        "Man uit drugsmilieu doodgeschoten in Amsterdam-Oost",
+        "Een 29-jarige man uit het drugsmilieu is vrijdagavond in Amsterdam-Oost doodgeschoten. "
+        "De politie zoekt de schutter.",
+    )
+    assert result.categories == ("levensdelict", "wapens_explosies")
+    assert result.primary_category == "levensdelict"
+
+
+def test_origin_of_a_suspect_is_not_background():
+    result = classify_crime(
+        "Man afkomstig uit Polen opgepakt voor diefstal van gereedschap",
+        "Een 33-jarige man afkomstig uit Polen is in Venlo opgepakt voor de diefstal van gereedschap "
+        "uit bouwketen.",
+    )
+    assert result.categories == ("inbraak_diefstal",)
+    assert result.stage == "aanhouding"
