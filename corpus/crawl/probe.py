@@ -216,13 +216,13 @@ class ProbeReport:
         ]
 
     def lines(self) -> list[str]:
-        """One line per page (a header first), then the discovery failures."""
+        """One line per page (a header first, when there are pages), then the discovery failures."""
         header = ("#", "kind", "chars", "published", "date from", "lang", "paywall", "crime", "verdict")
         rows = [header] + [_row(p) for p in self.pages]
         widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
         right = {0, 2, 7}
-        out = []
-        for row, page in zip(rows, [None, *self.pages], strict=True):
+        out: list[str] = []
+        for row, page in zip(rows, [None, *self.pages], strict=True) if self.pages else ():
             cells = [
                 c.rjust(w) if i in right else c.ljust(w)
                 for i, (c, w) in enumerate(zip(row, widths, strict=True))
