@@ -69,9 +69,22 @@ _TUSSENVOEGSELS = {"van", "de", "der", "den", "ter", "ten", "'t", "het", "la", "
 _CLUB_PREFIXES = {"FC", "SC", "AFC", "VV", "SV", "KV", "KAA", "RSC", "KRC", "Roda", "Go", "Club"}
 _PERSON_BEFORE_UIT = re.compile(
     r"(?:jarige|man|vrouw|jongen|meisje|verdachte|bestuurder|automobilist|inwoner|inwoonster|"
-    r"dader|slachtoffer|agent|tiener|student|eigenaar|bewoner|leraar|vader|moeder|\(\d{1,3}\))"
+    r"dader|slachtoffer|agent|tiener|student|eigenaar|bewoner|leraar|vader|moeder|jaar|jongens|"
+    r"meisjes|mannen|vrouwen|jongeren|verdachten|\(\d{1,3}\))"
     r"\W*$"
 )
+# A court, prosecutor or tribunal named after its seat ("de rechtbank in Kortrijk", "het hof van
+# assisen van Limburg", "Assisen Antwerpen:", "na de uitspraak in Tongeren"): not where the
+# offence happened. Such a seat counts only when the text names no other place.
+_SEAT_BEFORE = re.compile(
+    r"\b(?:rechtbank|politierechter|politierechtbank|gerechtshof|hof|assisen|hof van beroep|"
+    r"parket|raadkamer|arbeidsauditoraat|arrondissement|afdeling|rechters?|uitspraak|zitting|"
+    r"onderzoeksrechter|jeugdrechter|strafrechter|kantonrechter|verantwoorden)(?: (?:van|in|te))?\s*$",
+    re.IGNORECASE,
+)
+_SEAT_AFTER = re.compile(r"^\s*(?:parket|rechtbank|gerechtshof|hof|assisenhof|arbeidsauditoraat)\b")
+# "de provincie Utrecht", "in Groningen en Drenthe": a province, not a place.
+_PROVINCE_BEFORE = re.compile(r"\bprovincies?\s*$", re.IGNORECASE)
 _BE_CUES = re.compile(
     r"\b(?:parket|onderzoeksrechter|correctionele rechtbank|hof van assisen|raadkamer|"
     r"politiezone|lokale politie|federale politie|België|Belgische?|Vlaams|Vlaanderen|Wallonië|"
@@ -155,6 +168,7 @@ def _adjectives() -> dict[str, str]:
 class _Mention:
     name: str
     residence: bool
+    seat: bool = False
 
 
 def _infer_country(text: str, names: list[str]) -> str:
@@ -177,6 +191,8 @@ def _has_context(text: str, tokens: list[re.Match[str]], i: int, end: int) -> bo
         between = text[tokens[i - 1].end() : tokens[i].start()]
         if prev in _CONTEXT_BEFORE and between.strip() in {"", ","}:
             return True
+        if between.strip() == "," and tokens[i - 1].group() in load_gazetteer():
+            return True  # a list of places: "in Mechelen, Lier en Duffel"
         if prev == "van" and i > 1 and tokens[i - 2].group()[0].islower():
             return True  # "de burgemeester van Best", not "Peter van Best"
     return i == 0 and bool(_DATELINE_AFTER.match(text[end:]))
@@ -209,6 +225,7 @@ def _mentions(text: str) -> Iterator[_Mention]:
     lengths = _name_lengths()
     adjectives = _adjectives()
     tokens = list(_TOKEN.finditer(text))
+    previous_end, previous_residence = 0, False
     i = 0
     while i < len(tokens):
         word = tokens[i].group()
@@ -247,8 +264,19 @@ def _mentions(text: str) -> Iterator[_Mention]:
                 i += n
                 continue
         before = text[max(0, tokens[i].start() - 60) : tokens[i].start()]
+        if _PROVINCE_BEFORE.search(before):
+            i += n
+            continue
         residence = before.rstrip().endswith(" uit") and bool(_PERSON_BEFORE_UIT.search(before.rstrip()[:-4]))
-        yield _Mention(name, residence)
+        # "jongens uit Amsterdam en Den Haag": the second home town of a pair.
+        joined = text[previous_end : tokens[i].start()].strip() in {"en", "of", ","}
+        residence = residence or (joined and previous_residence)
+        after = text[end : end + 30]
+        seat = bool(_SEAT_BEFORE.search(before)) or (is_adjective and bool(_SEAT_AFTER.match(after)))
+        if not is_adjective and after.startswith(":") and before.rstrip().lower().endswith("assisen"):
+            seat = True
+        yield _Mention(name, residence, seat)
+        previous_end, previous_residence = end, residence
         i += n
 
 
@@ -274,8 +302,8 @@ def find_places(text: str, country: str | None = None) -> list[Place]:
         return []
     if country is None:
         country = _infer_country(text, [m.name for m in mentions])
-    event = [m for m in mentions if not m.residence]
-    kept = event if event else mentions
+    event = [m for m in mentions if not m.residence and not m.seat]
+    kept = event if event else [m for m in mentions if not m.seat] or mentions
     places: list[Place] = []
     for mention in kept:
         place = _choose(mention.name, country, text)

@@ -70,3 +70,29 @@ def test_districts_and_adjectives_point_to_their_city():
 
 def test_club_names_are_not_places():
     assert names("Na de wedstrijd van FC Den Bosch bleef het rustig.") == []
+
+
+def test_court_seat_is_not_the_event_place():
+    text = (
+        "De correctionele rechtbank in Kortrijk heeft een man veroordeeld voor belaging van zijn "
+        "ex-vriendin in Roeselare. Het Brusselse parket volgt de zaak niet."
+    )
+    assert [p.name for p in find_places(text, "be")] == ["Roeselare"]
+
+
+def test_court_seat_alone_is_kept():
+    text = "De rechtbank in Breda heeft een man veroordeeld tot een werkstraf."
+    assert [p.name for p in find_places(text, "nl")] == ["Breda"]
+
+
+def test_province_and_paired_home_towns_are_not_event_places():
+    text = (
+        "Twee jongens van zestien jaar uit Amsterdam en Den Haag zijn opgepakt voor een inbraak in "
+        "Gouda. Het is de derde inbraak in de provincie Utrecht dit jaar."
+    )
+    assert [p.name for p in find_places(text, "nl")] == ["Gouda"]
+
+
+def test_ambiguous_name_in_a_list_of_places():
+    text = "De fietsen waren gestolen in Mechelen, Lier en Duffel."
+    assert [p.name for p in find_places(text, "be")] == ["Mechelen", "Lier", "Duffel"]
