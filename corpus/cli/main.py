@@ -455,7 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status says how it ended.
 
     0 done; 1 a crawl, demo, ingest or reextract run that did not finish (could not start,
-    crashed, the database failed, or any finish reason but ``finished``); 2 an error the user
+    crashed, the database failed, or any finish reason but ``finished``), a ``sources check``
+    that flags a source, a ``sources probe``/``snapshot`` that kept nothing; 2 an error the user
     can fix (bad option, sources file, database URL, path); 3 another crawl holds the database;
     130 interrupted (SIGINT or SIGTERM); 141 standard output closed by its reader.
     """

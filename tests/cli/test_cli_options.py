@@ -36,21 +36,23 @@ EXPECTED = {
     "queue": {"--db", "--redis", "--redis-prefix", "--no-db"},
     "export": {
         "--out", "--force", "--db", "--format", "--since", "--until", "--source", "--dedup",
-        "--all-topics", "--category", "--pseudonymise", "--salt", "--check",
+        "--all-topics", "--category", "--complete-only", "--pseudonymise", "--salt", "--check",
     },
     "dataset build": {
         "--out", "--force", "--db", "--since", "--until", "--source", "--dedup", "--all-topics",
-        "--category", "--pseudonymise", "--salt", "--split", "--compression", "--no-text",
+        "--category", "--complete-only", "--pseudonymise", "--salt", "--split", "--compression", "--no-text",
     },
     "browse": {
         "--db", "--since", "--until", "--source", "--dedup", "--all-topics", "--category",
-        "--pseudonymise", "--salt", "--host", "--port", "--out", "--force",
+        "--complete-only", "--pseudonymise", "--salt", "--host", "--port", "--out", "--force",
     },
     "classify": {"--rebuild", "--db"},
     "dedup": {"--rebuild", "--threshold", "--db"},
     "stats": {"--db", "--plot", "--force"},
     "sources check": {"--sources", "--db", "--days", "--json"},
     "sources list": {"--sources"},
+    "sources probe": {"--sources", "-s/--set", "-v/--verbose", "--n", "--mark-verified"},
+    "sources snapshot": {"--sources", "-s/--set", "-v/--verbose", "--n", "--out"},
     "ingest-warc": {"--sources", "--db", "-s/--set", "-v/--verbose"},
     "reextract": {"--db", "--archive-dir", "--sources", "-s/--set", "-v/--verbose"},
     "demo": {"--out", "-s/--set", "--force"},
@@ -59,9 +61,12 @@ EXPECTED = {
 # The shared options and the commands that take them.
 SHARED = {
     "--db": [c for c, opts in EXPECTED.items() if "--db" in opts],
-    "-s/--set": ["crawl", "schedule", "ingest-warc", "reextract", "demo"],
-    "-v/--verbose": ["crawl", "ingest-warc", "reextract"],
-    "--sources": ["crawl", "schedule", "seed", "reconcile", "sources list", "ingest-warc", "reextract"],
+    "-s/--set": ["crawl", "schedule", "ingest-warc", "reextract", "demo", "sources probe", "sources snapshot"],
+    "-v/--verbose": ["crawl", "ingest-warc", "reextract", "sources probe", "sources snapshot"],
+    "--sources": [
+        "crawl", "schedule", "seed", "reconcile", "sources list", "ingest-warc", "reextract",
+        "sources probe", "sources snapshot",
+    ],
     "--force": ["export", "dataset build", "browse", "stats", "demo"],
     "--redis": ["crawl", "seed", "reconcile", "queue"],
 }
