@@ -109,10 +109,10 @@ def _agency_of(part: str) -> str | None:
     return _AGENCY_SPELLINGS[match.group(1)] if match else None
 
 
-def credit(line: str) -> tuple[str, ...] | None:
-    """The agencies a credit line names ("(ANP)", "© Belga", "Bron: ANP/AFP", "ANP/Redactie"),
-    or None when the line is anything else. At least one part must be an agency and every other
-    part a desk."""
+def credit(line: str, outlet: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    """The agencies a credit line names ("(ANP)", "© Belga", "Bron: ANP/AFP", "ANP/Redactie",
+    "ANP/NU.nl"), or None when the line is anything else. At least one part must be an agency and
+    every other part a desk or the outlet itself (``outlet``: its names, folded)."""
     s = line.strip()
     while s[:1] in "([" and s[-1:] in ")]" and len(s) > 2:
         s = s[1:-1].strip()
@@ -130,7 +130,7 @@ def credit(line: str) -> tuple[str, ...] | None:
         name = _agency_of(part)
         if name:
             agencies.append(name)
-        elif not _DESK.match(part):
+        elif not (_DESK.match(part) or _fold(part) in outlet or _DOMAIN.fullmatch(part)):
             return None
     return tuple(agencies) or None
 
@@ -261,7 +261,9 @@ _PARTICLES = _words(
 _BYLINE_SPLIT = re.compile(r"\s*(?:;|,|&|\||·|•|/|\s[-–—]\s|\ben\b|\band\b|\bund\b|\bet\b)\s*")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _DIGIT = re.compile(r"\d")
-_DOMAIN = re.compile(r"(?i)\w\.(?:nl|be|com|net|org|eu|nu|info|tv|fm|vlaanderen|frl|amsterdam|brussels)\b")
+_DOMAIN = re.compile(
+    r"(?i)(?:[\w-]+\.)*[\w-]*\w\.(?:nl|be|com|net|org|eu|nu|info|tv|fm|vlaanderen|frl|amsterdam|brussels)\b"
+)
 _SEGMENT = re.compile(r"\s*(?:\||·|•|\s[-–—]\s)\s*")
 
 
@@ -496,7 +498,7 @@ def _furniture(
     line = lines[i].strip()
     if is_stamp(line) or is_editorial_note(line):
         return 1, _Edge()
-    agencies = credit(line)
+    agencies = credit(line, outlet)
     if agencies:
         return 1, _Edge(agencies=agencies)
     edge = _byline_line(line, known, outlet)

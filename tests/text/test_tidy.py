@@ -226,6 +226,12 @@ def test_credit_lines(line: str, agencies: tuple[str, ...] | None) -> None:
     assert credit(line) == agencies
 
 
+def test_a_credit_may_name_the_outlet_beside_the_agency() -> None:
+    assert credit("ANP/NU.nl") == ("ANP",)
+    assert credit("ANP/De Kustkrant") is None
+    assert credit("ANP/De Kustkrant", frozenset({"dekustkrant"})) == ("ANP",)
+
+
 def test_a_credit_line_at_an_edge_goes_and_is_recorded() -> None:
     trimmed = trim_edges(f"{BODY}\n(ANP)")
     assert (trimmed.text, trimmed.end_agencies) == (BODY, ["ANP"])
