@@ -225,11 +225,11 @@ def is_editorial_note(line: str) -> bool:
 # -- bylines --------------------------------------------------------------------------------------
 
 _BYLINE_PREFIX = re.compile(
-    r"(?i)^(?:(?:geschreven|bewerkt|samengesteld)\s+door|door|by|"
-    r"tekst(?:\s+en\s+(?:foto'?s|beeld|fotografie))?|auteur|auteurs|reportage|"
-    r"(?:van|door)\s+(?:onze|een\s+onzer|één\s+van\s+onze|eigen)\s+"
+    r"(?i)^(?:(?:van|door)\s+(?:onze|een\s+onzer|één\s+van\s+onze|eigen)\s+"
     r"(?:\w+\s+)?(?:verslaggevers?|correspondente?n?|redacteur(?:en|s)?|medewerkers?|reporters?)"
-    r"(?:\s+in\s+[A-ZÀ-Þ][\w'’-]*)?)"
+    r"(?:\s+in\s+[A-ZÀ-Þ][\w'’-]*)?|"
+    r"(?:geschreven|bewerkt|samengesteld)\s+door|door|by|"
+    r"tekst(?:\s+en\s+(?:foto'?s|beeld|fotografie))?|auteur|auteurs|reportage)"
     r"(?:\s*:\s*|\s+|$)"
 )
 _ROLES = _words(

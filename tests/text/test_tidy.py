@@ -146,6 +146,11 @@ def test_the_text_is_never_emptied() -> None:
         ("Tekst en foto's: Marieke van Dalen", ("Marieke van Dalen",), ()),
         ("Van onze verslaggever Jan Peeters", ("Jan Peeters",), ()),
         ("Van onze correspondent in Brussel", (), ()),
+        ("Door onze correspondent Pieter Van Acker", ("Pieter Van Acker",), ()),
+        ("Door NU.nl/ANP", (), ("ANP",)),
+        ("Door RTV Utrecht", (), ()),
+        ("Door: Ingrid de Vries (persbureau ANP)", ("Ingrid de Vries",), ("ANP",)),
+        ("Jan Peeters 30-05-18, 11:40 Laatste update: 12:10", ("Jan Peeters",), ()),
         ("Pieter Van Acker en Jan Peeters", ("Pieter Van Acker", "Jan Peeters"), ()),
         (
             "Door Ilse Kramer, Joost Verhoeven & Henk Brinkman",
