@@ -147,22 +147,43 @@ _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase(
         "slaan (idiom)",
         r"\b(?:sla(?:at|an)|sloeg(?:en)?|geslagen)\b (?:\w+ )?(?:alarm|op de vlucht|op hol|toe\b|"
-        r"een slag|munt|brug)",
+        r"een slag|munt|brug|de vlam in de pan)|\b(?:sla(?:at|an)|sloeg(?:en)?)\b(?: \w+){1,4} (?:kapot|stuk)\b|"
+        r"\bkapot(?:ge)?sla\w*|\bstukgeslagen",
+        0.0,
+    ),
+    # A threat of dismissal or eviction is no violence.
+    _Phrase(
+        "bedreigd met ontslag",
+        r"\bmet (?:ontslag|uitzetting|een boete|sancties|juridische stappen|een rechtszaak|"
+        r"een klacht)(?: \w+){0,6} bedreig\w*|\bbedreig\w* met (?:ontslag|uitzetting|sancties|"
+        r"juridische stappen|een rechtszaak)",
+        0.0,
+    ),
+    # A toy, fake or alarm gun, or what only looked like one, is no firearm.
+    _Phrase(
+        "nepwapen",
+        r"\b(?:nep|speelgoed|namaak|alarm)(?:wapen|pistool|vuurwapen|revolver)\w*|\b(?:leek|lijkt|"
+        r"leken)(?: \w+){0,3} op een (?:vuurwapen|pistool|wapen)|\bop een (?:vuurwapen|pistool|wapen) "
+        r"(?:leek|leken|lijkt)",
         0.0,
     ),
 )
 
 _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("poging tot moord", r"\bpoging(?:en)? tot (?:moord|doodslag)", 3.0, (_G,)),
-    _Phrase("diefstal met geweld", r"\bdiefstal(?:len)? met geweld", 3.0, (_O, _G)),
-    _Phrase("met geweld beroofd", r"\bmet geweld (?:beroofd|van \w+ \w+ beroofd)", 3.0, (_O, _G)),
+    # The legal names of robbery include threats: their geweld needs a blow or an injury.
+    _Phrase("diefstal met geweld", r"\bdiefstal(?:len)? met geweld", 3.0, (_O, _G), threat=True),
+    _Phrase(
+        "met geweld beroofd", r"\bmet geweld (?:beroofd|van \w+ \w+ beroofd)", 3.0, (_O, _G), threat=True
+    ),
     _Phrase("openlijke geweldpleging", r"\bopenlijke geweldpleging", 3.0, (_G,)),
     _Phrase("huiselijk geweld", r"\bhuiselijk geweld", 3.0, (_G,)),
     _Phrase("slagen en verwondingen", r"\bslagen en verwondingen", 3.0, (_G,)),
     _Phrase(
         "in elkaar geslagen",
-        r"\bin elkaar (?:geslagen|getrapt|geschopt|sloegen|trapten)|\btegen de grond (?:gewerkt|"
-        r"geduwd|geslagen|gegooid)|\b(?:sloeg|sloegen|slaat|slaan|schopte|schopten|trapte|trapten)"
+        r"\bin elkaar (?:geslagen|getrapt|geschopt|sloegen|trapten)|\btegen de grond (?:\w+ ){0,2}(?:gewerkt|"
+        r"geduwd|geslagen|gegooid|geworpen|getrokken)|\b(?:duwde|duwden|gooide|gooiden|werkte|werkten|"
+        r"trok|trokken|sloeg|sloegen)\b(?: \w+){0,3} tegen de grond|\b(?:sloeg|sloegen|slaat|slaan|schopte|schopten|trapte|trapten)"
         r" (?:\w+ )?(?:hem|haar|hen|het slachtoffer|de (?:man|vrouw|jongen|jongeman|bewoner|eigenaar|"
         r"agent|medewerker|caissière|chauffeur|buurman|buurvrouw)|zijn (?:\w+ )?(?:vrouw|vriendin|"
         r"partner|moeder|vader|kind|zoon|dochter))\b|\bvastgebonden\b|"
@@ -224,6 +245,14 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
         (_C,),
     ),
+    _Phrase(
+        "computer overgenomen",
+        r"\b(?:computers?|laptops?|telefoons?|accounts?|rekeningen?|apparaten)(?: \w+){0,4} (?:op afstand )?"
+        r"(?:overnemen|overnamen|overgenomen|overnam)\b|\bop afstand (?:\w+ ){0,2}(?:overnemen|overnamen|"
+        r"overgenomen|overnam|over te nemen)\b|\baccountovername|\bmeekijksoftware",
+        3.0,
+        (_C,),
+    ),
     _Phrase("valsheid in geschrifte", r"\bvalsheid in geschrifte", 3.0, (_F,)),
     # Drugs in a driver's blood or saliva are a traffic offence, not a drugs offence.
     _Phrase(
@@ -259,9 +288,16 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
     _Phrase(
         "in brand gestoken",
-        r"\bin brand (?:gestoken|te steken|steken|stak|staken)|sta(?:ken|k) \w+ (?:\w+ )?in brand",
+        r"\bin brand (?:gestoken|te steken|steken|stak|staken)|\bsta(?:ken|k)\b(?:,? [\w-]+){1,7} in brand",
         2.5,
         (_R,),
+    ),
+    _Phrase(
+        "stak neer",
+        r"\b(?:stak|staken)\b (?:[\w-]+ ){0,8}(?:neer\b|met een (?:mes|schaar|schroevendraaier)|in "
+        r"(?:zijn|haar|de|het) (?:\w+ )?(?:been|arm|buik|borst|hals|nek|rug|zij|gezicht))",
+        2.5,
+        (_G,),
     ),
     _Phrase(
         "met een mes",
@@ -279,7 +315,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "is aangehouden",
-        r"\b(?:is|zijn|werd|werden) (?:\w+ )?(?:aangehouden|opgepakt|gearresteerd)",
+        r"\b(?:is|zijn|werd|werden) (?:\w+ )?(?:aangehouden|opgepakt|gearresteerd)|\b(?:hield|hielden|"
+        r"houdt|houden)\b (?:[\w-]+ ){1,5}aan\b",
         2.0,
     ),
     _Phrase("verdacht van", r"\bverdacht van|op verdenking van|wordt(?:en)? (?:ervan )?verdacht", 2.5),
@@ -359,7 +396,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("doden doodde", 1.0, (_L,)),
     # geweld
     _Term("mishandeld mishandelen mishandeling mishandelde mishandelt", 3.0, (_G,), compound=True),
-    _Term("steekpartij neergestoken neersteken gestoken stak steekwonden", 2.5, (_G,), compound=True),
+    _Term("steekpartij neergestoken neersteken gestoken steekwonden", 2.5, (_G,), compound=True),
     _Term("schietpartij neergeschoten", 3.0, (_G, _W), compound=True, shooting=True),
     _Term("bedreigd bedreigen bedreiging bedreigde", 2.5, (_G,), threat=True),
     _Term("vechtpartij", 3.0, (_G,)),
@@ -380,7 +417,7 @@ _TERMS: tuple[_Term, ...] = (
     # overval
     _Term("overval overvallen overvaller overvielen overviel", 3.0, (_O,), compound=True),
     _Term("beroofd beroving beroven", 3.0, (_O,), compound=True),
-    _Term("straatroof straatroven", 3.0, (_O, _G), compound=True),
+    _Term("straatroof straatroven", 3.0, (_O, _G), compound=True, threat=True),
     _Term("roofmoord", 3.0, (_L, _O)),
     # inbraak en diefstal
     _Term("inbraak inbraken inbreker inbrekers ingebroken inbreken", 3.0, (_I,), compound=True),
@@ -555,7 +592,10 @@ _FUTURE = re.compile(
     rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist)\b"
 )
 # Demands of a sentence at a hearing: "het OM eist levenslang" is no verdict.
-_DEMAND = re.compile(r"\b(?:eis\w*|geëist|vorder\w*|gevorderd|riskeert|riskeren)\b")
+_DEMAND = re.compile(
+    r"\b(?:eis\w*|geëist|vorder\w*|gevorderd|riskeert|riskeren|bepleit\w*|pleit\w*|vraagt|vroeg|verzoekt|"
+    r"verzocht)\b"
+)
 
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
@@ -582,7 +622,7 @@ _BACKGROUND = re.compile(
     r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
     r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "
     r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
-    r"\bof het (?:om|een)\b"
+    r"\bof het (?:om|een)\b|\bonderzoek\w* of\b|\bin de strijd tegen\b|\bde aanpak van\b|\been van de grootste problemen\b"
 )
 _DEATH = re.compile(
     r"\b(?:dode|overleden|overleed|overlijden|om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
@@ -906,8 +946,11 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     if category_weight[_O] >= _CATEGORY_MIN and violent < _CATEGORY_MIN:
         # A threat is part of a robbery; only blows, binding or injury add geweld.
         category_weight[_G] = _CATEGORY_MIN if violent > 0 or injury else 0.0
-    if category_weight[_L] >= _CATEGORY_MIN and category_weight[_G] - shooting_weight < _CATEGORY_MIN:
-        category_weight[_G] = 0.0  # a lethal shooting is levensdelict + wapens_explosies
+    if category_weight[_L] >= _CATEGORY_MIN:
+        # A killing with a knife or by blows is levensdelict + geweld (a knife is no mere threat
+        # there); a lethal shooting is levensdelict + wapens_explosies.
+        blows = category_weight[_G] - shooting_weight
+        category_weight[_G] = max(blows, _CATEGORY_MIN) if blows > 0 else 0.0
     if category_weight[_R] >= _CATEGORY_MIN and injury and category_weight[_G] < _CATEGORY_MIN:
         category_weight[_G] = _CATEGORY_MIN  # a riot in which people were hurt
         evidence.append("rule:rellen+gewonden")

@@ -73,11 +73,21 @@ def test_hard_negatives_are_not_crime(title, text):
 def test_robbery_with_violence_is_overval_and_geweld_not_plain_theft():
     result = classify_crime(
         "Twee mannen opgepakt voor diefstal met geweld",
-        "De politie heeft twee mannen aangehouden voor diefstal met geweld op een fietser.",
+        "De politie heeft twee mannen aangehouden voor diefstal met geweld op een fietser. Ze "
+        "sloegen hem van zijn fiets.",
     )
     assert "overval" in result.categories
     assert "geweld" in result.categories
     assert "inbraak_diefstal" not in result.categories
+
+
+def test_robbery_by_threat_alone_adds_no_geweld():
+    result = classify_crime(
+        "Twee mannen opgepakt voor diefstal met geweld",
+        "De politie heeft twee mannen aangehouden voor diefstal met geweld in een nachtwinkel. Ze "
+        "bedreigden de uitbater met een mes en gingen ervandoor met de kassa. Niemand raakte gewond.",
+    )
+    assert result.categories == ("overval",)
 
 
 def test_plain_theft_is_inbraak_diefstal():

@@ -366,3 +366,51 @@ def test_origin_of_a_suspect_is_not_background():
     )
     assert result.categories == ("inbraak_diefstal",)
     assert result.stage == "aanhouding"
+
+
+def test_smashed_display_cases_and_a_gun_that_only_looked_real_add_nothing_to_a_robbery():
+    result = classify_crime(
+        "Overval op juwelier in Zutphen",
+        "Drie mannen hebben zaterdag een juwelier in Zutphen overvallen. Ze bedreigden het "
+        "personeel met wat volgens getuigen op een vuurwapen leek en sloegen twee vitrines kapot. "
+        "Winkelend publiek sloeg alarm. Niemand raakte gewond.",
+    )
+    assert result.categories == ("overval",)
+
+
+def test_threat_of_dismissal_is_not_violence():
+    result = classify_crime(
+        "Tuinder veroordeeld voor uitbuiting van arbeidsmigranten",
+        "De rechtbank heeft een tuinder uit Westland veroordeeld tot twee jaar cel voor uitbuiting. "
+        "Werknemers die klaagden, werden met ontslag bedreigd.",
+    )
+    assert result.categories == ("mensenhandel",)
+
+
+def test_remote_takeover_of_a_computer_is_cybercrime():
+    result = classify_crime(
+        "Oplichters nemen computer van bejaarde over",
+        "Oplichters die zich voordeden als medewerkers van een softwarebedrijf hebben de computer "
+        "van een 80-jarige man uit Epe op afstand overgenomen en 20.000 euro van zijn rekening "
+        "gehaald. De politie waarschuwt voor deze vorm van oplichting.",
+    )
+    assert set(result.categories) == {"cybercrime", "fraude_witwassen"}
+
+
+def test_acquittal_pleaded_by_the_defence_is_no_verdict():
+    result = classify_crime(
+        "OM eist drie jaar cel voor witwassen via autohandel",
+        "Het OM heeft drie jaar cel geëist tegen een autohandelaar uit Helmond voor witwassen. Zijn "
+        "advocaat bepleitte vrijspraak. De rechtbank doet op 3 maart uitspraak.",
+    )
+    assert result.stage == "rechtszaak"
+
+
+def test_arson_of_several_things_is_openbare_orde():
+    result = classify_crime(
+        "Onrustige nacht in Roermond",
+        "Een groep jongeren stak containers, een bushokje en een auto in brand. De politie hield "
+        "zes jongeren aan. Twee agenten raakten gewond.",
+    )
+    assert set(result.categories) == {"openbare_orde", "geweld"}
+    assert result.primary_category == "openbare_orde"
