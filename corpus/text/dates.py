@@ -22,9 +22,14 @@ Evidence, strongest first, as recorded in ``PublishedDate.source``:
 * ``text``: a visible date ("12 maart 2024", "di 5 aug. 2019", "05-08-2019", "zaterdag 1 juni
   2019 om 09:12") in a date-like element of the article (class or id with "date", "datum",
   "time", "publi", "byline" ...) or after a label ("Gepubliceerd op"), skipping update stamps
-  ("Bijgewerkt", "Laatst gewijzigd", "Update"), copyright lines and related-article boxes. It is
-  read only when it can change the decision (no page claim, claims that disagree, a UTC stamp, a
-  claim the URL contradicts, claims without a time of day), which keeps the common case cheap.
+  ("Bijgewerkt", "Geüpdatet", "Laatst gewijzigd", "Aangepast", "update:", before or after the
+  publication on the same line), copyright lines and related-article boxes. A date printed
+  without its year ("12 maart", "vr 8 maart om 21:40") takes the year of the earliest discovery
+  date, else of the fetch time (``fetched_at``): the last such day on or before it; with neither
+  it is not read. Relative expressions ("gisteren", "vrijdagavond", "afgelopen weekend") are never
+  read as dates. The text is read only when it can change the decision (no page claim, claims
+  that disagree, a UTC stamp, a claim the URL contradicts or does not confirm, claims without a
+  time of day), which keeps the common case cheap.
 * ``htmldate``: ``htmldate.find_date(original_date=True)`` when none of the above gave a day.
 
 Decision rules (what a researcher slicing by month wants: the day the article first appeared):
@@ -33,13 +38,21 @@ Decision rules (what a researcher slicing by month wants: the day the article fi
    disagree (a CMS often stamps the draft's creation as well), the day backed by most kinds of
    evidence (jsonld, meta, time, visible text, URL) wins; on a tie, the day the reader sees in
    the text, then the day with most single claims, then the earlier day (a re-dated stamp is
-   later than the original), then the first in the order above.
+   later than the original), then the first in the order above. A ``<time>`` element the reader
+   sees as an update stamp (marked "updated"/``dateModified``, or labelled "Bijgewerkt:") is no
+   claim.
+1a. A claim on the day of a visible update stamp of the article is the CMS re-dating the page
+   when other evidence names another day: the URL date, a discovery date, or the publication
+   date printed beside the update stamp; the claim is then set aside. Without such evidence it
+   stands, with its confidence lowered by 0.2. A site-wide "Last updated" far from the article's
+   own dates does not count against it.
 2. A full URL date is minted once, when the article is created, and never changes. A page claim
    more than one day away from it is taken for a re-dated or mislabelled stamp: another piece of
    evidence that agrees with the URL is used instead, or the URL date itself.
 3. Discovery dates are exact but a feed may re-publish an old article under a new date, and a CMS
    may re-date the page on a large update. Between the page's claim and the discovery date the
-   earlier one wins, never earlier than the day before the URL date.
+   earlier one wins, never earlier than the day before the URL date. Without any claim in the
+   markup, the visible date stands in for the page's claim here.
 4. Without any of these, the URL day decides, then a visible date in the article, then htmldate.
    A URL with only a year and month (``/2019/08/``) admits that month or the next (drafts are
    filed where they were created); a URL year admits that year.
@@ -64,6 +77,8 @@ Confidence scale (``PublishedDate.confidence``):
 * minus 0.1 when evidence with a day disagrees with the decision by more than one day;
 * at most 0.4 for a bare January 1st (no time of day) that no other evidence confirms, since
   that is what templates and parsers write when they know only the year;
+* minus 0.2 for a day that the page shows as an update stamp and not as the publication (rule
+  1a), and at most 0.3 when htmldate's answer is such a day;
 * 0.2 for a year-only date, 0.0 for none.
 So 0.9 and above means at least two independent kinds of evidence agree; below 0.6 means the day
 rests on a single weak signal and is worth a look before a month-level analysis.
@@ -76,7 +91,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -113,6 +128,8 @@ BASE_CONFIDENCE: dict[str, float] = {
 }
 YEAR_ONLY_CONFIDENCE = 0.2
 JANUARY_FIRST_CONFIDENCE = 0.4
+UPDATE_STAMP_CONFIDENCE = 0.3
+UPDATE_STAMP_PENALTY = 0.2
 
 
 @dataclass(frozen=True)
@@ -176,6 +193,18 @@ _NUMERIC = re.compile(
     re.IGNORECASE,
 )
 
+# 12 maart, vr 5 aug. om 09:12: a visible date without its year, as outlets print this year's
+# dates. Read only where a reference date (feed, sitemap or fetch time) gives the year, and never
+# by parse_dutch_date, which promises complete dates.
+_TEXTUAL_NO_YEAR = re.compile(
+    rf"(?:\b(?:{_WEEKDAY_RE})\b\.?,?\s*)?"
+    r"(?<![\d.])(?P<day>[0-3]?\d)(?:e|de|ste|er|st|nd|rd|th)?\.?[\s\-/]*"
+    rf"(?P<month>{_MONTH_RE})(?![^\W\d_])\.?"
+    # A year after the month makes it a complete date, which _TEXTUAL reads.
+    r"(?![.,\s\-/]*(?:\d{4}|'\d{2})(?!\d))" + _TIME_RE + _ZONE_RE,
+    re.IGNORECASE,
+)
+
 _NAMED_ZONES: dict[str, datetime.timezone] = {
     "Z": datetime.UTC,
     "UTC": datetime.UTC,
@@ -212,15 +241,38 @@ def _year(text: str) -> int:
     return century + short
 
 
-def _build(match: re.Match[str], tz: str) -> datetime.date | datetime.datetime | None:
-    """Turn a regex match into a date, or an aware datetime when it carries a time of day."""
+def _year_before(reference: datetime.date, month: int, day: int) -> int | None:
+    """The year of the last ``day``/``month`` on or before ``reference`` (a day of slack for
+    time zones): a date printed without its year is the latest one the page can have seen."""
+    limit = reference + datetime.timedelta(days=1)
+    for year in (limit.year, limit.year - 1, limit.year - 4):  # -4: a 29 February
+        try:
+            if datetime.date(year, month, day) <= limit:
+                return year
+        except ValueError:
+            continue
+    return None
+
+
+def _build(
+    match: re.Match[str], tz: str, reference: datetime.date | None = None
+) -> datetime.date | datetime.datetime | None:
+    """Turn a regex match into a date, or an aware datetime when it carries a time of day.
+
+    A match without a year group takes its year from ``reference`` (see _year_before)."""
     groups = match.groupdict()
     month_text = groups["month"]
     month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
     if month is None:
         return None
+    if groups.get("year"):
+        year: int | None = _year(groups["year"])
+    else:
+        year = _year_before(reference, month, int(groups["day"])) if reference else None
+    if year is None:
+        return None
     try:
-        day = datetime.date(_year(groups["year"]), month, int(groups["day"]))
+        day = datetime.date(year, month, int(groups["day"]))
     except ValueError:
         return None
     if groups.get("hour") is None:
@@ -241,12 +293,19 @@ def _plausible(value: datetime.date) -> bool:
     return value.year >= MIN_YEAR and value <= datetime.date.today() + datetime.timedelta(days=1)
 
 
-def _search(text: str, tz: str) -> Iterator[tuple[int, int, datetime.date | datetime.datetime]]:
-    """Every plausible date expression in ``text`` as (start, end, value), in text order."""
+def _search(
+    text: str, tz: str, reference: datetime.date | None = None
+) -> Iterator[tuple[int, int, datetime.date | datetime.datetime]]:
+    """Every plausible date expression in ``text`` as (start, end, value), in text order.
+
+    With a ``reference`` day, dates printed without a year ("12 maart") are read as well."""
     found = []
-    for pattern in (_ISO, _TEXTUAL, _TEXTUAL_MONTH_FIRST, _NUMERIC):
+    patterns = [_ISO, _TEXTUAL, _TEXTUAL_MONTH_FIRST, _NUMERIC]
+    if reference is not None:
+        patterns.append(_TEXTUAL_NO_YEAR)
+    for pattern in patterns:
         for match in pattern.finditer(text):
-            value = _build(match, tz)
+            value = _build(match, tz, reference)
             if value is not None and _plausible(_as_date(value)):
                 found.append((match.start(), match.end(), value))
     found.sort(key=lambda item: (item[0], -item[1]))
@@ -466,6 +525,9 @@ _UPDATE_LABEL = re.compile(
     r"(?:" + "|".join(re.escape(label) for label in UPDATE_LABELS) + r")\W*[^\d]{0,25}$",
     re.IGNORECASE,
 )
+_UPDATE_START = re.compile(
+    r"^\W*(?:" + "|".join(re.escape(label) for label in UPDATE_LABELS) + r")\b", re.IGNORECASE
+)
 _COPYRIGHT = re.compile(r"(©|&copy;|\(c\)|copyright)[^\d]{0,15}$", re.IGNORECASE)
 
 
@@ -498,6 +560,19 @@ def _is_update(element: etree._Element) -> bool:
     )
 
 
+def _labelled_update(element: etree._Element) -> bool:
+    """Whether the reader sees ``element`` as an update stamp: "Bijgewerkt:" (or "Geüpdatet op",
+    "Laatst gewijzigd" ...) opens its own text or stands right before it."""
+    if _UPDATE_START.match(" ".join(element.text_content().split())[:40]):
+        return True
+    previous = element.getprevious()
+    parent = element.getparent()
+    before = (previous.tail if previous is not None else parent.text if parent is not None else "") or ""
+    if not before.strip() and previous is not None and isinstance(previous.tag, str):
+        before = previous.text_content()  # <span>Bijgewerkt:</span> <time ...>
+    return bool(_UPDATE_LABEL.search(" ".join(before.split())[-60:]))
+
+
 def _time_elements(
     tree: lxml.html.HtmlElement, root: lxml.html.HtmlElement, tz: str
 ) -> datetime.date | datetime.datetime | None:
@@ -509,7 +584,7 @@ def _time_elements(
                 continue
             raw = element.get("datetime") or element.text_content()
             value = parse_dutch_date(raw or "", tz=tz)
-            if value is None:
+            if value is None or _labelled_update(element):
                 continue
             marked = (
                 (element.get("itemprop") or "").lower() == "datepublished"
@@ -525,6 +600,19 @@ def _time_elements(
     return unmarked
 
 
+def _update_times(
+    tree: lxml.html.HtmlElement, root: lxml.html.HtmlElement, tz: str
+) -> list[datetime.date | datetime.datetime]:
+    """The <time> elements the page shows as update stamps (marked or labelled as such)."""
+    found = []
+    for element in root.iter("time"):
+        if (_is_update(element) or _labelled_update(element)) and not _in_boilerplate(element):
+            value = parse_dutch_date(element.get("datetime") or element.text_content() or "", tz=tz)
+            if value is not None:
+                found.append(value)
+    return found
+
+
 # Finding candidates costs more than reading them on large pages: one XPath for the elements
 # with a class or id (filtered by _DATEISH_CLASS), and a label search only when that found nothing.
 _WITH_NAMES = etree.XPath(".//*[@class or @id]")
@@ -538,57 +626,104 @@ _LABEL_TEXTS = etree.XPath(
     + "]"
 )
 MAX_DATEISH_ELEMENTS = 60
+# Text of an update stamp anywhere in the article ("Bijgewerkt", "Geüpdatet", "Laatst gewijzigd",
+# "Aangepast", "Update", "Updated"): then the visible text may unseat a claim (rule 1a).
+_UPDATE_TEXTS = etree.XPath(
+    "boolean(.//text()["
+    + " or ".join(
+        f"contains(., '{stem}')" for stem in ("ijgewerkt", "pdate", "pdatet", "ewijzigd", "angepast", "PDATE")
+    )
+    + "] | .//time[contains(@class, 'updat') or @itemprop='dateModified'])"
+)
+
+
+def _shows_update(root: lxml.html.HtmlElement) -> bool:
+    return bool(_UPDATE_TEXTS(root))
+
+
+@dataclass
+class _Visible:
+    """What the reader sees: the publication date and the update stamps ("Bijgewerkt ...")."""
+
+    publication: datetime.date | datetime.datetime | None = None
+    updates: list[datetime.date | datetime.datetime] = field(default_factory=list)
+    # Whether the publication was read beside an update stamp ("Geüpdatet op ... – Gepubliceerd
+    # op ..."): then both are the article's own, not a site header's "Last updated".
+    paired: bool = False
 
 
 def _visible_text(
-    tree: lxml.html.HtmlElement, root: lxml.html.HtmlElement, tz: str
-) -> datetime.date | datetime.datetime | None:
-    """A visible publication date in a date-like element, the article's own first."""
+    tree: lxml.html.HtmlElement,
+    root: lxml.html.HtmlElement,
+    tz: str,
+    reference: datetime.date | None = None,
+) -> _Visible:
+    """The visible publication date in a date-like element, the article's own first, and the
+    update stamps met on the way. ``reference`` gives the year of dates printed without one."""
+    seen = _Visible()
     scopes = (root, tree) if root is not tree else (tree,)
     for scope in scopes:
         dateish = [e for e in _WITH_NAMES(scope) if _DATEISH_CLASS.search(_classes(e))]
-        value = _date_in_elements(dateish[:MAX_DATEISH_ELEMENTS], tz)
-        if value is not None:
-            return value
+        _date_in_elements(dateish[:MAX_DATEISH_ELEMENTS], tz, reference, seen)
+        if seen.publication is not None:
+            return seen
     for scope in scopes:
         # "Gepubliceerd op" with the date in the same element or the next one.
         labelled = [text.getparent() for text in _LABEL_TEXTS(scope)]
         labelled = [e for e in labelled if e is not None][:MAX_DATEISH_ELEMENTS]
-        value = _date_in_elements(labelled, tz, with_parent=True)
-        if value is not None:
-            return value
-    return None
+        _date_in_elements(labelled, tz, reference, seen, with_parent=True)
+        if seen.publication is not None:
+            return seen
+    return seen
 
 
 def _date_in_elements(
-    elements: list[etree._Element], tz: str, *, with_parent: bool = False
-) -> datetime.date | datetime.datetime | None:
+    elements: list[etree._Element],
+    tz: str,
+    reference: datetime.date | None,
+    seen: _Visible,
+    *,
+    with_parent: bool = False,
+) -> None:
+    """Fill ``seen`` from the first element that shows a publication date."""
     for element in elements:
-        if element.tag in _BOILERPLATE_TAGS or _UPDATE_CLASS.search(_classes(element)):
-            continue
-        if _in_boilerplate(element):
+        if element.tag in _BOILERPLATE_TAGS or _in_boilerplate(element):
             continue
         texts = [" ".join(element.text_content().split())]
+        if _UPDATE_CLASS.search(_classes(element)):
+            seen.updates.extend(
+                value for _s, _e, value in _search(texts[0][:200], tz, reference) if len(texts[0]) <= 200
+            )
+            continue
         parent = element.getparent()
         if with_parent and len(texts[0]) < 40 and parent is not None:
             texts.append(" ".join(parent.text_content().split()))
         for text in texts:
-            value = _first_publication_in(text, tz) if 0 < len(text) <= 200 else None
-            if value is not None:
-                return value
-    return None
+            if 0 < len(text) <= 200:
+                publication, updates = _publication_in(text, tz, reference)
+                seen.updates.extend(updates)
+                if publication is not None:
+                    seen.publication = publication
+                    seen.paired = bool(updates)
+                    return
 
 
-def _first_publication_in(text: str, tz: str) -> datetime.date | datetime.datetime | None:
-    """The first date in ``text`` that is not an update stamp or a copyright line."""
+def _publication_in(
+    text: str, tz: str, reference: datetime.date | None = None
+) -> tuple[datetime.date | datetime.datetime | None, list[datetime.date | datetime.datetime]]:
+    """The first date in ``text`` that is not an update stamp or a copyright line, and the
+    update stamps before it ("Geüpdatet op 14 maart – Gepubliceerd op 12 maart" gives the 12th)."""
     previous_end = 0
-    for start, end, value in _search(text, tz):
+    publication = None
+    updates = []
+    for start, end, value in _search(text, tz, reference):
         before = text[previous_end:start]
         previous_end = end
-        if _UPDATE_LABEL.search(before) or _COPYRIGHT.search(before):
-            continue
-        return value
-    return None
+        if _UPDATE_LABEL.search(before):
+            updates.append(value)
+        elif publication is None and not _COPYRIGHT.search(before):
+            publication = value
+    return publication, updates
 
 
 # /2019/08/05/, /2019-08-05-, _20190805_, /2019/08/
@@ -695,6 +830,20 @@ def _page_claim(page: list[_Evidence], witnesses: list[_Evidence]) -> _Evidence 
     return max(page, key=support)
 
 
+def _without_updates(
+    page: list[_Evidence], updates: list[_Evidence], others: list[_Evidence], text_day: datetime.date | None
+) -> list[_Evidence]:
+    """Rule 1a: a page claim on the day of a visible update stamp ("Bijgewerkt: 13 maart") is
+    the CMS re-dating the page, not the publication, when other evidence (the visible
+    publication date, the URL, discovery, another claim) names a different day."""
+    stale = {u.day for u in updates} - {e.day for e in others if e.source == "text"}
+    if text_day is not None:
+        stale.discard(text_day)
+    kept = [e for e in page if e.day not in stale]
+    alternatives = kept + [e for e in others if e.day not in stale]
+    return kept if len(kept) < len(page) and alternatives else page
+
+
 def _decide(
     page: list[_Evidence],
     discovery: list[_Evidence],
@@ -708,6 +857,9 @@ def _decide(
         else None
     )
     choice = _page_claim(page, [e for e in (text, url_evidence) if e is not None])
+    if choice is None and text is not None and discovery and _fits_url(text, url_date, slack_days=0):
+        # Without claims in the markup the visible date is the page's claim (rule 3 below).
+        choice = text
     if choice is not None and not _fits_url(choice, url_date):
         agreeing = [e for e in [*page[1:], *discovery, text] if e and _fits_url(e, url_date)]
         choice = agreeing[0] if agreeing else url_evidence
@@ -766,13 +918,16 @@ def _needs_text(page: list[_Evidence], discovery: list[_Evidence], url_date: _Ur
     """Whether the visible date can change the decision; reading it is the costly part.
 
     It cannot when the page's claims agree with each other and with the URL, none of them is a
-    UTC stamp (rules 1, 2 and 6 are the only ones that consult it besides the fallback) and one
-    of them carries a time of day.
+    UTC stamp (rules 1, 2 and 6 are the only ones that consult it besides the fallback), one of
+    them carries a time of day and the article shows no update stamp (rule 1a, see
+    _shows_update).
     """
     if not page:
         return True
     if len({e.day for e in page}) > 1:
         return True
+    if url_date is not None and url_date.day is not None and any(e.day != url_date.day for e in page):
+        return True  # a visible update stamp may show the claim to be an update (rule 1a)
     if any(e.from_utc for e in [*page, *discovery]):
         return True
     if not any(isinstance(e.value, datetime.datetime) for e in page):
@@ -794,13 +949,39 @@ def find_published(
     Europe/Amsterdam, "be": Europe/Brussels; anything else: unknown, see the module docstring).
     An already parsed ``lxml.html`` tree is accepted so callers can reuse their parse; it is not
     modified. Never raises: anything unreadable gives ``source="none"``.
+
+    ``fetched_at`` (a keyword, or the context's field of that name where it has one) is when the
+    page was downloaded (ISO 8601 string or aware datetime): with the discovery dates it gives the
+    year of a date the page prints without one ("12 maart"). Relative expressions ("gisteren",
+    "vrijdagavond") are never read as a date.
     """
+    fetched_at = fields.pop("fetched_at", None)
     context = PageContext.of(context, **fields)
+    if fetched_at is None:
+        fetched_at = getattr(context, "fetched_at", None)
     try:
-        return _find_published(html, url or "", context.feed_date, context.sitemap_date, context.country)
+        return _find_published(
+            html, url or "", context.feed_date, context.sitemap_date, context.country, fetched_at
+        )
     except Exception:
         logger.warning("date detection failed on %s", url, exc_info=True)
         return NONE
+
+
+def _reference_day(
+    discovery: list[_Evidence], fetched_at: str | datetime.datetime | None, zone: ZoneInfo
+) -> datetime.date | None:
+    """The day that gives a year to dates printed without one: the earliest discovery date, else
+    the fetch time. None when neither is known (such dates are then not read)."""
+    if discovery:
+        return min(e.day for e in discovery)
+    if isinstance(fetched_at, str):
+        fetched_at = parse_dutch_date(fetched_at, tz=zone.key)  # type: ignore[assignment]
+    if isinstance(fetched_at, datetime.datetime):
+        return fetched_at.astimezone(zone).date() if fetched_at.tzinfo else fetched_at.date()
+    if isinstance(fetched_at, datetime.date):
+        return fetched_at
+    return None
 
 
 def _find_published(
@@ -809,6 +990,7 @@ def _find_published(
     feed_date: str | None,
     sitemap_date: str | None,
     country: str,
+    fetched_at: str | datetime.datetime | None = None,
 ) -> PublishedDate:
     # Outside the Netherlands and Belgium the outlet's zone is unknown: UTC keeps every stamp on
     # the calendar day it was written with, which is what the plain libraries do.
@@ -825,27 +1007,43 @@ def _find_published(
     ]
     page: list[_Evidence] = []
     text = None
+    updates: list[_Evidence] = []
+    paired = False
     if tree is not None:
         claims = [("jsonld", _jsonld(tree, url, tz))]
         claims += [("meta", value) for value in _meta(tree, tz)[:3]]
         root = _article_root(tree)
         claims.append(("time", _time_elements(tree, root, tz)))
         page = [e for source, value in claims if (e := _evidence(source, value, zone))]
-        if _needs_text(page, discovery, url_date):
-            text = _evidence("text", _visible_text(tree, root, tz), zone)
+        if _needs_text(page, discovery, url_date) or _shows_update(root):
+            seen = _visible_text(tree, root, tz, _reference_day(discovery, fetched_at, zone))
+            text = _evidence("text", seen.publication, zone)
+            stamps = [*seen.updates, *_update_times(tree, root, tz)]
+            updates = [e for value in stamps if (e := _evidence("text", value, zone))]
+            paired = seen.paired
 
-    everything = [*page, *discovery, *([text] if text else [])]
+    url_evidence = []
     if url_date is not None and url_date.day is not None:
-        everything.append(_Evidence("url", url_date.day, url_date.day))
+        url_evidence.append(_Evidence("url", url_date.day, url_date.day))
+    if updates:
+        # The visible publication date counts against an update-dated claim only when it was
+        # printed beside the update stamp; a site header's "Last updated" says nothing of it.
+        rivals = [*discovery, *url_evidence, *([text] if text and paired else [])]
+        page = _without_updates(page, updates, rivals, text.day if text else None)
+    everything = [*page, *discovery, *([text] if text else []), *url_evidence]
 
     choice = _decide(page, discovery, url_date, text)
     if choice is not None:
         choice = _local_day(choice, everything)
+        confidence = _confidence(choice, everything)
+        if choice.day in {e.day for e in updates} and not (text and text.day == choice.day):
+            # Nothing contradicts it, but the reader sees this day as an update stamp.
+            confidence = max(0.05, round(confidence - UPDATE_STAMP_PENALTY, 2))
         return PublishedDate(
             day=choice.day,
             moment=_moment(choice, everything),
             source=choice.source,
-            confidence=_confidence(choice, everything),
+            confidence=confidence,
         )
 
     if tree is not None:
@@ -857,12 +1055,16 @@ def _find_published(
             january_first = (found.month, found.day) == (1, 1) and not (
                 text is not None and text.day == found
             )
+            # htmldate knows no Dutch update labels: on the day of a visible update stamp its
+            # answer may be that stamp, an upper bound of the publication and no more.
+            stamp = found in {e.day for e in updates}
             if fits and not january_first:
+                confidence = _confidence(evidence, everything)
                 return PublishedDate(
                     day=found,
                     moment=None,
                     source="htmldate",
-                    confidence=_confidence(evidence, everything),
+                    confidence=min(confidence, UPDATE_STAMP_CONFIDENCE) if stamp else confidence,
                 )
             if fits and january_first:
                 return PublishedDate(None, None, "htmldate", YEAR_ONLY_CONFIDENCE, year_only=found.year)

@@ -32,9 +32,30 @@ def jsonld(**fields: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(fields)}</script>'
 
 
+REFERENCE_FIELDS = {"feed": "feed_date", "sitemap": "sitemap_date", "fetched": "fetched_at"}
+
+
 def table_rows() -> list[dict[str, str]]:
     with TABLE.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def reference(row: dict[str, str]) -> dict[str, str]:
+    """The row's feed, sitemap or fetch time as find_published's keyword."""
+    if not row.get("reference"):
+        return {}
+    kind, _, value = row["reference"].partition("=")
+    return {REFERENCE_FIELDS[kind]: value}
+
+
+def is_single_expression(row: dict[str, str]) -> bool:
+    """Rows that parse_dutch_date reads alone: one complete date, no decision between evidence."""
+    stamps = ("update", "bijgewerkt", "gewijzigd", "aangepast", "geüpdatet", "geupdatet")
+    return bool(row["expected"]) and not (
+        any(stamp in f"{row['note']} {row['expression']}".lower() for stamp in stamps)
+        or row.get("url")
+        or row.get("reference")
+    )
 
 
 # --- the known failures of htmldate and trafilatura -------------------------------------------
@@ -76,8 +97,9 @@ def test_a_real_january_first_is_kept():
 
 @pytest.mark.parametrize(
     "row",
-    # Which of two dates is the publication (update stamps) is for find_published to decide.
-    [row for row in table_rows() if "update" not in row["note"].lower()],
+    # Which of two dates is the publication (update stamps, URL), a year from the feed or the
+    # fetch time, and relative expressions are for find_published to decide.
+    [row for row in table_rows() if is_single_expression(row)],
     ids=lambda row: row["expression"][:40],
 )
 def test_dutch_table_expression_parses(row):
@@ -96,16 +118,30 @@ def test_dutch_table_expression_parses(row):
 @pytest.mark.parametrize("row", table_rows(), ids=lambda row: row["expression"][:40])
 def test_dutch_table_expression_found_in_a_page(row):
     html = page(f'<div class="meta"><span>{row["expression"]}</span></div>')
-    found = find_published(html, URL, country=row["country"])
-    assert found.day is not None
-    assert found.day.isoformat() == row["expected"]
+    found = find_published(html, row.get("url") or URL, country=row["country"], **reference(row))
+    assert (found.day.isoformat() if found.day else "") == row["expected"]
     assert (found.moment.strftime("%H:%M") if found.moment else "") == row["time"]
 
 
-def test_table_has_at_least_forty_presentations():
+@pytest.mark.parametrize("row", table_rows(), ids=lambda row: row["expression"][:40])
+def test_dutch_table_expression_in_a_time_element(row):
+    # The same presentations as the visible text of a <time> element, as many CMSs print them:
+    # an update stamp there ("<time>Bijgewerkt: ...</time>") is no publication claim either.
+    html = page(f'<p class="byline">Door de redactie <time>{row["expression"]}</time></p>')
+    found = find_published(html, row.get("url") or URL, country=row["country"], **reference(row))
+    assert (found.day.isoformat() if found.day else "") == row["expected"]
+
+
+def test_table_has_the_presentations_the_issue_names():
     rows = table_rows()
-    assert len(rows) >= 40
+    assert len(rows) >= 70
     assert {row["country"] for row in rows} == {"nl", "be"}
+    text = " ".join(row["expression"].lower() for row in rows)
+    for form in ("bijgewerkt", "geüpdatet", "laatst gewijzigd", "aangepast", "update:", "gisteren"):
+        assert form in text
+    assert sum(bool(row["url"]) for row in rows) >= 5  # the URL's date the only other evidence
+    assert sum(not row["expected"] for row in rows) >= 5  # relative expressions: no date
+    assert {row["reference"].partition("=")[0] for row in rows} >= {"feed", "sitemap", "fetched"}
 
 
 # --- parse_dutch_date -----------------------------------------------------------------------
@@ -394,3 +430,116 @@ def test_label_and_date_in_one_paragraph():
     found = find_published(page("<p>Geplaatst: 12-03-2024 om 10:15</p>"), URL)
     assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
     assert found.moment.strftime("%H:%M") == "10:15"
+
+
+# --- update stamps (issue 19) ------------------------------------------------------------------
+
+URL_DAY = "https://www.voorbeeldkrant.nl/nieuws/2024/03/12/inbraak-dorpsstraat/"
+
+
+def test_bijgewerkt_time_element_does_not_beat_the_url_date():
+    # The update stamp is a day after the URL's date, within the slack time zones need, and the
+    # page states nothing else: the URL's date is the publication.
+    header = '<p class="byline">Bijgewerkt: <time datetime="2024-03-13T10:15:00+01:00">13 mrt</time></p>'
+    found = find_published(page(header), URL_DAY)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "url")
+
+
+def test_update_stamp_inside_the_time_element_is_no_claim():
+    header = '<time datetime="2024-03-13T10:15:00+01:00">Geüpdatet op 13 maart 2024</time>'
+    assert find_published(page(header), URL_DAY).day == datetime.date(2024, 3, 12)
+
+
+def test_geupdatet_and_gepubliceerd_on_one_line_gives_the_publication():
+    header = (
+        '<div class="article-meta">Geüpdatet op 14 maart 2024 om 10:15 – '
+        "Gepubliceerd op 12 maart 2024 om 08:00</div>"
+    )
+    found = find_published(page(header), URL)
+    assert found.day == datetime.date(2024, 3, 12)
+    assert found.moment.strftime("%H:%M") == "08:00"
+
+
+def test_claim_redated_to_the_update_yields_to_the_url_date():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-13T10:15:00+01:00")
+    header = '<div class="meta">Bijgewerkt: 13 maart 2024, 10:15</div>'
+    found = find_published(page(header, head), URL_DAY)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "url")
+
+
+def test_claim_redated_to_the_update_yields_to_the_publication_printed_beside_it():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-14T10:15:00+01:00")
+    header = '<div class="meta">Gepubliceerd: 12 maart 2024 08:00 | Bijgewerkt: 14 maart 2024 10:15</div>'
+    assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_claim_on_the_update_day_without_rival_stands_with_less_confidence():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-03-13T10:15:00+01:00")
+    plain = find_published(page("", head), URL)
+    stamped = find_published(page('<div class="meta">Bijgewerkt: 13 maart 2024, 10:15</div>', head), URL)
+    assert stamped.day == plain.day == datetime.date(2024, 3, 13)
+    assert stamped.confidence == pytest.approx(plain.confidence - 0.2)
+
+
+def test_site_header_last_updated_does_not_unseat_the_article_claims():
+    # A site-wide "Last updated" in the header shares the claims' day; an unrelated numeric date
+    # elsewhere is no reason to doubt them.
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2024-06-01T21:53:00+02:00")
+    html = (
+        f"<html><head>{head}</head><body><div class='header'><p class='updated_date'>Last Updated: "
+        "<span>1 juni 2024</span></p></div><div class='post-meta'>01-06-2023</div>"
+        f"<div>{BODY}</p></div></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 6, 1)
+
+
+# --- relative expressions and dates without a year ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["gisteren", "gisteren om 14:05", "vrijdagavond", "afgelopen weekend", "vandaag, 09:12", "eergisteren"],
+)
+def test_relative_expressions_never_become_the_publication_date(expression):
+    found = find_published(
+        page(f'<span class="date">{expression}</span>'), URL, fetched_at="2024-03-09T10:00:00+01:00"
+    )
+    assert found.day is None
+
+
+def test_relative_expression_in_the_story_is_not_the_publication_date():
+    header = '<p class="intro">Vrijdagavond werd ingebroken; afgelopen weekend volgde een tweede poging.</p>'
+    found = find_published(page(header), URL, fetched_at="2024-03-11T10:00:00+01:00")
+    assert found.day is None
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ({"feed_date": "Wed, 13 Mar 2024 07:00:00 +0100"}, datetime.date(2024, 3, 12)),
+        ({"sitemap_date": "2024-03-12T09:00:00+01:00"}, datetime.date(2024, 3, 12)),
+        ({"fetched_at": "2024-03-20T10:00:00+01:00"}, datetime.date(2024, 3, 12)),
+        (
+            {"fetched_at": datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC)},
+            datetime.date(2024, 3, 12),
+        ),
+    ],
+    ids=["feed", "sitemap", "fetch time", "fetch time a year on"],
+)
+def test_date_without_a_year_takes_it_from_the_reference(reference, expected):
+    found = find_published(page('<span class="date">di 12 maart om 08:15</span>'), URL, **reference)
+    assert found.day == expected
+    assert found.moment.strftime("%H:%M") == "08:15"
+
+
+def test_date_without_a_year_read_in_january_is_last_year():
+    found = find_published(page('<span class="date">30 december</span>'), URL, fetched_at="2025-01-02")
+    assert found.day == datetime.date(2024, 12, 30)
+
+
+def test_date_without_a_year_and_no_reference_is_not_guessed():
+    assert find_published(page('<span class="date">12 maart</span>'), URL).day is None
+
+
+def test_date_without_a_year_is_still_not_a_complete_expression():
+    assert parse_dutch_date("12 maart om 08:15") is None
