@@ -182,13 +182,18 @@ def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
 def complete_text(visible: str, wall: paywall.Paywall, description: str | None) -> tuple[str, str]:
     """The article's text and whether it is complete (``full``) or a paywall's ``teaser``.
 
-    The JSON-LD ``articleBody`` replaces the visible text when it holds more of the article: a
-    paywalled page shows a teaser and gives search engines the rest. A paywalled page without
-    that body, whose paid part is not in the HTML either (named by ``hasPart``, or visible text
-    longer than any teaser), yields its lead alone, as a teaser.
+    The JSON-LD ``articleBody`` replaces the visible text when it holds more of the article on a
+    paywalled page (which shows a teaser and gives search engines the rest), or when the visible
+    text has less than half of it (the extractor missed the article). On a free page where both
+    tell the article at similar length, the visible text stays: bodies may carry captions,
+    'read also' lines or another text (measured on trafilatura-eval, ``bench/extraction.py``). A
+    paywalled page without that body, whose paid part is not in the HTML either (named by
+    ``hasPart``, or visible text longer than any teaser), yields its lead alone, as a teaser.
     """
-    if wall.body and paywall.longer_than(wall.body, visible):
-        return paywall.keep_page_paragraphs(wall.body, visible), "full"
+    body = wall.body
+    wanted = body and (wall.paywalled or paywall.visible_misses_most(body, visible))
+    if body and wanted and paywall.longer_than(body, visible):
+        return paywall.with_lead(paywall.keep_page_paragraphs(body, visible), visible, description), "full"
     if wall.paywalled and not wall.served and not paywall.visible_is_whole(visible):
         return paywall.teaser_text(visible, description), "teaser"
     return visible, "full"
@@ -254,7 +259,9 @@ def extract_article(
         paywalled=wall.paywalled,
         text_complete=complete,
         entries=entries,
-        **hints,
+        html_lang=hints["html_lang"],
+        og_locale=hints["og_locale"],
+        canonical_url=hints["canonical_url"],
     )
     return tidy_article(article, tree)
 

@@ -8,6 +8,7 @@ flattened) so each reader only looks up fields.
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 from collections.abc import Iterator
@@ -110,3 +111,22 @@ def is_false(value: object) -> bool:
     if isinstance(value, bool):
         return value is False
     return isinstance(value, str) and value.strip().casefold() in ("false", "no", "0")
+
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_BLOCK_END = re.compile(r"<\s*(/\s*(p|div|h[1-6]|li|blockquote)|br\s*/?)\s*>", re.IGNORECASE)
+
+
+def plain_text(raw: str) -> str:
+    """A JSON-LD text field as plain text: entities decoded, HTML tags gone, block ends as line breaks.
+
+    Some CMSs put HTML in ``articleBody``, some escape it once more ('&amp;ccedil;', '&lt;p&gt;').
+    """
+    for _ in range(3):
+        unescaped = htmllib.unescape(raw)
+        if unescaped == raw:
+            break
+        raw = unescaped
+    if _TAG.search(raw):
+        raw = htmllib.unescape(_TAG.sub("", _BLOCK_END.sub("\n", raw)))
+    return raw

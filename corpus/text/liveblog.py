@@ -62,9 +62,9 @@ def _from_jsonld(tree: lxml.html.HtmlElement, zone: ZoneInfo) -> list[tuple[str 
         for update in updates:
             if not isinstance(update, dict):
                 continue
-            headline = (jsonld.text_of(update.get("headline")) or "").strip()
-            body = (jsonld.text_of(update.get("articleBody")) or "").strip()
-            if headline and normalise_for_hash(headline) not in normalise_for_hash(body):
+            headline = clean_text(jsonld.plain_text(jsonld.text_of(update.get("headline")) or ""))
+            body = clean_text(jsonld.plain_text(jsonld.text_of(update.get("articleBody")) or ""))
+            if headline and not normalise_for_hash(body).startswith(normalise_for_hash(headline)):
                 body = f"{headline}\n{body}" if body else headline
             if body:
                 entries.append((_iso(update.get("datePublished"), zone), clean_text(body)))
@@ -188,18 +188,17 @@ def live_entries(
     return _from_html(tree, main_text, day, zone)
 
 
+def _held(body: str, key: str) -> bool:
+    """Whether the text (as ``key``) holds an entry: at least half of its lines of three words and
+    more (an extractor may drop a link line or run a headline into the text)."""
+    lines = [normalise_for_hash(line) for line in body.split("\n") if word_count(line) >= 3]
+    lines = lines or [normalise_for_hash(body)]
+    return 2 * sum(line in key for line in lines) >= len(lines)
+
+
 def text_with_entries(text: str, entries: list[tuple[str | None, str]]) -> str:
-    """The live blog's text: its lead (what the main text has before the first entry), then every
-    entry, one paragraph each, so the text holds the entries whatever the extractor kept."""
-    # An extractor may keep an entry as its own lines or run its headline and text together.
-    entry_keys = [normalise_for_hash(body) for _, body in entries]
-    lead = []
-    for line in text.split("\n"):
-        key = normalise_for_hash(line)
-        if key and any(key in e for e in entry_keys):
-            break
-        if _CLOCK.fullmatch(line.strip()):
-            continue
-        lead.append(line)
-    parts = ["\n".join(lead).strip(), *(body for _, body in entries)]
-    return clean_text("\n".join(p for p in parts if p))
+    """The live blog's text holding every entry: the extracted text, then each entry it lacks (a
+    page that builds its entries by script has them only in its JSON-LD), one paragraph each."""
+    key = normalise_for_hash(text)
+    missing = [body for _, body in entries if not _held(body, key)]
+    return clean_text("\n".join([text, *missing])) if missing else text

@@ -15,7 +15,6 @@ markup rule below is anchored to the article's header, its body or the document 
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -143,8 +142,6 @@ def detect(tree: lxml.html.HtmlElement, url: str) -> Paywall:
 
 
 # -- the JSON-LD articleBody as text ---------------------------------------------------------------------
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-_BLOCK_END = re.compile(r"<\s*(/\s*(p|div|h[1-6]|li|blockquote)|br\s*/?)\s*>", re.IGNORECASE)
 # Paragraphs glued without a separator: 'Klopt dat?Dat klopt.' A lower-case letter, digit or
 # closing bracket, a sentence end (and closing quote), then a capital and a lower-case letter.
 # Capitals before the stop ('U.S.') and addresses ('vragen@dft.nl') do not match.
@@ -164,10 +161,7 @@ def article_body(node: dict[str, Any]) -> str | None:
     raw = jsonld.text_of(node.get("articleBody"))
     if not raw or not raw.strip():
         return None
-    if _TAG.search(raw):
-        raw = _BLOCK_END.sub("\n", raw)
-        raw = _TAG.sub("", raw)
-    raw = htmllib.unescape(raw)
+    raw = jsonld.plain_text(raw)
     if "\n" not in raw.strip():
         raw = _GLUED.sub(r"\1\n", raw)
     lines = [line for line in clean_text(raw).split("\n") if line.strip()]
@@ -208,6 +202,26 @@ def visible_is_whole(visible: str) -> bool:
 def longer_than(body: str, visible: str) -> bool:
     """Whether the JSON-LD body holds more of the article than the visible text does."""
     return word_count(body) > word_count(visible)
+
+
+def visible_misses_most(body: str, visible: str) -> bool:
+    """Whether the visible text holds less than half of the JSON-LD body: the extractor missed the
+    article (a script-built page), rather than both telling it a little differently."""
+    return 2 * word_count(visible) < word_count(body)
+
+
+def with_lead(body: str, visible: str, description: str | None) -> str:
+    """The body, headed by the page's lead when the body lacks it.
+
+    Some sites keep the standfirst (the lead above the article, also the page's description) out
+    of ``articleBody``; a teaser shows it, so it is kept when the visible text has it.
+    """
+    if not description or word_count(description) < MIN_TEASER_LINE_WORDS:
+        return body
+    lead = normalise_for_hash(description)
+    if lead in normalise_for_hash(body) or lead not in normalise_for_hash(visible):
+        return body
+    return f"{clean_text(description)}\n{body}"
 
 
 def teaser_text(visible: str, description: str | None) -> str:

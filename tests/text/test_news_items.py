@@ -7,6 +7,8 @@ NOS live blogs; fictional text, real towns). Every test runs the whole analysis 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -115,8 +117,6 @@ def _page(head: str, body: str) -> str:
 
 
 def _news_ld(**fields: object) -> str:
-    import json
-
     node = {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
     return f"<script type='application/ld+json'>{json.dumps(node)}</script>"
 
@@ -189,10 +189,32 @@ def test_a_longer_json_ld_body_replaces_a_short_visible_text_on_a_free_page_too(
         ("Klopt dat?\u201dDat klopt.", ["Klopt dat?\u201d", "Dat klopt."]),
         ("Mail naar vragen@dft.nl of naar de U.S. Army.", ["Mail naar vragen@dft.nl of naar de U.S. Army."]),
         ("Het nieuws.\n\nLees ook:", ["Het nieuws."]),
+        (
+            "&lt;p class=&quot;texto&quot;&gt;Een solu&amp;ccedil;&amp;atilde;o.&lt;/p&gt;&lt;p&gt;Twee.&lt;/p&gt;",
+            ["Een solução.", "Twee."],
+        ),
     ],
 )
 def test_article_body_keeps_or_restores_paragraphs(raw: str, expected: list[str]) -> None:
     assert paywall.article_body({"articleBody": raw}) == "\n".join(expected)
+
+
+def test_a_free_page_keeps_its_visible_text_beside_a_body_of_similar_length() -> None:
+    """Bodies of free pages may carry captions, 'read also' lines or another text altogether."""
+    visible = "<p>Een man uit Gouda is opgepakt na een inbraak in een juwelierszaak aan de Markt.</p>"
+    body = "Een man uit Gouda is opgepakt na een inbraak. Lees ook: meer inbraken in Gouda deze maand."
+    article = extract_article(_page(_news_ld(headline="Kop", articleBody=body), visible), "https://x.nl/a")
+    assert (
+        article is not None
+        and article.text == "Een man uit Gouda is opgepakt na een inbraak in een juwelierszaak aan de Markt."
+    )
+
+
+def test_a_lead_the_body_lacks_is_kept_above_it() -> None:
+    lead = "Een sneeuwdek op zonnepanelen kost stroom en belast de constructie van het dak."
+    body = "Eigenaren vragen zich af of ze de panelen moeten vegen. " * 6
+    assert paywall.with_lead(body, f"{lead}\nLees verder met Plus", lead) == f"{lead}\n{body}"
+    assert paywall.with_lead(f"{lead} {body}", lead, lead) == f"{lead} {body}"  # the body has it
 
 
 def test_a_body_run_together_is_split_where_the_page_shows_a_paragraph_end() -> None:
@@ -329,8 +351,6 @@ def test_times_of_day_are_dated_on_the_page_day_in_the_outlet_zone() -> None:
     )
     tree = parse_html(f"<html><body><main>{blocks}</main></body></html>")
     text = "Een bericht van meer dan vijf woorden lang."
-    import datetime as dt
-
     entries = liveblog.live_entries(tree, text, dt.date(2024, 1, 8), "Europe/Brussels")
     assert [at for at, _ in entries] == [
         "2024-01-08T14:32+01:00",
@@ -376,3 +396,22 @@ def test_json_ld_graphs_and_broken_blocks_are_read_leniently() -> None:
     )
     node = jsonld.main_news(parse_html(html), "https://www.x.nl/a/")
     assert node is not None and node["headline"] == "A"
+
+
+def test_an_entry_headline_whose_words_recur_in_its_text_is_kept() -> None:
+    node = {
+        "@type": "LiveBlogPosting",
+        "liveBlogUpdate": [
+            {"headline": "Man aangehouden", "datePublished": "2024-03-06T16:30:00+01:00",
+             "articleBody": "De politie heeft een man aangehouden."},
+            {"headline": "Update", "datePublished": "2024-03-06T16:40:00+01:00",
+             "articleBody": "Update: de weg is weer open."},
+        ],
+    }  # fmt: skip
+    tree = parse_html(
+        f"<html><head><script type='application/ld+json'>{json.dumps(node)}</script></head></html>"
+    )
+    assert liveblog.live_entries(tree, "") == [
+        ("2024-03-06T16:30+01:00", "Man aangehouden\nDe politie heeft een man aangehouden."),
+        ("2024-03-06T16:40+01:00", "Update: de weg is weer open."),
+    ]
