@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from corpus.store.models import Article, CrawlRun, Rejection
 from corpus.store.storage import open_database
+from corpus.text.normalise import normalise_for_hash
+from corpus.text.pagekind import NEWS_KINDS
 
 
 def _path(url: str) -> str:
@@ -41,9 +43,14 @@ def _expected(demo_expected: list[dict], **conditions: object) -> list[dict]:
     return [p for p in demo_expected if all(p.get(k) == v for k, v in conditions.items())]
 
 
+def _news(demo_expected: list[dict], **conditions: object) -> list[dict]:
+    """Pages of any kept kind (article, photo story, live blog) that meet ``conditions``."""
+    return [p for p in _expected(demo_expected, **conditions) if p["kind"] in NEWS_KINDS]
+
+
 def test_every_dutch_article_is_stored_once(crawled, demo_expected, demo_bases) -> None:
     missing = []
-    for page in _expected(demo_expected, kind="article", language="nl"):
+    for page in _news(demo_expected, language="nl"):
         if page.get("tracking_duplicate_of"):
             continue
         stored = _stored(crawled, demo_bases[page["outlet"]])
@@ -57,13 +64,13 @@ def test_every_dutch_article_is_stored_once(crawled, demo_expected, demo_bases) 
 def test_only_dutch_is_kept_and_others_are_rejected_as_not_dutch(crawled, demo_expected, demo_bases) -> None:
     assert {a.language for a in crawled[0]} == {"nl"}
     for page in demo_expected:
-        if page["kind"] == "article" and page["language"] != "nl":
+        if page["kind"] in NEWS_KINDS and page["language"] != "nl":
             rejected = _rejected(crawled, demo_bases[page["outlet"]])
             assert rejected[page["path"]].reason == "not_dutch", page["path"]
 
 
 def test_flemish_articles_are_nl_be(crawled, demo_expected, demo_bases) -> None:
-    for page in _expected(demo_expected, kind="article", language="nl"):
+    for page in _news(demo_expected, language="nl"):
         article = _stored(crawled, demo_bases[page["outlet"]]).get(page["path"])
         if article is not None and page.get("variant"):
             assert article.language_variant == page["variant"], page["path"]
@@ -78,6 +85,41 @@ def test_non_articles_are_rejected_with_their_kind(crawled, demo_expected, demo_
         assert page["path"] in rejected, page["path"]
         assert rejected[page["path"]].stage == "page_kind"
         assert rejected[page["path"]].reason == kind
+
+
+def test_news_items_are_stored_with_their_kind_and_completeness(crawled, demo_expected, demo_bases) -> None:
+    """Every kept page carries the kind of news item the gold gives it; a paywalled page without its
+    full text is a teaser; a live blog keeps its entries with their times."""
+    kinds = set()
+    for page in _news(demo_expected, language="nl"):
+        if page.get("tracking_duplicate_of"):
+            continue
+        article = _stored(crawled, demo_bases[page["outlet"]])[page["path"]]
+        kinds.add(article.kind)
+        assert article.kind == page["kind"], page["path"]
+        assert bool(article.paywalled) is page.get("paywalled", False), page["path"]
+        assert article.text_complete == page.get("text_complete", "full"), page["path"]
+        assert bool(article.entries) is (page["kind"] == "liveblog"), page["path"]
+    assert kinds == set(NEWS_KINDS)
+
+
+def test_the_demo_teaser_photo_story_and_live_blog_hold_their_text(crawled, demo_bases) -> None:
+    stored = _stored(crawled, demo_bases["deltamedia"])
+    teaser = stored["/utrecht/oplichters-troggelen-bejaarde-vrouw-in-zeist-pinpas-af~a7e6d5c4/"]
+    assert teaser.text.startswith("Twee mannen die zich voordeden als medewerkers van de bank")
+    assert "Word abonnee" not in teaser.text and "PREMIUM" not in teaser.text
+    photo = stored["/nieuws/2512460-in-beeld-uitslaande-brand-in-winkelpand-vianen"]
+    assert len(photo.text.split("\n")) == 7 and "Foto:" not in photo.text
+    live = stored["/liveblog/2512470-steekpartij-op-markt-in-ede"]
+    assert [e["at"] for e in live.entries] == [
+        "2024-03-06T19:20+01:00",
+        "2024-03-06T17:45+01:00",
+        "2024-03-06T16:30+01:00",
+        "2024-03-06T15:10+01:00",
+    ]
+    assert live.entries[2]["text"].startswith("Man aangehouden\nDe politie heeft op het station")
+    for entry in live.entries:  # the text holds every entry (headline and body may share a line)
+        assert normalise_for_hash(entry["text"]) in normalise_for_hash(live.text)
 
 
 def test_section_pages_linked_as_articles_are_rejected_as_listings(
@@ -128,7 +170,7 @@ def test_syndicated_story_is_kept_on_both_outlets_and_marked(crawled, demo_expec
 
 def test_publication_dates_match_the_gold(crawled, demo_expected, demo_bases) -> None:
     wrong = []
-    for page in _expected(demo_expected, kind="article", language="nl"):
+    for page in _news(demo_expected, language="nl"):
         article = _stored(crawled, demo_bases[page["outlet"]]).get(page["path"])
         if article is None:
             continue
