@@ -107,6 +107,7 @@ class _Term:
     compound: bool = False  # also match inside compounds ("woninginbraak", "drugslab")
     shooting: bool = False  # its geweld is a shooting's: a lethal shooting is not also geweld
     threat: bool = False  # its geweld is a threat: part of a robbery, it adds no geweld
+    role: str = ""  # "generic" (the word geweld), "firearm", "damage": see the conventions
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class _Phrase:
     categories: tuple[str, ...] = ()
     threat: bool = False
     shooting: bool = False
+    role: str = ""
 
 
 _L, _G, _Z, _O = "levensdelict", "geweld", "zeden", "overval"
@@ -162,7 +164,8 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # A toy, fake or alarm gun, or what only looked like one, is no firearm.
     _Phrase(
         "nepwapen",
-        r"\b(?:nep|speelgoed|namaak|alarm)(?:wapen|pistool|vuurwapen|revolver)\w*|\b(?:leek|lijkt|"
+        r"\b(?:nep|speelgoed|namaak|alarm)(?:wapen|pistool|vuurwapen|revolver)\w*|\b(?:wapen|pistool|"
+        r"vuurwapen|revolver) (?:was|bleek|is)(?: \w+){0,3} (?:nep|speelgoed|namaak|niet echt)\b|\b(?:leek|lijkt|"
         r"leken)(?: \w+){0,3} op een (?:vuurwapen|pistool|wapen)|\bop een (?:vuurwapen|pistool|wapen) "
         r"(?:leek|leken|lijkt)",
         0.0,
@@ -191,14 +194,29 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
         (_G,),
     ),
+    # Separable verbs: "schoot de man ... dood", "stak haar dood", "sloeg hem dood".
+    _Phrase(
+        "schoot dood",
+        r"\b(?:schoot|schoten)\b(?: [\w-]+){1,10} dood\b",
+        3.0,
+        (_L, _W),
+        shooting=True,
+    ),
+    _Phrase(
+        "stak dood",
+        r"\b(?:stak|staken|sloeg|sloegen|trapte|trapten)\b(?: [\w-]+){1,10} dood\b",
+        3.0,
+        (_L, _G),
+    ),
+    _Phrase("door elkaar geschud", r"\bdoor elkaar (?:geschud|schudde|schudden|te schudden)", 3.0, (_G,)),
     _Phrase("om het leven gebracht", r"\bom het leven (?:is |werd |te hebben )?gebracht", 3.0, (_L,)),
     _Phrase("bracht om het leven", r"\bbracht(?:en)? \w+ (?:\w+ )?om het leven", 3.0, (_L,)),
     _Phrase(
         "seksueel misbruik",
-        r"\bseksueel (?:misbrui\w+|contact met (?:een |zijn |haar )?(?:\d+-jarige|minderjarige))|"
+        r"\bseksueel (?:(?:[\w-]+ ){0,3}misbrui\w+|contact met (?:een |zijn |haar )?(?:\d+-jarige|minderjarige))|"
         r"\bmisbruik(?:te)? (?:van )?(?:een |zijn |haar )?(?:\d+-jarige |minderjarige )?(?:meisje|"
         r"jongen|kind|kinderen|dochter|zoon|stiefdochter|nichtje|minderjarigen?|leerlingen?|"
-        r"pupillen?)\b",
+        r"pupillen?|jeugdspelers?|tieners?|kleuters?)\b",
         3.0,
         (_Z,),
     ),
@@ -252,6 +270,20 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"overgenomen|overnam|over te nemen)\b|\baccountovername|\bmeekijksoftware",
         3.0,
         (_C,),
+    ),
+    _Phrase(
+        "valse inlogpagina",
+        r"\b(?:valse|nagemaakte|namaak|nep)[\w-]* (?:inlogpagina|inlogscherm|bankpagina|bankwebsite|"
+        r"website van (?:de|een|hun|zijn|haar) bank)\w*|\bphishingmail\w*",
+        3.0,
+        (_C, _F),
+    ),
+    _Phrase(
+        "valse facturen",
+        r"\b(?:valse|vervalste|nep)[\w-]* (?:facturen|factuur|betaalverzoeken|betaalverzoek|"
+        r"betaallinks?|tickets|advertenties|webwinkels?)\b|\bontfutsel\w*",
+        2.5,
+        (_F,),
     ),
     _Phrase("valsheid in geschrifte", r"\bvalsheid in geschrifte", 3.0, (_F,)),
     # Drugs in a driver's blood or saliva are a traffic offence, not a drugs offence.
@@ -400,9 +432,11 @@ _TERMS: tuple[_Term, ...] = (
     _Term("schietpartij neergeschoten", 3.0, (_G, _W), compound=True, shooting=True),
     _Term("bedreigd bedreigen bedreiging bedreigde", 2.5, (_G,), threat=True),
     _Term("vechtpartij", 3.0, (_G,)),
-    _Term("geweld gewelddadig gewelddadige geweldpleging geweldsdelict", 2.0, (_G,)),
+    _Term("geweld gewelddadig gewelddadige geweldpleging geweldsdelict", 2.0, (_G,), role="generic"),
     _Term("geslagen sloegen sloeg slaan geschopt schopten", 2.0, (_G,)),
+    _Term("neergeslagen neerslaan neersloeg neersloegen", 3.0, (_G,)),
     _Term("wurgen wurgde gewurgd wurging", 3.0, (_G,)),
+    _Term("gebeten", 2.5, (_G,)),
     _Term("ontvoerd ontvoering ontvoeren ontvoerde gijzeling gegijzeld gijzelen", 3.0, (_G,)),
     _Term("stalken stalkte stalking belaging belagen", 2.5, (_G,)),
     _Term("verkeersagressie", 3.0, (_G, _V)),
@@ -419,6 +453,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("beroofd beroving beroven", 3.0, (_O,), compound=True),
     _Term("straatroof straatroven", 3.0, (_O, _G), compound=True, threat=True),
     _Term("roofmoord", 3.0, (_L, _O)),
+    _Term("carjacking carjackings carjacker carjackers homejacking homejackings", 3.0, (_O,)),
     # inbraak en diefstal
     _Term("inbraak inbraken inbreker inbrekers ingebroken inbreken", 3.0, (_I,), compound=True),
     _Term("diefstal diefstallen gestolen stelen", 3.0, (_I,), compound=True),
@@ -436,8 +471,8 @@ _TERMS: tuple[_Term, ...] = (
     _Term("dealer dealers dealen", 2.5, (_D,), compound=True),
     _Term("opiumwet", 3.0, (_D,)),
     # wapens en explosies
-    _Term("vuurwapen vuurwapens kalasjnikov machinegeweer", 3.0, (_W,), compound=True),
-    _Term("pistool", 2.5, (_W,)),
+    _Term("vuurwapen vuurwapens kalasjnikov machinegeweer", 3.0, (_W,), compound=True, role="firearm"),
+    _Term("pistool revolver", 2.5, (_W,), role="firearm"),
     _Term("wapenbezit wapenarsenaal", 3.0, (_W,), compound=True),
     _Term("handgranaat explosief explosieven", 3.0, (_W,), compound=True),
     _Term("explosie explosies", 2.5, (_W,)),
@@ -454,6 +489,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("verduistering verduisterd", 3.0, (_F,)),
     _Term("omkoping steekpenningen corruptie", 3.0, (_F,)),
     _Term("vervalst", 2.0, (_F,)),
+    _Term("vervalsing vervalsingen namaak namaakkleding namaakgoederen", 2.5, (_F,), compound=True),
     # cybercrime
     _Term("hack hacker hackers gehackt hacken", 2.5, (_C,), compound=True),
     _Term("ransomware ddos computervredebreuk cybercrime cybercriminaliteit", 3.0, (_C,), compound=True),
@@ -466,7 +502,13 @@ _TERMS: tuple[_Term, ...] = (
     _Term("smokkel smokkelde smokkelden smokkelaars", 2.0, compound=True),
     # openbare orde
     _Term("rellen relschopper relschoppers ongeregeldheden coronarellen voetbalrellen", 3.0, (_R,)),
-    _Term("vernield vernieling vernielingen vernielden vernielen vandalen", 3.0, (_R,), compound=True),
+    _Term(
+        "vernield vernieling vernielingen vernielden vernielen vandalen",
+        3.0,
+        (_R,),
+        compound=True,
+        role="damage",
+    ),
     _Term("brandstichting", 3.0, (_R,)),
     _Term("noodbevel noodverordening", 2.0, (_R,)),
     _Term("plunderden plundering plunderen", 3.0, (_R,)),
@@ -521,6 +563,15 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"wereldoorlog|vliegtuigbom|blindganger|bombardement\w*|"
         r"1[0-8]\d\d|19[0-4]\d",
     ),
+    # Civil, labour, administrative and disciplinary justice is not criminal justice.
+    "civiel": (
+        -2.0,
+        -6.0,
+        r"kantonrechter|arbeidsrechtbank|arbeidsrechter|tuchtcollege|tuchtrechter|tuchtraad|"
+        r"raad van state|bestuursrechter|geschillencommissie|arbitrage|ontslagzaak|civiele|"
+        r"civielrechtelijke?|burgerlijke rechtbank|ondernemingsrechtbank|familierechtbank|vredegerecht|"
+        r"huurcommissie|onterecht ontslag|ontslagvergoeding",
+    ),
     "beleid": (
         -1.0,
         -3.0,
@@ -558,7 +609,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "vonnis",
         r"veroordeeld|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|krijgen|moet|moeten)"
-        r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging)|(?:cel|straf\w*|tbs|"
+        r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boete)|(?:cel|straf\w*|tbs|"
         r"rijverbod|boete)\b[^.]{0,30}\bgekregen\b|(?:straf\w*|tbs|"
         r"werkstraf\w*|taakstraf\w*|rijverbod|rijontzegging|boete)\b[^.]{0,40}opgelegd|"
         r"\blegde [^.]{0,40}\bop\b|\blegt\b[^.]{0,40}\bop\b",
@@ -578,7 +629,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "aanhouding",
-        r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|\bhield\w* [^.]{0,40}\baan\b|"
+        r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|arresteerde\w*|ingerekend|"
+        r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b|"
         r"\bhoudt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
         r"opgerold|uitgeleverd",
@@ -597,6 +649,7 @@ _DEMAND = re.compile(
     r"verzocht)\b"
 )
 
+_THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\s'’\"”]+(?=[A-Z0-9'‘\"“„(])|\n+")
@@ -622,7 +675,8 @@ _BACKGROUND = re.compile(
     r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
     r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "
     r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
-    r"\bof het (?:om|een)\b|\bonderzoek\w* of\b|\bin de strijd tegen\b|\bde aanpak van\b|\been van de grootste problemen\b"
+    r"\bof het (?:om|een)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
+    r"bestrijden|aanpakken|preventie) van\b|\been van de grootste problemen\b"
 )
 _DEATH = re.compile(
     r"\b(?:dode|overleden|overleed|overlijden|om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
@@ -709,7 +763,8 @@ class _Layout:
 
     def __init__(self, full: str, title_end: int) -> None:
         self.full = full
-        self.lower = _lower(full)
+        # "5.000 euro": a thousands point is no sentence end for the stage patterns ([^.]).
+        self.lower = _THOUSANDS.sub(",", _lower(full))
         sentence_starts = [0]
         if title_end:
             sentence_starts.append(title_end + 1)
@@ -853,13 +908,15 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     labels: dict[str, str] = {}
     weights: dict[str, float] = {}
     term_categories: dict[str, tuple[str, ...]] = {}
-    flags: dict[str, tuple[bool, bool]] = {}  # key -> (shooting, threat)
+    flags: dict[str, tuple[bool, bool, str]] = {}  # key -> (shooting, threat, role)
 
+    fake_gun = False
     for phrase in _METAPHORS:
         found = False
         for match in re.finditer(phrase.pattern, work):
             work = _blank(work, match)
             found = True
+        fake_gun = fake_gun or (found and phrase.label == "nepwapen")
         if found and phrase.weight:
             raw += phrase.weight
             evidence.append(f"neg:idiom {phrase.label} {phrase.weight:+.1f}")
@@ -870,13 +927,13 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             _note(reading, key, layout.reading(match.start()), layout.position(match.start()), match.start())
             labels[key], weights[key] = key, phrase.weight
             term_categories[key] = phrase.categories
-            flags[key] = (phrase.shooting, phrase.threat)
+            flags[key] = (phrase.shooting, phrase.threat, phrase.role)
     # "OM" is only the public prosecutor in capitals; lower-case "om" is a preposition.
     om = re.search(r"\bOM\b", full)
     if om and "phrase het OM eist" not in labels:
         key = "word:OM"
         _note(reading, key, layout.reading(om.start()), layout.position(om.start()), om.start())
-        labels[key], weights[key], term_categories[key], flags[key] = "word:OM", 2.0, (), (False, False)
+        labels[key], weights[key], term_categories[key], flags[key] = "word:OM", 2.0, (), (False, False, "")
 
     by_form, part_pattern, parts = _term_index()
     for match in _WORD.finditer(work):
@@ -898,13 +955,14 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         if key not in labels:
             labels[key], weights[key] = f"word:{token}", term.weight
             term_categories[key] = term.categories
-            flags[key] = (term.shooting, term.threat)
+            flags[key] = (term.shooting, term.threat, term.role)
         _note(reading, key, layout.reading(match.start()), layout.position(match.start()), match.start())
 
     category_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
     primary_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
     first_seen: dict[str, int] = dict.fromkeys(CATEGORIES, len(full))
     threat_weight = shooting_weight = 0.0
+    role_weight: dict[tuple[str, str], float] = {}  # (category, role) -> weight
     for key in labels:
         credit = _credit(reading, key, weights[key])
         if credit:
@@ -913,9 +971,11 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             evidence.append(f"{labels[key]}{how} {credit:+.1f}")
         if not reading.direct.get(key):
             continue
-        shooting, threat = flags[key]
+        shooting, threat, role = flags[key]
         for rank, category in enumerate(term_categories[key]):
             category_weight[category] += weights[key]
+            if role:
+                role_weight[category, role] = role_weight.get((category, role), 0.0) + weights[key]
             factor = 1.0 if rank == 0 else _SECONDARY
             primary_weight[category] += weights[key] * factor * reading.position[key]
             first_seen[category] = min(first_seen[category], reading.first[key])
@@ -949,8 +1009,17 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     if category_weight[_L] >= _CATEGORY_MIN:
         # A killing with a knife or by blows is levensdelict + geweld (a knife is no mere threat
         # there); a lethal shooting is levensdelict + wapens_explosies.
-        blows = category_weight[_G] - shooting_weight
+        # "Sporen van geweld" says no more than the death itself: levensdelict alone.
+        blows = category_weight[_G] - shooting_weight - role_weight.get((_G, "generic"), 0.0)
         category_weight[_G] = max(blows, _CATEGORY_MIN) if blows > 0 else 0.0
+    if fake_gun:
+        # A toy, fake or alarm gun is no firearm, however the victim first described it.
+        category_weight[_W] -= role_weight.get((_W, "firearm"), 0.0)
+    explosion = category_weight[_W] - role_weight.get((_W, "firearm"), 0.0) >= _CATEGORY_MIN
+    if explosion and category_weight[_R] - role_weight.get((_R, "damage"), 0.0) < _CATEGORY_MIN:
+        # The damage of an explosion is no vandalism: wapens_explosies alone, unless arson or
+        # rioting is reported as well.
+        category_weight[_R] = 0.0
     if category_weight[_R] >= _CATEGORY_MIN and injury and category_weight[_G] < _CATEGORY_MIN:
         category_weight[_G] = _CATEGORY_MIN  # a riot in which people were hurt
         evidence.append("rule:rellen+gewonden")
