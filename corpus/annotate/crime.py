@@ -179,7 +179,17 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "met geweld beroofd", r"\bmet geweld (?:beroofd|van \w+ \w+ beroofd)", 3.0, (_O, _G), threat=True
     ),
+    _Phrase("geweld tegen goederen", r"\bopenlijke geweldpleging tegen (?:goederen|zaken)", 3.0, (_R,)),
     _Phrase("openlijke geweldpleging", r"\bopenlijke geweldpleging", 3.0, (_G,)),
+    _Phrase(
+        "ruiten ingeslagen",
+        r"\b(?:sla\w*|sloeg\w*|gooi\w*|gooide\w*)\b(?: \w+){0,3} (?:ruiten|ruit|ramen|raam|etalage\w*|"
+        r"vitrines?)\b(?: \w+){0,3} in\b|\b(?:ruiten|ruit|ramen|raam|etalage\w*|vitrines?)\b(?: \w+){0,3} "
+        r"(?:ingeslagen|ingegooid|stukgeslagen|kapotgeslagen|ingooien|inslaan)\b",
+        2.5,
+        (_R,),
+        role="damage",
+    ),
     _Phrase("huiselijk geweld", r"\bhuiselijk geweld", 3.0, (_G,)),
     _Phrase("slagen en verwondingen", r"\bslagen en verwondingen", 3.0, (_G,)),
     _Phrase(
@@ -291,11 +301,12 @@ _PHRASES: tuple[_Phrase, ...] = (
         "onder invloed",
         r"\bonder (?:de )?invloed(?: van (?:alcohol|drugs|drank|cocaïne|cannabis|ketamine|lachgas|"
         r"xtc|amfetamine|\w+middelen))?|\b(?:speeksel|adem|urine|bloed)test (?:\w+ ){0,3}positief"
-        r"(?: op \w+)?|\bpositief (?:getest )?op (?:alcohol|drugs|cocaïne|cannabis|ketamine|"
-        r"amfetamine|xtc|thc)",
+        r"(?:(?: was| werd| bleek)? op \w+)?|\bpositief (?:\w+ ){0,2}op (?:alcohol|drugs|drank|cocaïne|cannabis|ketamine|"
+        r"amfetamine|xtc|thc|lachgas|heroïne)",
         3.0,
         (_V,),
     ),
+    _Phrase("met drugs op", r"\bmet (?:te veel )?(?:drugs|alcohol|drank) op\b", 3.0, (_V,)),
     _Phrase(
         "rijbewijs ingevorderd",
         r"\brijbewijs (?:is |werd |werden )?(?:\w+ ){0,4}(?:ingevorderd|ingetrokken|kwijt)",
@@ -429,7 +440,13 @@ _TERMS: tuple[_Term, ...] = (
     # geweld
     _Term("mishandeld mishandelen mishandeling mishandelde mishandelt", 3.0, (_G,), compound=True),
     _Term("steekpartij neergestoken neersteken gestoken steekwonden", 2.5, (_G,), compound=True),
-    _Term("schietpartij neergeschoten", 3.0, (_G, _W), compound=True, shooting=True),
+    _Term(
+        "schietpartij neergeschoten neerschoot neerschoten neerschieten",
+        3.0,
+        (_G, _W),
+        compound=True,
+        shooting=True,
+    ),
     _Term("bedreigd bedreigen bedreiging bedreigde", 2.5, (_G,), threat=True),
     _Term("vechtpartij", 3.0, (_G,)),
     _Term("geweld gewelddadig gewelddadige geweldpleging geweldsdelict", 2.0, (_G,), role="generic"),
@@ -575,7 +592,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
     "beleid": (
         -1.0,
         -3.0,
-        r"kabinet|minister|staatssecretaris|tweede kamer|kamerleden|kamerbrief|begroting|"
+        r"kabinet|minister|staatssecretaris|tweede kamer|kamerleden|kamerbrief|begroting|gemeenteraad|"
+        r"raadsleden|wetsvoorstel|raadsvoorstel|voorstel|"
         r"vacatures|bezuinig\w*|korpschef|politiebonden|vakbonden|politieacademie|uniform\w*|"
         r"extra geld|salarissen|boa's",
     ),
