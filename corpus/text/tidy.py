@@ -229,7 +229,7 @@ _BYLINE_PREFIX = re.compile(
     r"(?:\w+\s+)?(?:verslaggevers?|correspondente?n?|redacteur(?:en|s)?|medewerkers?|reporters?)"
     r"(?:\s+in\s+[A-ZÀ-Þ][\w'’-]*)?|"
     r"(?:geschreven|bewerkt|samengesteld)\s+door|door|by|"
-    r"tekst(?:\s+en\s+(?:foto'?s|beeld|fotografie))?|auteur|auteurs|reportage)"
+    r"tekst(?:\s+en\s+(?:foto'?s|beeld|fotografie))?|auteur|auteurs|autor|autorin|reportage)"
     r"(?:\s*:\s*|\s+|$)"
 )
 _ROLES = _words(
