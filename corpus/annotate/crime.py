@@ -148,8 +148,8 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # "sloegen alarm", "sloeg op de vlucht": no blow was struck.
     _Phrase(
         "slaan (idiom)",
-        r"\b(?:sla(?:at|an)|sloeg(?:en)?|geslagen)\b (?:\w+ )?(?:alarm|op de vlucht|op hol|toe\b|"
-        r"een slag|munt|brug|de vlam in de pan)|\b(?:sla(?:at|an)|sloeg(?:en)?)\b(?: \w+){1,4} (?:kapot|stuk)\b|"
+        r"\b(?:sla(?:at|an)|sloeg(?:en)?|geslagen)\b (?:[\w-]+ ){0,5}(?:alarm|op de vlucht|op hol|toe\b|"
+        r"een slag|munt|brug|de vlam in de pan)|\bin paniek (?:sloeg|sloegen|slaat|slaan)\b|\b(?:sla(?:at|an)|sloeg(?:en)?)\b(?: \w+){1,4} (?:kapot|stuk)\b|"
         r"\bkapot(?:ge)?sla\w*|\bstukgeslagen",
         0.0,
     ),
@@ -452,7 +452,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("geweld gewelddadig gewelddadige geweldpleging geweldsdelict", 2.0, (_G,), role="generic"),
     _Term("geslagen sloegen sloeg slaan geschopt schopten", 2.0, (_G,)),
     _Term("neergeslagen neerslaan neersloeg neersloegen", 3.0, (_G,)),
-    _Term("wurgen wurgde gewurgd wurging", 3.0, (_G,)),
+    _Term("wurgen wurgde gewurgd wurging verwurging verwurgd verwurgde", 3.0, (_G,)),
     _Term("gebeten", 2.5, (_G,)),
     _Term("ontvoerd ontvoering ontvoeren ontvoerde gijzeling gegijzeld gijzelen", 3.0, (_G,)),
     _Term("stalken stalkte stalking belaging belagen", 2.5, (_G,)),
@@ -693,7 +693,8 @@ _BACKGROUND = re.compile(
     r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
     r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "
     r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
-    r"\bof het (?:om|een)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
+    r"\bof het (?:om|een)\b|\b(?:zegt|zei|stelt|stelde|beweert|beweerde|verklaart|verklaarde) dat (?:hij|zij|ze) "
+    r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
     r"bestrijden|aanpakken|preventie) van\b|\been van de grootste problemen\b"
 )
 _DEATH = re.compile(
@@ -1034,9 +1035,10 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         # A toy, fake or alarm gun is no firearm, however the victim first described it.
         category_weight[_W] -= role_weight.get((_W, "firearm"), 0.0)
     explosion = category_weight[_W] - role_weight.get((_W, "firearm"), 0.0) >= _CATEGORY_MIN
-    if explosion and category_weight[_R] - role_weight.get((_R, "damage"), 0.0) < _CATEGORY_MIN:
-        # The damage of an explosion is no vandalism: wapens_explosies alone, unless arson or
-        # rioting is reported as well.
+    entry = category_weight[_I] >= _CATEGORY_MIN or category_weight[_O] >= _CATEGORY_MIN
+    if (explosion or entry) and category_weight[_R] - role_weight.get((_R, "damage"), 0.0) < _CATEGORY_MIN:
+        # The damage of an explosion, a burglary or a robbery (a window smashed to get in) is no
+        # vandalism: openbare_orde only when arson or rioting is reported as well.
         category_weight[_R] = 0.0
     if category_weight[_R] >= _CATEGORY_MIN and injury and category_weight[_G] < _CATEGORY_MIN:
         category_weight[_G] = _CATEGORY_MIN  # a riot in which people were hurt

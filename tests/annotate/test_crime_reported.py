@@ -414,3 +414,22 @@ def test_arson_of_several_things_is_openbare_orde():
     )
     assert set(result.categories) == {"openbare_orde", "geweld"}
     assert result.primary_category == "openbare_orde"
+
+
+def test_a_window_smashed_in_a_burglary_is_not_vandalism_and_alarm_is_no_blow():
+    result = classify_crime(
+        "Drie inbraken in Epe op één dag",
+        "In Epe is dinsdag in drie woningen ingebroken. In één woning werd een ruit ingeslagen. "
+        "Buren sloegen 's middags rond drie uur alarm. De inbrekers sloegen steeds overdag toe.",
+    )
+    assert result.categories == ("inbraak_diefstal",)
+
+
+def test_strangling_in_a_killing_is_violence():
+    result = classify_crime(
+        "Proces over moord op jonge vrouw begonnen",
+        "Voor het hof van assisen is het proces begonnen tegen een man die zijn ex-partner zou "
+        "hebben vermoord. Volgens de akte van beschuldiging kwam zij om het leven door verwurging.",
+    )
+    assert set(result.categories) == {"levensdelict", "geweld"}
+    assert result.primary_category == "levensdelict"
