@@ -79,7 +79,7 @@ class Paywall:
     paywalled: bool = False
     evidence: str = ""  # why: 'isAccessibleForFree false', a hasPart selector, a publisher's markup
     body: str | None = None  # the JSON-LD articleBody, cleaned, paragraphs kept
-    served: bool = False  # the paid part named by hasPart is in the HTML, with text
+    served: bool = False  # the paid part named by hasPart is in the HTML, longer than a teaser
 
 
 def _node_says_paid(node: dict[str, Any]) -> tuple[bool, list[str]]:
@@ -128,10 +128,9 @@ def detect(tree: lxml.html.HtmlElement, url: str) -> Paywall:
         not_free, selectors = _node_says_paid(node)
         if selectors:
             evidence = f"hasPart cssSelector {selectors[0]!r}"
+            # Metered sites serve the paid part whole; others leave the teaser in it.
             served = any(
-                word_count(el.text_content()) >= 2 * MIN_TEASER_LINE_WORDS
-                for s in selectors
-                for el in _select(tree, s)
+                word_count(el.text_content()) > TEASER_MAX_WORDS for s in selectors for el in _select(tree, s)
             )
         elif not_free:
             evidence = "isAccessibleForFree false"

@@ -133,11 +133,7 @@ def test_a_paywalled_page_without_a_lead_is_still_rejected_as_empty() -> None:
 
 def test_has_part_names_the_paid_part_and_a_served_part_is_full_text() -> None:
     lead = "<p>De politie heeft in Almelo twee mannen aangehouden na een reeks inbraken in schuren.</p>"
-    rest = (
-        "<p>"
-        + "De mannen werden betrapt toen zij een scooter uit een schuur probeerden te duwen. " * 4
-        + "</p>"
-    )
+    rest = "<p>De mannen werden betrapt toen zij een scooter uit een schuur probeerden te duwen.</p>" * 20
     part = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".paid"}
     served = _page(
         _news_ld(headline="Twee aanhoudingen", isAccessibleForFree=False, hasPart=part),
@@ -150,6 +146,12 @@ def test_has_part_names_the_paid_part_and_a_served_part_is_full_text() -> None:
     withheld = _page(_news_ld(headline="Twee aanhoudingen", hasPart=part), f"{lead}<div class='paid'></div>")
     article = extract_article(withheld, "https://www.tubantia.nl/almelo/inbraken~a2/")
     assert article is not None and article.paywalled and article.text_complete == "teaser"
+    # A paid part that holds only the teaser (die Zeit's 'main .article-page') is not served either.
+    teaser_only = _page(
+        _news_ld(headline="Twee aanhoudingen", hasPart=part), f"<div class='paid'>{lead}</div>"
+    )
+    article = extract_article(teaser_only, "https://www.tubantia.nl/almelo/inbraken~a2/")
+    assert article is not None and article.text_complete == "teaser"
 
 
 @pytest.mark.parametrize("flag", [False, "False", "false"])
