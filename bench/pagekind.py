@@ -1,8 +1,10 @@
-"""Page kind (corpus.text.pagekind) on real pages: how many it calls listing, gallery, empty or consent.
+"""Page kind (corpus.text.pagekind) on real pages: how many it calls listing, gallery, empty or consent,
+and which news items it keeps as photo stories or live blogs.
 
 Extracts every page of the trafilatura evaluation set, the scrapinghub set, the fundus Nieuwsblad
 page and ``real-pages`` as the crawl does (parse once, depth-checked extraction, the prose check,
-then :func:`classify_page`) and prints per set how many pages get each kind. The real pages there
+then :func:`classify_page` with the extraction's result: paywall, live entries) and prints per set
+how many pages get each kind. The real pages there
 are nearly all articles, so a rule that recognises more non-articles must not raise the listing
 count on them. ``--save FILE`` writes every verdict; ``--against FILE`` lists the pages whose kind
 changed since such a file was saved (run it before and after a change to page kind).
