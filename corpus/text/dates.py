@@ -46,6 +46,8 @@ Decision rules (what a researcher slicing by month wants: the day the article fi
    date printed beside the update stamp; the claim is then set aside. Without such evidence it
    stands, with its confidence lowered by 0.2. A site-wide "Last updated" far from the article's
    own dates does not count against it.
+1b. Generic date tags (``date``, ``DC.date``, ``dcterms.date``) name no event and often carry the
+   last modification: when they are the page's only claims, an earlier visible date wins.
 2. A full URL date is minted once, when the article is created, and never changes. A page claim
    more than one day away from it is taken for a re-dated or mislabelled stamp: another piece of
    evidence that agrees with the URL is used instead, or the URL date itself.
@@ -86,6 +88,7 @@ rests on a single weak signal and is worth a look before a month-level analysis.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import logging
@@ -165,18 +168,20 @@ _TIME_RE = (
 )
 _ZONE_RE = r"(?:\s*(?P<zone>Z|UTC|GMT|UT|CEST|CET|MESZ|MEZ|[+-]\d{2}:?\d{2})(?![\w:]))?"
 
-# 2024-03-12, 2024-03-12T10:00:00+01:00, 2024/03/12 10:00
+# 2024-03-12, 2024-03-12T10:00:00+01:00, 2024/03/12 10:00 (and the one-digit seconds some CMSs
+# write, "23:15:0Z", whose zone would otherwise be lost)
 _ISO = re.compile(
     r"(?<!\d)(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)"
-    r"(?:[T ]\s*(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+    r"(?:[T ]\s*(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]?\d))?"
     r"(?:[.,]\d+)?)?" + _ZONE_RE,
     re.IGNORECASE,
 )
-# 12 maart 2024, di 5 aug. 2019, zaterdag 1 juni 2019 om 09:12, Tue, 12 Mar 2024 10:00:00 +0100
+# 12 maart 2024, di 5 aug. 2019, zaterdag 1 juni 2019 om 09:12, Tue, 12 Mar 2024 10:00:00 +0100,
+# 5 de mayo de 2022
 _TEXTUAL = re.compile(
     rf"(?:\b(?:{_WEEKDAY_RE})\b\.?,?\s*)?"
-    r"(?<![\d.])(?P<day>[0-3]?\d)(?:e|de|ste|er|st|nd|rd|th)?\.?[\s\-/]*"
-    rf"(?P<month>{_MONTH_RE})(?![^\W\d_])\.?,?[\s\-/]*"
+    r"(?<![\d.])(?P<day>[0-3]?\d)(?:e|de|ste|er|st|nd|rd|th)?\.?[\s\-/]*(?:de\s+)?"
+    rf"(?P<month>{_MONTH_RE})(?![^\W\d_])\.?,?[\s\-/]*(?:de\s+|del\s+)?"
     r"(?P<year>\d{4}|'\d{2})(?!\d)" + _TIME_RE + _ZONE_RE,
     re.IGNORECASE,
 )
@@ -349,6 +354,9 @@ class _Evidence:
     day: datetime.date
     # Whether this was a UTC stamp, which states no calendar day of the outlet's own.
     from_utc: bool = False
+    # A generic date tag ("date", "DC.date"): it names no event, and CMSs fill it with the last
+    # modification as often as with the publication.
+    weak: bool = False
 
 
 def _is_utc(value: datetime.datetime) -> bool:
@@ -482,10 +490,12 @@ _META_NAMES: tuple[str, ...] = (
     "date",
 )
 _META_RANK = {name: rank for rank, name in enumerate(_META_NAMES)}
+_WEAK_META_RANK = min(_META_RANK[name] for name in ("dc.date", "dcterms.date", "date"))
 
 
-def _meta(tree: lxml.html.HtmlElement, tz: str) -> list[datetime.date | datetime.datetime]:
-    """Publication claims in meta tags and microdata, strongest first."""
+def _meta(tree: lxml.html.HtmlElement, tz: str) -> list[tuple[datetime.date | datetime.datetime, bool]]:
+    """Publication claims in meta tags and microdata, strongest first, each with whether it is a
+    generic date tag (weak)."""
     found: list[tuple[int, int, datetime.date | datetime.datetime]] = []
     for position, element in enumerate(tree.iter("meta")):
         for attribute in ("property", "name", "itemprop", "http-equiv"):
@@ -503,7 +513,7 @@ def _meta(tree: lxml.html.HtmlElement, tz: str) -> list[datetime.date | datetime
             if value is not None:
                 found.append((_META_RANK["datepublished"], 0, value))
     found.sort(key=lambda item: item[:2])
-    return [value for _rank, _position, value in found]
+    return [(value, rank >= _WEAK_META_RANK) for rank, _position, value in found]
 
 
 # Containers whose dates belong to other articles, comments or the site, not to this article.
@@ -857,6 +867,15 @@ def _decide(
         else None
     )
     choice = _page_claim(page, [e for e in (text, url_evidence) if e is not None])
+    if (
+        choice is not None
+        and text is not None
+        and all(e.weak for e in page)
+        and text.day < choice.day
+        and _fits_url(text, url_date, slack_days=0)
+    ):
+        # Rule 1b: generic date tags alone are no match for an earlier date the reader sees.
+        choice = text
     if choice is None and text is not None and discovery and _fits_url(text, url_date, slack_days=0):
         # Without claims in the markup the visible date is the page's claim (rule 3 below).
         choice = text
@@ -1010,11 +1029,15 @@ def _find_published(
     updates: list[_Evidence] = []
     paired = False
     if tree is not None:
-        claims = [("jsonld", _jsonld(tree, url, tz))]
-        claims += [("meta", value) for value in _meta(tree, tz)[:3]]
+        claims = [("jsonld", _jsonld(tree, url, tz), False)]
+        claims += [("meta", value, weak) for value, weak in _meta(tree, tz)[:3]]
         root = _article_root(tree)
-        claims.append(("time", _time_elements(tree, root, tz)))
-        page = [e for source, value in claims if (e := _evidence(source, value, zone))]
+        claims.append(("time", _time_elements(tree, root, tz), False))
+        page = [
+            dataclasses.replace(e, weak=weak)
+            for source, value, weak in claims
+            if (e := _evidence(source, value, zone))
+        ]
         if _needs_text(page, discovery, url_date) or _shows_update(root):
             seen = _visible_text(tree, root, tz, _reference_day(discovery, fetched_at, zone))
             text = _evidence("text", seen.publication, zone)

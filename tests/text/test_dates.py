@@ -543,3 +543,44 @@ def test_date_without_a_year_and_no_reference_is_not_guessed():
 
 def test_date_without_a_year_is_still_not_a_complete_expression():
     assert parse_dutch_date("12 maart om 08:15") is None
+
+
+# --- what the public benchmarks showed --------------------------------------------------------
+
+
+def test_generic_date_tag_yields_to_an_earlier_visible_date():
+    # <meta name="date"> names no event; here it carries the last edit, the page shows the day.
+    head = '<meta name="date" content="2024-03-19">'
+    found = find_published(page('<div class="news-date">12.03.2024</div>', head), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+
+
+def test_publication_tag_is_not_overruled_by_an_earlier_visible_date():
+    head = '<meta property="article:published_time" content="2024-03-19T08:00:00+01:00">'
+    found = find_published(page('<div class="news-date">12.03.2024</div>', head), URL)
+    assert found.source == "meta"
+
+
+def test_one_digit_seconds_keep_their_utc_zone():
+    assert parse_dutch_date("2020-12-05T23:15:0Z") == datetime.datetime(
+        2020, 12, 5, 23, 15, tzinfo=datetime.UTC
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("5 de mayo de 2022", datetime.date(2022, 5, 5)),
+        ("Domenica 06 Dicembre 2020", datetime.date(2020, 12, 6)),
+        ("3 de março de 2021", datetime.date(2021, 3, 3)),
+    ],
+)
+def test_spanish_italian_and_portuguese_dates_are_read(expression, expected):
+    assert parse_dutch_date(expression) == expected
+
+
+def test_local_day_of_a_foreign_edition_settles_its_utc_stamp():
+    # 22:12 UTC is the next day in Amsterdam; the page prints its own (local) day.
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2022-05-05T22:12:00Z")
+    found = find_published(page('<time class="date">05 de mayo de 2022</time>', head), URL)
+    assert found.day == datetime.date(2022, 5, 5)
