@@ -1,8 +1,11 @@
 """Benchmark the Dutch decision of corpus.text.language against plain langdetect and plain lingua.
 
 Reports, for sentences and word pairs (lingua's test data) and UDHR paragraphs, the Dutch recall
-and the share of each other language accepted as Dutch, plus the mean time per text. Methods,
-all run in the same process on the same texts:
+and the share of each other language accepted as Dutch, plus the mean time per text. Luxembourgish
+("lb") has no lingua test file: its column in the sentence table is bench/data/lb_sentences.txt
+(the Luxembourgish Wikipedia article on the language, as kept by langid.py's test corpus, split
+into sentences; all of it whatever the part), in the UDHR table the Luxembourgish translation.
+Methods, all run in the same process on the same texts:
 
 - ``langdetect``: seeded langdetect, all its 55 languages, top language;
 - ``lingua``: lingua restricted to the same languages as corpus.text.language, top language;
@@ -36,13 +39,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus.text import language
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "langid"
-OTHERS = ("af", "de", "fy", "nds", "en", "fr", "da")
+OTHERS = ("af", "de", "fy", "nds", "lb", "en", "fr", "da")
+LB_SENTENCES = Path(__file__).resolve().parent / "data" / "lb_sentences.txt"
 UDHR_FILES = {
     "nl": "nld",
     "af": "afr",
     "de": "deu_1996",
     "fy": "fri",
     "nds": "nds",
+    "lb": "ltz",
     "en": "eng",
     "fr": "fra",
     "da": "dan",
@@ -59,6 +64,9 @@ def load_lingua(kind: str, part: str, limit: int | None) -> dict[str, list[str]]
         lines = [line.strip() for line in path.read_text(encoding="utf-8").split("\n")]
         lines = {"dev": lines[:500], "test": lines[500:], "all": lines}[part]
         sets[lang] = [line for line in lines if line][:limit]
+    if kind == "sentences":
+        lines = LB_SENTENCES.read_text(encoding="utf-8").splitlines()
+        sets["lb"] = [line for line in lines if line and not line.startswith("#")][:limit]
     return sets
 
 

@@ -118,6 +118,14 @@ _AF_NOT_NL = _words(
     """nie 'n ’n ´n `n vir hierdie daardie hulle julle sal sou hy sy ek jy baie sê gesê
     teen sonder se my soos asook sodat gewees wees mense kinders tydens egter"""
 )
+# Spellings that one of the two languages gave up in its reforms, so a word written with them is
+# evidence for the other: Afrikaans writes "y" for "ij" (tyd), "g" for "ch" (nag, reg), "sk" for
+# "sch" (skool), "s" for a word-initial "z" (see, sal) and "-ies" for "-isch"; Dutch writes
+# "-je" where Afrikaans has "-jie", "-lijk" for "-lik", "-heden" for "-hede", and never a
+# circumflex (sê, môre). They count like the function words above, once per word.
+_NL_SPELLING = re.compile(r"ij|cht|sch|^z|isch$|[^s]tie$")
+_AF_SPELLING = re.compile(r"[êôû]|jie$|hede$|^sk|^\w{3,}[^bfkl]lik$")
+
 # West Frisian function words that are not Dutch words (Dutch homographs like "mei", "net",
 # "wie" and "elk" are left out on purpose).
 _FY_NOT_NL = _words(
@@ -158,6 +166,30 @@ _NL_NOT_NDS = _words(
     """het niet zijn wordt worden werd hij zij ze voor door naar bij heeft hebben zich zal
     zou tegen zonder ook maar uit aan onder geen"""
 )
+# Luxembourgish function words that are neither Dutch nor German words (lingua and langdetect
+# model no Luxembourgish and call it German, Dutch or Afrikaans). Dutch homographs such as "net",
+# "dat", "wou", "ze", "een" and the "e" of "e-mail" are left out on purpose.
+_LB_CORE = _words(
+    """ass gëtt ginn gouf goufen huet hunn hätt wier wär kënnen mussen wëllen vun vum fir mam
+    mä awer och keng kee keen virun zanter duerch iwwer ënner ënnert ouni tëscht hir säin seng
+    senger sengem hien si wéi wann datt dës dëst dësen dësem déi deen deem dee méi ëmmer
+    nëmmen eng enger engem elo haut gëschter"""
+)
+# German homographs ("an", "sinn", "eng") tell Luxembourgish from Dutch only.
+_LB_NOT_NL = _LB_CORE | _words("an sinn")
+_LB_NOT_DE = _LB_CORE - _words("eng wann hätt haut")
+_NL_NOT_LB = _words(
+    """het niet zijn wordt worden werd hij zij voor door naar bij heeft hebben zich deze zal
+    zou tegen zonder ook maar uit aan onder geen wij"""
+)
+_DE_NOT_LB = _words(
+    """und nicht ist sind hat haben wird werden von für ein eine einer einem einen das auch
+    sich ich auf aus sein seine seiner dass daß zur zum des durch über unter ohne wie aber
+    noch nur immer wurde"""
+)
+# The elided article of Luxembourgish ("d'Police", "d’Land"): one token with the noun.
+_LB_ELISION = re.compile(r"^d['’][^\W\d_]")
+
 _DE_NOT_NDS = _words(
     """und nicht ist sind hat haben wird werden von für ein eine einer einem einen der die
     das auch sich ich auf zu aus sein seine seiner dass daß zur zum dem den des durch"""
@@ -253,7 +285,9 @@ def detect_language(
         return LanguageResult("und", 0.0, None, (*evidence, "no detector answer"))
 
     tokens = _TOKEN.findall(sample.lower())
-    probs = _separate_pair(probs, "nl", "af", tokens, _NL_NOT_AF, _AF_NOT_NL, evidence)
+    probs = _separate_pair(
+        probs, "nl", "af", tokens, _NL_NOT_AF, _AF_NOT_NL, evidence, (_NL_SPELLING, _AF_SPELLING)
+    )
 
     declared = _primary(html_lang)
     locale = _primary(og_locale)
@@ -326,13 +360,20 @@ def _separate_pair(
     first_words: frozenset[str],
     second_words: frozenset[str],
     evidence: list[str],
+    spellings: tuple[re.Pattern[str], re.Pattern[str]] | None = None,
 ) -> dict[str, float]:
-    """Redistribute the mass of two close languages by words that only one of them uses."""
+    """Redistribute the mass of two close languages by words (and spellings, where given) that
+    only one of them uses."""
     mass = probs.get(first, 0.0) + probs.get(second, 0.0)
     if mass <= 0.0:
         return probs
-    hits_first = sum(token in first_words for token in tokens)
-    hits_second = sum(token in second_words for token in tokens)
+    first_spelling, second_spelling = spellings or (None, None)
+    hits_first = sum(
+        token in first_words or bool(first_spelling and first_spelling.search(token)) for token in tokens
+    )
+    hits_second = sum(
+        token in second_words or bool(second_spelling and second_spelling.search(token)) for token in tokens
+    )
     if hits_first == hits_second:
         return probs
     evidence.append(f"words {first} {hits_first} {second} {hits_second}")
@@ -394,8 +435,8 @@ def _unmodelled_relative(
     declared: str | None,
     evidence: list[str],
 ) -> tuple[str, float]:
-    """Recognise West Frisian and Low German, which the detectors call Dutch, German,
-    Afrikaans or a Scandinavian language."""
+    """Recognise West Frisian, Luxembourgish and Low German, which the detectors do not model
+    and call Dutch, German, Afrikaans or a Scandinavian language."""
     if declared in _UNMODELLED:
         evidence.append(f"declared {declared}, which the detectors do not model")
         return declared, probability
@@ -411,14 +452,26 @@ def _unmodelled_relative(
     if fy_hits >= 2 and fy_hits > own_hits:
         evidence.append(f"words fy {fy_hits} {lang} {own_hits}")
         return "fy", fy_hits / (fy_hits + own_hits)
-    if lang not in ("nl", "de"):
+    if lang not in ("nl", "de", "af"):
         return lang, probability
-    nds_words, rival = (_NDS_NOT_DE, _DE_NOT_NDS) if lang == "de" else (_NDS_CORE, _NL_NOT_NDS)
-    nds_hits = sum(token in nds_words for token in tokens)
-    rival_hits = sum(token in rival for token in tokens)
-    if nds_hits >= 2 and nds_hits > rival_hits:
-        evidence.append(f"words nds {nds_hits} {lang} {rival_hits}")
-        return "nds", nds_hits / (nds_hits + rival_hits)
+    candidates = []
+    lb_words, rival = {
+        "af": (_LB_NOT_NL, _AF_NOT_FY),
+        "de": (_LB_NOT_DE, _DE_NOT_LB),
+        "nl": (_LB_NOT_NL, _NL_NOT_LB),
+    }[lang]
+    lb_hits = sum(token in lb_words or bool(_LB_ELISION.match(token)) for token in tokens)
+    candidates.append(("lb", lb_hits, sum(token in rival for token in tokens)))
+    if lang != "af":
+        nds_words, rival = (_NDS_NOT_DE, _DE_NOT_NDS) if lang == "de" else (_NDS_CORE, _NL_NOT_NDS)
+        nds_hits = sum(token in nds_words for token in tokens)
+        candidates.append(("nds", nds_hits, sum(token in rival for token in tokens)))
+    # The relative with more of its own words, if it has at least two and more than the language
+    # the detectors chose.
+    relative, hits, rival_hits = max(candidates, key=lambda item: item[1] - item[2])
+    if hits >= 2 and hits > rival_hits:
+        evidence.append(f"words {relative} {hits} {lang} {rival_hits}")
+        return relative, hits / (hits + rival_hits)
     return lang, probability
 
 

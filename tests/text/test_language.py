@@ -31,6 +31,19 @@ LOW_GERMAN = (
     "uthoovt. Twee Mannslüüd sünd fastnahmen worrn un sitt nu in Hecht. Na en Spreker weer dor "
     "en barg Chemie in de Hall, de vun en Spezialfirma afhaalt warrt."
 )
+# Written here in the style of a Luxembourgish news site; the detectors model no Luxembourgish.
+LUXEMBOURGISH = (
+    "D'Police huet e Samschdeg den Owend zu Esch e Mann festgeholl, deen an en Haus agebrach "
+    "hat. Bei der Kontroll hunn d'Beamten och méi wéi zwee Kilo Kokain am Auto fonnt. "
+    "D'Parquet huet eng Enquête ageleet, well nach net kloer ass, wéi vill Leit do bedeelegt waren."
+)
+LUXEMBOURGISH_SENTENCES = (
+    "Den Ugeklote gouf vum Geriicht zu fënnef Joer Prisong veruerteelt.",
+    "No engem Accident op der A4 sinn zwou Persoune blesséiert an d'Spidol bruecht ginn.",
+    "Et ass net dat éischt Kéier, datt an dësem Quartier agebrach gëtt.",
+    "D'Pompjeeë waren iwwer dräi Stonnen am Asaz, ier d'Feier ënner Kontroll war.",
+    "De Chauffeur huet sech no der Kollisioun einfach aus dem Stëbs gemaach.",
+)
 GERMAN = (
     "Die Polizei hat am Dienstagabend in einer Lagerhalle am Rand des Gewerbegebiets ein "
     "Drogenlabor ausgehoben. Zwei Männer wurden festgenommen und sitzen in Untersuchungshaft. "
@@ -87,6 +100,7 @@ def test_full_dutch_article_is_dutch_with_high_probability() -> None:
         (AFRIKAANS, "af"),
         (FRISIAN, "fy"),
         (LOW_GERMAN, "nds"),
+        (LUXEMBOURGISH, "lb"),
         (GERMAN, "de"),
         (ENGLISH, "en"),
         (FRENCH, "fr"),
@@ -99,9 +113,48 @@ def test_relatives_and_neighbours_are_not_dutch(text: str, lang: str) -> None:
     assert result.variant is None
 
 
-@pytest.mark.parametrize("text", [AFRIKAANS, FRISIAN, LOW_GERMAN])
+@pytest.mark.parametrize("text", [AFRIKAANS, FRISIAN, LOW_GERMAN, LUXEMBOURGISH])
 def test_relatives_stay_out_even_from_a_dutch_source(text: str) -> None:
     assert not detect_language(text, country="nl").is_dutch
+
+
+@pytest.mark.parametrize("sentence", LUXEMBOURGISH_SENTENCES)
+@pytest.mark.parametrize("country", [None, "be", "nl"])
+def test_luxembourgish_sentences_are_never_dutch(sentence: str, country: str | None) -> None:
+    result = detect_language(sentence, country=country)
+    assert not result.is_dutch, result.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Dutch homographs of Luxembourgish words ("net", "eng", "dat", "wou", "ze") stay Dutch.
+        "Het was net na middernacht toen de agenten de enge steeg afzetten; ze wilden dat niemand ontsnapte.",
+        "Hij wou net vertrekken toen de politie aanbelde, zei de woordvoerder van het Openbaar Ministerie.",
+        DUTCH_ARTICLE,
+    ],
+)
+def test_dutch_with_luxembourgish_homographs_stays_dutch(text: str) -> None:
+    assert detect_language(text, country="be").is_dutch
+
+
+def test_declared_luxembourgish_is_trusted_over_the_detectors() -> None:
+    result = detect_language(LUXEMBOURGISH_SENTENCES[0], html_lang="lb-LU")
+    assert result.lang == "lb"
+
+
+@pytest.mark.parametrize(
+    ("pair", "lang"),
+    [
+        # Spellings Afrikaans gave up: "ij", "sch", a word-initial "z" are Dutch ...
+        ("schrijver zondag", "nl"),
+        # ... and "-lik", "-jie", "-hede" and the circumflex are Afrikaans.
+        ("moontlik meisiejie", "af"),
+        ("duidelike waarhede", "af"),
+    ],
+)
+def test_spelling_tells_short_dutch_from_afrikaans(pair: str, lang: str) -> None:
+    assert detect_language(pair).lang == lang
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", "12345 678", "€ 12,50 - 3/4 !!", "😀😀", "A12"])
