@@ -259,6 +259,13 @@ _PHRASES: tuple[_Phrase, ...] = (
         shooting=True,
     ),
     _Phrase(
+        "schot gelost",
+        r"\b(?:loste|losten|lossen) (?:\w+ ){0,2}(?:schot|schoten|kogels?)\b|\b(?:schot|schoten) (?:\w+ ){0,2}"
+        r"gelost\b|\bwerd (?:er )?(?:\w+ ){0,2}geschoten\b",
+        2.5,
+        (_W,),
+    ),
+    _Phrase(
         "in de hals gestoken",
         r"\b(?:in|door) (?:zijn|haar|het|de) (?:\w+ )?(?:been|benen|arm|buik|borst|hoofd|nek|rug|"
         r"schouder|hand|hals|zij|gezicht)(?: en (?:\w+ ){0,2}\w+)? (?:\w+ )?gestoken",
@@ -268,8 +275,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "digitale inbraak",
         r"\bdigitale inbra\w+|\b(?:inbra\w+|ingebroken|binnengedrongen|toegang)\b(?: \w+){0,4} "
-        r"(?:computer\w*|systemen|systeem|netwerk\w*|servers?|e-?mailaccounts?|accounts?|"
-        r"databases?)\b",
+        r"\w*(?:computer|systemen|systeem|netwerk|server|mailaccount|account|database)\w*\b|"
+        r"\binloggegevens\b(?: \w+){0,4} (?:buitmaken|buitgemaakt|ontfutseld|gestolen|afhandig)",
         3.0,
         (_C,),
     ),
@@ -284,14 +291,15 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "valse inlogpagina",
         r"\b(?:valse|nagemaakte|namaak|nep)[\w-]* (?:inlogpagina|inlogscherm|bankpagina|bankwebsite|"
-        r"website van (?:de|een|hun|zijn|haar) bank)\w*|\bphishingmail\w*",
+        r"website van (?:de|een|hun|zijn|haar) bank)\w*|\bphishingmail\w*|\b(?:nep|valse |vervalste )"
+        r"(?:e-?mails?|mails?|sms\w*|berichten)\b[^\n]{0,200}\b(?:link|inlog\w*|wachtwoord\w*)",
         3.0,
         (_C, _F),
     ),
     _Phrase(
         "valse facturen",
         r"\b(?:valse|vervalste|nep)[\w-]* (?:facturen|factuur|betaalverzoeken|betaalverzoek|"
-        r"betaallinks?|tickets|advertenties|webwinkels?)\b|\bontfutsel\w*",
+        r"betaallinks?|tickets|advertenties|webwinkels?|betaalbewijs|betaalbewijzen)\b|\bontfutsel\w*",
         2.5,
         (_F,),
     ),
@@ -428,6 +436,8 @@ _TERMS: tuple[_Term, ...] = (
     _Term("crimineel criminelen criminele", 1.5, compound=True),
     _Term("afpersing afgeperst afpersen", 2.5),
     _Term("gewond zwaargewond", 0.5),
+    _Term("buit", 1.5),
+    _Term("gemaskerd gemaskerde bivakmuts bivakmutsen", 1.0),
     _Term("fiod", 2.0),
     # levensdelict
     _Term("moord moorden vermoord vermoorden moordenaar", 3.0, (_L,), compound=True),
@@ -483,6 +493,7 @@ _TERMS: tuple[_Term, ...] = (
     # drugs
     _Term("drugs drug", 3.0, (_D,), compound=True),
     _Term("cocaïne heroïne amfetamine xtc ketamine crystal", 3.0, (_D,), compound=True),
+    _Term("coke speed", 2.0, (_D,)),
     _Term("hennep hennepplanten hennepkwekerij", 3.0, (_D,), compound=True),
     _Term("cannabis wiet", 1.0, (_D,)),
     _Term("dealer dealers dealen", 2.5, (_D,), compound=True),
@@ -527,6 +538,7 @@ _TERMS: tuple[_Term, ...] = (
         role="damage",
     ),
     _Term("brandstichting", 3.0, (_R,)),
+    _Term("bekrast gekrast kraste krasten", 2.5, (_R,), role="damage"),
     _Term("noodbevel noodverordening", 2.0, (_R,)),
     _Term("plunderden plundering plunderen", 3.0, (_R,)),
     # verkeer
@@ -703,9 +715,11 @@ _DEATH = re.compile(
 )
 _INJURY = re.compile(
     r"\b(?:gewond|gewonden|zwaargewond|lichtgewond|verwond\w*|hersenschudding|letsel\w*|"
-    r"hoofdwond\w*|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|pols|ribben?)|brak \w+ \w+|"
+    r"hoofdwond\w*|brandwond\w*|snijwond\w*|kneuzing\w*|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|"
+    r"pols|ribben?)|brak \w+ \w+|"
     r"ziekenhuis)\b"
 )
+_PROSTITUTION = re.compile(r"\bprostitu\w+|\bseksuele uitbuiting\b|\bbordee?l\w*|\bseks\w* (?:te )?werken\b")
 # Old offences told as history: an archive find, a museum, an anniversary, a year long past.
 _RETRO_OLD_YEAR = re.compile(
     r"\b(?:1[0-8]\d\d|19[0-4]\d)\b|\b\w+(?:de|ste) eeuw\b(?<!\bdeze eeuw)|\beeuwen\b"
@@ -1040,6 +1054,9 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         # The damage of an explosion, a burglary or a robbery (a window smashed to get in) is no
         # vandalism: openbare_orde only when arson or rioting is reported as well.
         category_weight[_R] = 0.0
+    prostitution = any(layout.reading(m.start()) == "direct" for m in _PROSTITUTION.finditer(layout.lower))
+    if category_weight[_M] >= _CATEGORY_MIN and category_weight[_Z] < _CATEGORY_MIN and prostitution:
+        category_weight[_Z] = _CATEGORY_MIN  # exploitation in prostitution is mensenhandel + zeden
     if category_weight[_R] >= _CATEGORY_MIN and injury and category_weight[_G] < _CATEGORY_MIN:
         category_weight[_G] = _CATEGORY_MIN  # a riot in which people were hurt
         evidence.append("rule:rellen+gewonden")
