@@ -190,7 +190,7 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_R,),
         role="damage",
     ),
-    _Phrase("huiselijk geweld", r"\bhuiselijk geweld", 3.0, (_G,)),
+    _Phrase("huiselijk geweld", r"\b(?:huiselijk|intrafamiliaal) geweld", 3.0, (_G,)),
     _Phrase("slagen en verwondingen", r"\bslagen en verwondingen", 3.0, (_G,)),
     _Phrase(
         "in elkaar geslagen",
@@ -463,13 +463,16 @@ _TERMS: tuple[_Term, ...] = (
     _Term("geslagen sloegen sloeg slaan geschopt schopten", 2.0, (_G,)),
     _Term("neergeslagen neerslaan neersloeg neersloegen", 3.0, (_G,)),
     _Term("wurgen wurgde gewurgd wurging verwurging verwurgd verwurgde", 3.0, (_G,)),
+    _Term("kopstoot kopstoten vuistslag vuistslagen", 3.0, (_G,)),
+    _Term("partnergeweld relatiegeweld straatgeweld uitgaansgeweld groepsgeweld", 3.0, (_G,)),
+    _Term("doodsbedreiging doodsbedreigingen dreigbrief dreigbrieven", 2.5, (_G,), threat=True),
     _Term("gebeten", 2.5, (_G,)),
     _Term("ontvoerd ontvoering ontvoeren ontvoerde gijzeling gegijzeld gijzelen", 3.0, (_G,)),
     _Term("stalken stalkte stalking belaging belagen", 2.5, (_G,)),
     _Term("verkeersagressie", 3.0, (_G, _V)),
     # zeden
-    _Term("verkrachting verkracht verkrachten", 3.0, (_Z,)),
-    _Term("aanranding aangerand aanranden", 3.0, (_Z,)),
+    _Term("verkrachting verkracht verkrachten verkrachter verkrachters", 3.0, (_Z,)),
+    _Term("aanranding aangerand aanranden aanrander betast betastte betasten", 3.0, (_Z,)),
     _Term("ontucht", 3.0, (_Z,)),
     _Term("zedendelict zedenfeiten zedenzaak", 3.0, (_Z,), compound=True),
     _Term("kinderporno kinderpornografisch", 3.0, (_Z,), compound=True),
@@ -480,11 +483,17 @@ _TERMS: tuple[_Term, ...] = (
     _Term("beroofd beroving beroven", 3.0, (_O,), compound=True),
     _Term("straatroof straatroven", 3.0, (_O, _G), compound=True, threat=True),
     _Term("roofmoord", 3.0, (_L, _O)),
+    _Term("ripdeal ripdeals roofoverval roofovervallen", 3.0, (_O,)),
     _Term("carjacking carjackings carjacker carjackers homejacking homejackings", 3.0, (_O,)),
     # inbraak en diefstal
     _Term("inbraak inbraken inbreker inbrekers ingebroken inbreken", 3.0, (_I,), compound=True),
     _Term("diefstal diefstallen gestolen stelen", 3.0, (_I,), compound=True),
     _Term("dief dieven", 3.0, (_I,), compound=True),
+    _Term(
+        "winkeldief winkeldieven fietsendief fietsendieven gauwdief gauwdieven autodief autodieven",
+        3.0,
+        (_I,),
+    ),
     _Term("heling heler helers", 3.0, (_I,)),
     _Term("ontvreemd ontvreemden babbeltruc zakkenroller zakkenrollers", 3.0, (_I,), compound=True),
     _Term("ramkraak ramkraken", 3.0, (_I,), compound=True),
@@ -494,6 +503,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("drugs drug", 3.0, (_D,), compound=True),
     _Term("cocaïne heroïne amfetamine xtc ketamine crystal", 3.0, (_D,), compound=True),
     _Term("coke speed", 2.0, (_D,)),
+    _Term("hasj mdma ghb bolletjesslikker bolletjesslikkers uithaler uithalers", 3.0, (_D,)),
     _Term("hennep hennepplanten hennepkwekerij", 3.0, (_D,), compound=True),
     _Term("cannabis wiet", 1.0, (_D,)),
     _Term("dealer dealers dealen", 2.5, (_D,), compound=True),
@@ -501,6 +511,9 @@ _TERMS: tuple[_Term, ...] = (
     # wapens en explosies
     _Term("vuurwapen vuurwapens kalasjnikov machinegeweer", 3.0, (_W,), compound=True, role="firearm"),
     _Term("pistool revolver", 2.5, (_W,), role="firearm"),
+    _Term("geweer geweren jachtgeweer", 2.5, (_W,), role="firearm"),
+    _Term("wapen wapens", 2.0, (_W,), role="firearm"),
+    _Term("munitie granaat granaten", 2.5, (_W,)),
     _Term("wapenbezit wapenarsenaal", 3.0, (_W,), compound=True),
     _Term("handgranaat explosief explosieven", 3.0, (_W,), compound=True),
     _Term("explosie explosies", 2.5, (_W,)),
@@ -516,16 +529,18 @@ _TERMS: tuple[_Term, ...] = (
     _Term("witwassen witgewassen", 3.0, (_F,), compound=True),
     _Term("verduistering verduisterd", 3.0, (_F,)),
     _Term("omkoping steekpenningen corruptie", 3.0, (_F,)),
+    _Term("bedrog belastingontduiking smeergeld geldezel geldezels nepwebwinkel nepwebwinkels", 3.0, (_F,)),
     _Term("vervalst", 2.0, (_F,)),
     _Term("vervalsing vervalsingen namaak namaakkleding namaakgoederen", 2.5, (_F,), compound=True),
     # cybercrime
     _Term("hack hacker hackers gehackt hacken", 2.5, (_C,), compound=True),
     _Term("ransomware ddos computervredebreuk cybercrime cybercriminaliteit", 3.0, (_C,), compound=True),
+    _Term("cyberaanval cyberaanvallen malware spyware botnet", 3.0, (_C,), compound=True),
     _Term("phishing", 3.0, (_C, _F), compound=True),
     _Term("sim-swapping simswapping sim-swapper simswapper", 3.0, (_C, _F)),
     # mensenhandel
     _Term("mensenhandel mensensmokkel mensensmokkelaars", 3.0, (_M,), compound=True),
-    _Term("uitbuiting uitgebuit uitbuiten", 3.0, (_M,)),
+    _Term("uitbuiting uitgebuit uitbuiten arbeidsuitbuiting", 3.0, (_M,)),
     _Term("loverboy", 3.0, (_M, _Z), compound=True),
     _Term("smokkel smokkelde smokkelden smokkelaars", 2.0, compound=True),
     # openbare orde
@@ -538,11 +553,13 @@ _TERMS: tuple[_Term, ...] = (
         role="damage",
     ),
     _Term("brandstichting", 3.0, (_R,)),
+    _Term("vandalisme wanordelijkheden ordeverstoring ordeverstoringen", 3.0, (_R,)),
     _Term("bekrast gekrast kraste krasten", 2.5, (_R,), role="damage"),
     _Term("noodbevel noodverordening", 2.0, (_R,)),
     _Term("plunderden plundering plunderen", 3.0, (_R,)),
     # verkeer
-    _Term("blaastest ademanalyse", 2.5, (_V,)),
+    _Term("blaastest ademanalyse ademtest", 2.5, (_V,)),
+    _Term("spookrijder spookrijders straatrace straatraces", 3.0, (_V,)),
     _Term("rijontzegging rijverbod", 3.0, (_V,)),
     _Term("doorgereden doorreed doorrijder doorrijden vluchtmisdrijf", 3.0, (_V,)),
     _Term("doodreed doodgereden doodrijden", 3.0, (_V,)),
@@ -682,7 +699,8 @@ _DEMAND = re.compile(
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\s'’\"”]+(?=[A-Z0-9'‘\"“„(])|\n+")
+# A point after a capital initial ("Dirk V. (58)", "Mohamed B. is") ends no sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)[\s'’\"”]+(?=[A-Z0-9'‘\"“„(])|\n+")
 _CLAUSE_END = re.compile(r"[,;:()–—]|\s-\s|\bmaar\b")
 # Quotations in Dutch news: 'single', “double”, „low-high”, "straight".
 _QUOTE = re.compile(r"(?<![\w])'(?!s[\s-])(?:[^'\n]|'(?=\w))+?'(?![\w])|“[^”\n]+”|„[^”“\n]+[”“]|\"[^\"\n]+\"")
@@ -994,6 +1012,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     category_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
     primary_weight: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
     first_seen: dict[str, int] = dict.fromkeys(CATEGORIES, len(full))
+    primary_parts: dict[str, list[float]] = {}
     threat_weight = shooting_weight = 0.0
     role_weight: dict[tuple[str, str], float] = {}  # (category, role) -> weight
     for key in labels:
@@ -1010,12 +1029,18 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             if role:
                 role_weight[category, role] = role_weight.get((category, role), 0.0) + weights[key]
             factor = 1.0 if rank == 0 else _SECONDARY
-            primary_weight[category] += weights[key] * factor * reading.position[key]
+            primary_parts.setdefault(category, []).append(weights[key] * factor * reading.position[key])
             first_seen[category] = min(first_seen[category], reading.first[key])
             if category == _G and threat:
                 threat_weight += weights[key]
             if category == _G and shooting:
                 shooting_weight += weights[key]
+
+    for category, parts in primary_parts.items():
+        # The strongest evidence counts fully, each further piece half as much as the one
+        # before: five weak words about weapons found in a search do not outweigh the drugs case
+        # the headline names.
+        primary_weight[category] = sum(w * 0.5**i for i, w in enumerate(sorted(parts, reverse=True)))
 
     # Conventions that combine evidence (docs/classification.md, "Categories").
     direct_death = any(layout.reading(m.start()) == "direct" for m in _DEATH.finditer(layout.lower))

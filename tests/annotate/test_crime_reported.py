@@ -433,3 +433,24 @@ def test_strangling_in_a_killing_is_violence():
     )
     assert set(result.categories) == {"levensdelict", "geweld"}
     assert result.primary_category == "levensdelict"
+
+
+def test_an_initial_ends_no_sentence_so_the_lead_keeps_the_killing():
+    result = classify_crime(
+        "Assisen Gent: 25 jaar cel voor Marc D., die zijn vrouw wurgde in Eeklo",
+        "Het hof van assisen heeft Marc D. (61) veroordeeld tot 25 jaar cel voor de moord op zijn "
+        "vrouw. Hij wurgde haar in hun woning in Eeklo.",
+    )
+    assert set(result.categories) == {"levensdelict", "geweld"}
+    assert result.primary_category == "levensdelict"
+
+
+def test_weapons_found_in_a_drugs_search_do_not_outweigh_the_drugs():
+    result = classify_crime(
+        "Duizenden xtc-pillen en een pistool gevonden in woning in Oss",
+        "Bij een doorzoeking van een woning in Oss heeft de politie 15.000 xtc-pillen, een pistool "
+        "met munitie en twee geweren gevonden. De bewoner is aangehouden; hij verkocht de pillen "
+        "volgens de politie aan dealers.",
+    )
+    assert set(result.categories) == {"drugs", "wapens_explosies"}
+    assert result.primary_category == "drugs"
