@@ -76,6 +76,8 @@ _MODIFIERS: dict[str, tuple[str, ...]] = {
     "geweld": ("levensdelict", "overval", "openbare_orde"),
     "wapens_explosies": ("levensdelict", "geweld", "overval"),
 }
+# The offence a headline names first, when it names several, weighs this much more.
+_HEADLINE_FIRST = 1.25
 # A history, archive, museum or anniversary piece tells of old offences: not crime news.
 _RETROSPECTIVE = -8.0
 
@@ -1108,6 +1110,10 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     categories = tuple(c for c in CATEGORIES if is_crime and category_weight[c] >= _CATEGORY_MIN)
     primary = None
     if categories:
+        # A headline that names two offences names the main one first.
+        in_title = [c for c in categories if first_seen[c] < layout.title_end]
+        if len(in_title) > 1:
+            primary_weight[min(in_title, key=lambda c: first_seen[c])] *= _HEADLINE_FIRST
         # Violence in a killing, a robbery or a riot, and the weapon of a killing, a robbery or
         # an assault, qualify the offence rather than name it.
         for modifier, heads in _MODIFIERS.items():
