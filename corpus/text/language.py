@@ -1,10 +1,14 @@
 """Decide whether a text is Dutch, combining two detectors, lexical cues and page metadata.
 
 Neither langdetect nor lingua is good enough alone for a Dutch corpus: both confuse short Dutch
-with Afrikaans, and neither knows West Frisian or Low German, which they call Dutch or German.
-This module combines their probabilities, separates Dutch from Afrikaans, Frisian and Low German
-with function words that only one of each pair uses, and weighs ``<html lang>``, ``og:locale``
-and the source's country as prior evidence. Short texts never decide alone: below
+with Afrikaans, and neither knows West Frisian, Low German or Luxembourgish (lingua 2.1 models
+none of the three), which they call Dutch, German or Afrikaans. This module combines their
+probabilities, separates Dutch from Afrikaans, Frisian, Luxembourgish and Low German with function
+words that only one of each pair uses (and, for Afrikaans, the spellings each language gave up in
+its reforms: "ij", "sch", "cht" against "-lik", "-jie", a circumflex), and weighs
+``<html lang>``, ``og:locale`` and the source's country as prior evidence. A Luxembourgish
+sentence too short for two of its function words is recognised by one unmistakable one
+("huet", "gëtt", "d'" before a noun). Short texts never decide alone: below
 ``SHORT_TEXT_CHARS`` the detectors' verdict is tempered so that a declared language can
 outweigh it, and below ``_LANGDETECT_MIN_CHARS`` langdetect, confidently wrong on a few words,
 is not consulted at all. The country of the source is a small prior at every length: a Dutch
@@ -170,14 +174,22 @@ _NL_NOT_NDS = _words(
 # model no Luxembourgish and call it German, Dutch or Afrikaans). Dutch homographs such as "net",
 # "dat", "wou", "ze", "een" and the "e" of "e-mail" are left out on purpose.
 _LB_CORE = _words(
-    """ass gëtt ginn gouf goufen huet hunn hätt wier wär kënnen mussen wëllen vun vum fir mam
-    mä awer och keng kee keen virun zanter duerch iwwer ënner ënnert ouni tëscht hir säin seng
-    senger sengem hien si wéi wann datt dës dëst dësen dësem déi deen deem dee méi ëmmer
-    nëmmen eng enger engem elo haut gëschter"""
+    """ass gëtt gi ginn gouf goufen huet hunn hätt wier wär kënnen kënnt mussen wëllen vun vum
+    fir mam mä awer och keng kee keen virun zanter duerch iwwer ënner ënnert ouni tëscht hir
+    säin seng senger sengem hien hie si sech wéi wann datt dës dëst dësen dësem déi deen deem
+    dee méi ëmmer nëmmen näischt eppes eng enger engem elo haut muer gëschter moies owes
+    nuets zwee dräi véier fënnef leit gemaach geschitt"""
 )
-# German homographs ("an", "sinn", "eng") tell Luxembourgish from Dutch only.
-_LB_NOT_NL = _LB_CORE | _words("an sinn")
-_LB_NOT_DE = _LB_CORE - _words("eng wann hätt haut")
+# German homographs ("an", "sinn", "zu", "mir", "eng") tell Luxembourgish from Dutch only, and
+# "et" (French) only where the detectors already chose Dutch or German.
+_LB_NOT_NL = _LB_CORE | _words("an sinn zu mir et")
+_LB_NOT_DE = _LB_CORE - _words("eng wann hätt wär haut")
+# Words no Dutch or German text contains: one of them suffices in a sentence too short for two.
+_LB_STRONG = frozenset(word for word in _LB_CORE if any(ch in word for ch in "ëéä")) | _words(
+    "ass gouf goufen huet hunn datt vun vum fir awer keng hien sech gemaach"
+)
+# Up to this many words a text is a sentence or a title, which may hold one Luxembourgish word.
+_LB_SHORT_TOKENS = 8
 _NL_NOT_LB = _words(
     """het niet zijn wordt worden werd hij zij voor door naar bij heeft hebben zich deze zal
     zou tegen zonder ook maar uit aan onder geen wij"""
@@ -187,8 +199,9 @@ _DE_NOT_LB = _words(
     sich ich auf aus sein seine seiner dass daß zur zum des durch über unter ohne wie aber
     noch nur immer wurde"""
 )
-# The elided article of Luxembourgish ("d'Police", "d’Land"): one token with the noun.
-_LB_ELISION = re.compile(r"^d['’][^\W\d_]")
+# The elided article of Luxembourgish ("d'Police", "d’Land"): one token with the noun (the
+# Dutch "d'r" of spoken language excepted).
+_LB_ELISION = re.compile(r"^d['’](?!r$)[^\W\d_]")
 
 _DE_NOT_NDS = _words(
     """und nicht ist sind hat haben wird werden von für ein eine einer einem einen der die
@@ -454,22 +467,26 @@ def _unmodelled_relative(
         return "fy", fy_hits / (fy_hits + own_hits)
     if lang not in ("nl", "de", "af"):
         return lang, probability
-    candidates = []
+    # (relative, its words, the chosen language's words, how many of its words suffice)
+    candidates: list[tuple[str, int, int, int]] = []
     lb_words, rival = {
         "af": (_LB_NOT_NL, _AF_NOT_FY),
         "de": (_LB_NOT_DE, _DE_NOT_LB),
         "nl": (_LB_NOT_NL, _NL_NOT_LB),
     }[lang]
     lb_hits = sum(token in lb_words or bool(_LB_ELISION.match(token)) for token in tokens)
-    candidates.append(("lb", lb_hits, sum(token in rival for token in tokens)))
+    # A short sentence holds few function words: one unmistakable one suffices there.
+    strong = any(token in _LB_STRONG or _LB_ELISION.match(token) for token in tokens)
+    needed = 1 if strong and len(tokens) <= _LB_SHORT_TOKENS else 2
+    candidates.append(("lb", lb_hits, sum(token in rival for token in tokens), needed))
     if lang != "af":
         nds_words, rival = (_NDS_NOT_DE, _DE_NOT_NDS) if lang == "de" else (_NDS_CORE, _NL_NOT_NDS)
         nds_hits = sum(token in nds_words for token in tokens)
-        candidates.append(("nds", nds_hits, sum(token in rival for token in tokens)))
-    # The relative with more of its own words, if it has at least two and more than the language
-    # the detectors chose.
-    relative, hits, rival_hits = max(candidates, key=lambda item: item[1] - item[2])
-    if hits >= 2 and hits > rival_hits:
+        candidates.append(("nds", nds_hits, sum(token in rival for token in tokens), 2))
+    # The relative with more of its own words, if it has enough of them and more than the
+    # language the detectors chose.
+    relative, hits, rival_hits, needed = max(candidates, key=lambda item: item[1] - item[2])
+    if hits >= needed and hits > rival_hits:
         evidence.append(f"words {relative} {hits} {lang} {rival_hits}")
         return relative, hits / (hits + rival_hits)
     return lang, probability

@@ -43,6 +43,12 @@ LUXEMBOURGISH_SENTENCES = (
     "Et ass net dat éischt Kéier, datt an dësem Quartier agebrach gëtt.",
     "D'Pompjeeë waren iwwer dräi Stonnen am Asaz, ier d'Feier ënner Kontroll war.",
     "De Chauffeur huet sech no der Kollisioun einfach aus dem Stëbs gemaach.",
+    # Short ones, with a single Luxembourgish function word or article each.
+    "D'Strooss bleift gespaart.",
+    "Wien huet dat gemaach?",
+    "D'Enquête leeft nach.",
+    "Wat ass geschitt?",
+    "Et huet de ganzen Dag gereent.",
 )
 GERMAN = (
     "Die Polizei hat am Dienstagabend in einer Lagerhalle am Rand des Gewerbegebiets ein "
@@ -136,6 +142,19 @@ def test_luxembourgish_sentences_are_never_dutch(sentence: str, country: str | N
 )
 def test_dutch_with_luxembourgish_homographs_stays_dutch(text: str) -> None:
     assert detect_language(text, country="be").is_dutch
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Zet 'm d'r maar neer",
+        "Brand in loods",
+        "Gesprek met An de Vries over het proces",
+        "Jansen et al. over inbraken",
+    ],
+)
+def test_short_dutch_with_a_lone_luxembourgish_look_alike_stays_dutch(title: str) -> None:
+    assert detect_language(title, country="nl").is_dutch
 
 
 def test_declared_luxembourgish_is_trusted_over_the_detectors() -> None:
