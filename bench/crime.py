@@ -8,8 +8,8 @@ Two labelled sets, reported in this order:
    fitted to this one item by item.
 2. **own**: the team's own labelled texts, written by the team that wrote the rules:
    `tests/annotate/data/crime_written.jsonl` (issue 19: a "tuning" part the rules were corrected
-   on, and three parts written later, "heldout", "heldout2" and "heldout3", each measured once
-   before the rules were corrected on it; see docs/classification.md) and
+   on, and four parts written later, "heldout" to "heldout4", each measured once before the
+   rules were corrected on it; see docs/classification.md) and
    `bench/data/crime_labelled.jsonl` (the first set, with its "dev" and "heldout" parts; it has
    no primary categories).
 
@@ -203,6 +203,7 @@ def main() -> None:
             "heldout": [i for i in written if i.get("split") == "heldout"],
             "heldout2": [i for i in written if i.get("split") == "heldout2"],
             "heldout3": [i for i in written if i.get("split") == "heldout3"],
+            "heldout4": [i for i in written if i.get("split") == "heldout4"],
         },
         True,
         args.errors,

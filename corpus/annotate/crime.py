@@ -142,7 +142,7 @@ _METAPHORS: tuple[_Phrase, ...] = (
         "gijzelen (metaphor)",
         r"\b(?:gijzel\w*|gegijzeld)\b(?: \w+){0,4} (?:computer\w*|systemen|systeem|bestanden|"
         r"netwerk\w*|servers?|data|gegevens|regio|stad|land|wijk|buurt|oorlog|\w+oorlog|ijzel|"
-        r"sneeuw|verkeer|economie|debat|politiek)\b|\b(?:computer\w*|systemen|bestanden|netwerk\w*|"
+        r"sneeuw|verkeer|economie|debat|politiek|planning|wachtlijst\w*|agenda|formatie|vergadering)\b|\b(?:computer\w*|systemen|bestanden|netwerk\w*|"
         r"servers?|data|regio|stad|land|wijk|buurt|ijzel|sneeuw)\b(?: \w+){0,3} (?:in gijzeling|"
         r"gegijzeld)",
         -1.0,
@@ -154,6 +154,13 @@ _METAPHORS: tuple[_Phrase, ...] = (
         r"een slag|munt|brug|de vlam in de pan)|\bin paniek (?:sloeg|sloegen|slaat|slaan)\b|\b(?:sla(?:at|an)|sloeg(?:en)?)\b(?: \w+){1,4} (?:kapot|stuk)\b|"
         r"\bkapot(?:ge)?sla\w*|\bstukgeslagen",
         0.0,
+    ),
+    # "Steelt de show": nothing is stolen.
+    _Phrase(
+        "steelt de show",
+        r"\b(?:steelt|stal|stalen|stelen|gestolen)\b (?:\w+ ){0,3}(?:de show|het hart|de harten|de aandacht|"
+        r"de blikken)\b|\b(?:de show|het hart|de harten) (?:\w+ ){0,3}(?:gestolen|stelen|steelt|stal)\b",
+        -1.0,
     ),
     # A threat of dismissal or eviction is no violence.
     _Phrase(
@@ -278,6 +285,7 @@ _PHRASES: tuple[_Phrase, ...] = (
         "digitale inbraak",
         r"\bdigitale inbra\w+|\b(?:inbra\w+|ingebroken|binnengedrongen|toegang)\b(?: \w+){0,4} "
         r"\w*(?:computer|systemen|systeem|netwerk|server|mailaccount|account|database)\w*\b|"
+        r"\b(?:stelen|stal|stalen|steelt|kopieerden|kopieerde)\b(?: \w+){0,3} \w*(?:gegevens|data|wachtwoorden)\b|"
         r"\binloggegevens\b(?: \w+){0,4} (?:buitmaken|buitgemaakt|ontfutseld|gestolen|afhandig)",
         3.0,
         (_C,),
@@ -331,6 +339,13 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase("dood door schuld", r"\bdood door schuld", 3.0, (_V,)),
     _Phrase(
+        "reed door",
+        r"\b(?:reed|reden) (?:vervolgens |daarna |gewoon |daarop )?door\b(?! (?:rood|de|het|een))|"
+        r"\bzonder te stoppen\b",
+        3.0,
+        (_V,),
+    ),
+    _Phrase(
         "te veel alcohol",
         r"\b(?:te veel|teveel) (?:alcohol|gedronken)|\b\d+(?:,\d+)? promille\b|\bdronken "
         r"(?:bestuurder|automobilist|chauffeur|fietser|man achter het stuur)",
@@ -341,8 +356,9 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
     _Phrase(
         "in brand gestoken",
-        r"\bin brand (?:gestoken|te steken|steken|stak|staken)|\bsta(?:ken|k)\b(?:,? [\w-]+){1,7} in brand",
-        2.5,
+        r"\bin brand (?:gestoken|te steken|steken|stak|staken)|\bst(?:a(?:ken|k)|eken|eekt)\b(?:,? [\w-]+){1,7} "
+        r"in brand",
+        3.0,
         (_R,),
     ),
     _Phrase(
@@ -532,7 +548,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("verduistering verduisterd", 3.0, (_F,)),
     _Term("omkoping steekpenningen corruptie", 3.0, (_F,)),
     _Term("bedrog belastingontduiking smeergeld geldezel geldezels nepwebwinkel nepwebwinkels", 3.0, (_F,)),
-    _Term("vervalst", 2.0, (_F,)),
+    _Term("vervalst vervalste vervalsten vervalsen", 2.5, (_F,)),
     _Term("vervalsing vervalsingen namaak namaakkleding namaakgoederen", 2.5, (_F,), compound=True),
     # cybercrime
     _Term("hack hacker hackers gehackt hacken", 2.5, (_C,), compound=True),
@@ -620,6 +636,13 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"civielrechtelijke?|burgerlijke rechtbank|ondernemingsrechtbank|familierechtbank|vredegerecht|"
         r"huurcommissie|onterecht ontslag|ontslagvergoeding",
     ),
+    # Studies of drug use and crime figures: research, not an offence.
+    "onderzoek": (
+        -1.0,
+        -3.0,
+        r"trimbos\w*|onderzoekers|enquête|peiling|voorlichting|drugsgebruik|gebruikers|studie|"
+        r"wetenschappers",
+    ),
     "beleid": (
         -1.0,
         -3.0,
@@ -673,8 +696,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "vervolging",
-        r"\bvervolg(?:t|en|d)\b|gedagvaard|dagvaardt|dagvaarding|raadkamer|doorverwe\w+|"
-        r"doorverwijzing|aangeklaagd|aanklacht|verantwoorden|voor de rechter\b",
+        r"\bvervolg(?:t|en|d)\b|gedagvaard|dagvaardt|dagvaarding|doorverwe\w+|doorverwijzing|aangeklaagd|"
+        r"aanklacht|verantwoorden|voor de rechter\b|raadkamer\b(?![^.]{0,60}(?:aanhouding|hechtenis|"
+        r"aangehouden)\b)",
     ),
     (
         "aanhouding",
@@ -682,7 +706,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b|"
         r"\bhoudt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
-        r"opgerold|uitgeleverd",
+        r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd",
     ),
 )
 # What is only announced has not happened: a scheduled hearing, an appeal under consideration.
