@@ -268,6 +268,18 @@ _PHRASES: tuple[_Phrase, ...] = (
         shooting=True,
     ),
     _Phrase(
+        "brak in bij",
+        r"\b(?:brak|braken|breekt|breken)\b (?:\w+ ){0,2}in bij\b",
+        3.0,
+        (_I,),
+    ),
+    _Phrase(
+        "schoot op",
+        r"\b(?:schoot|schoten|schiet|schieten)\b (?:\w+ ){0,3}op (?:hem|haar|hen|de|een|het|zijn)\b",
+        2.5,
+        (_W,),
+    ),
+    _Phrase(
         "schot gelost",
         r"\b(?:loste|losten|lossen) (?:\w+ ){0,2}(?:schot|schoten|kogels?)\b|\b(?:schot|schoten) (?:\w+ ){0,2}"
         r"gelost\b|\bwerd (?:er )?(?:\w+ ){0,2}geschoten\b",
@@ -347,7 +359,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "te veel alcohol",
-        r"\b(?:te veel|teveel) (?:alcohol|gedronken)|\b\d+(?:,\d+)? promille\b|\bdronken "
+        r"\b(?:te veel|teveel) (?:alcohol|gedronken)|\b\d+(?:,\d+)? promille\b|\bdronken achter het stuur|"
+        r"\b(?:reed|rijden|rijdt) (?:\w+ )?dronken\b|\bdronken "
         r"(?:bestuurder|automobilist|chauffeur|fietser|man achter het stuur)",
         3.0,
         (_V,),
@@ -476,7 +489,8 @@ _TERMS: tuple[_Term, ...] = (
         shooting=True,
     ),
     _Term("bedreigd bedreigen bedreiging bedreigde", 2.5, (_G,), threat=True),
-    _Term("vechtpartij", 3.0, (_G,)),
+    _Term("vechtpartij knokpartij knokpartijen vechtpartijen", 3.0, (_G,)),
+    _Term("aangevallen", 2.5, (_G,)),
     _Term("geweld gewelddadig gewelddadige geweldpleging geweldsdelict", 2.0, (_G,), role="generic"),
     _Term("geslagen sloegen sloeg slaan geschopt schopten", 2.0, (_G,)),
     _Term("neergeslagen neerslaan neersloeg neersloegen", 3.0, (_G,)),
@@ -493,6 +507,9 @@ _TERMS: tuple[_Term, ...] = (
     _Term("aanranding aangerand aanranden aanrander betast betastte betasten", 3.0, (_Z,)),
     _Term("ontucht", 3.0, (_Z,)),
     _Term("zedendelict zedenfeiten zedenzaak", 3.0, (_Z,), compound=True),
+    _Term(
+        "zedendelinquent zedenmisdrijf zedenmisdrijven zedenpolitie zedenrecherche kindermisbruik", 3.0, (_Z,)
+    ),
     _Term("kinderporno kinderpornografisch", 3.0, (_Z,), compound=True),
     _Term("sextortion grooming voyeurisme wraakporno potloodventer exhibitionisme", 3.0, (_Z,)),
     _Term("naaktfoto naaktfoto's", 1.0, (_Z,), compound=True),
@@ -523,6 +540,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("coke speed", 2.0, (_D,)),
     _Term("hasj mdma ghb bolletjesslikker bolletjesslikkers uithaler uithalers", 3.0, (_D,)),
     _Term("hennep hennepplanten hennepkwekerij", 3.0, (_D,), compound=True),
+    _Term("wietplantage wietkwekerij cannabisplantage cannabiskwekerij wietteelt", 3.0, (_D,)),
     _Term("cannabis wiet", 1.0, (_D,)),
     _Term("dealer dealers dealen", 2.5, (_D,), compound=True),
     _Term("opiumwet", 3.0, (_D,)),
@@ -535,7 +553,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("wapenbezit wapenarsenaal", 3.0, (_W,), compound=True),
     _Term("handgranaat explosief explosieven", 3.0, (_W,), compound=True),
     _Term("explosie explosies", 2.5, (_W,)),
-    _Term("beschoten beschieten beschieting", 3.0, (_W,)),
+    _Term("beschoten beschieten beschieting schietincident schietincidenten", 3.0, (_W,)),
     _Term("geschoten schieten", 2.0, (_W,)),
     _Term("kogelgaten kogelinslagen kogelinslag", 2.0, (_W,)),
     _Term("cobra cobra's vuurwerkbom vuurwerkbommen", 3.0, (_W,), compound=True),
@@ -543,9 +561,10 @@ _TERMS: tuple[_Term, ...] = (
     _Term("patronen", 1.0, (_W,)),
     # fraude en witwassen
     _Term("fraude", 3.0, (_F,), compound=True),
-    _Term("oplichting opgelicht oplichter oplichters oplichten", 3.0, (_F,), compound=True),
-    _Term("witwassen witgewassen", 3.0, (_F,), compound=True),
-    _Term("verduistering verduisterd", 3.0, (_F,)),
+    _Term("oplichting opgelicht oplichter oplichters oplichten oplicht", 3.0, (_F,), compound=True),
+    _Term("zwendel zwendelaar zwendelaars identiteitsdiefstal identiteitsfraude", 3.0, (_F,), compound=True),
+    _Term("witwassen witgewassen witwas", 3.0, (_F,), compound=True),
+    _Term("verduistering verduisterd verduisteren verduisterde", 3.0, (_F,)),
     _Term("omkoping steekpenningen corruptie", 3.0, (_F,)),
     _Term("bedrog belastingontduiking smeergeld geldezel geldezels nepwebwinkel nepwebwinkels", 3.0, (_F,)),
     _Term("vervalst vervalste vervalsten vervalsen", 2.5, (_F,)),
@@ -554,6 +573,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("hack hacker hackers gehackt hacken", 2.5, (_C,), compound=True),
     _Term("ransomware ddos computervredebreuk cybercrime cybercriminaliteit", 3.0, (_C,), compound=True),
     _Term("cyberaanval cyberaanvallen malware spyware botnet", 3.0, (_C,), compound=True),
+    _Term("datadiefstal gegevensdiefstal datadiefstallen", 3.0, (_C,)),
     _Term("phishing", 3.0, (_C, _F), compound=True),
     _Term("sim-swapping simswapping sim-swapper simswapper", 3.0, (_C, _F)),
     # mensenhandel
@@ -570,14 +590,14 @@ _TERMS: tuple[_Term, ...] = (
         compound=True,
         role="damage",
     ),
-    _Term("brandstichting", 3.0, (_R,)),
+    _Term("brandstichting brandstichter brandstichters", 3.0, (_R,)),
     _Term("vandalisme wanordelijkheden ordeverstoring ordeverstoringen", 3.0, (_R,)),
     _Term("bekrast gekrast kraste krasten", 2.5, (_R,), role="damage"),
     _Term("noodbevel noodverordening", 2.0, (_R,)),
     _Term("plunderden plundering plunderen", 3.0, (_R,)),
     # verkeer
     _Term("blaastest ademanalyse ademtest", 2.5, (_V,)),
-    _Term("spookrijder spookrijders straatrace straatraces", 3.0, (_V,)),
+    _Term("spookrijder spookrijders straatrace straatraces hardrijder hardrijders bumperkleven", 3.0, (_V,)),
     _Term("rijontzegging rijverbod", 3.0, (_V,)),
     _Term("doorgereden doorreed doorrijder doorrijden vluchtmisdrijf", 3.0, (_V,)),
     _Term("doodreed doodgereden doodrijden", 3.0, (_V,)),
