@@ -30,38 +30,42 @@ PAYWALL_MARKUP: tuple[tuple[str, str], ...] = (
     # offer that replaces the rest of the article is a 'temptation' placed inside the article.
     (
         "DPG Media paywall (temptation inside the article)",
-        "//*[@data-temptation-position='ARTICLE_INLINE' or @data-temptation-position='ARTICLE_BOTTOM']"
-        "[ancestor::article or ancestor::main]",
+        "(@data-temptation-position='ARTICLE_INLINE' or @data-temptation-position='ARTICLE_BOTTOM')"
+        " and (ancestor::article or ancestor::main)",
     ),
     # DPG Media, AD, its regional titles and HLN: the paid remainder, reduced for non-subscribers,
     # and the paywall notice components.
     (
         "DPG Media paywall (reduced paid content)",
-        "//*[@id='remaining-paid-content'][@data-reduced='true'] | //*[@id='fjs-paywall-intro']"
-        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' fjs-paywall-notification ')]"
-        " | //*[contains(@class, 'article__component--paywall-module-notification')]",
+        "(@id='remaining-paid-content' and @data-reduced='true') or @id='fjs-paywall-intro'"
+        " or contains(@class, 'fjs-paywall-notification')"
+        " or contains(@class, 'article__component--paywall-module-notification')",
     ),
     # Mediahuis, De Telegraaf: the premium title block and label of the article itself, the
     # metering wall and the paywall pop-over.
     (
         "Mediahuis paywall (De Telegraaf premium article)",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' ArticleTitleBlock--premium ')]"
-        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' TextArticlePage__premiumLabel ')]"
-        " | //*[@id='TEMPRORARY_METERING_ID'] | //*[@data-testid='paywall-position-popover'][*]",
+        "contains(@class, 'ArticleTitleBlock--premium') or contains(@class, 'TextArticlePage__premiumLabel')"
+        " or @id='TEMPRORARY_METERING_ID' or (@data-testid='paywall-position-popover' and *)",
     ),
     # Mediahuis, regional Dutch titles: a meta flag in the head.
     (
         "Mediahuis paywall (paid-content meta)",
-        "//head/meta[substring(@name, string-length(@name) - 20) = 'article_ispaidcontent'][@content='true']",
+        "self::meta and parent::head and @content='true'"
+        " and substring(@name, string-length(@name) - 20) = 'article_ispaidcontent'",
     ),
     # Mediahuis Belgium (Het Nieuwsblad, De Standaard, Gazet van Antwerpen, Het Belang van Limburg):
     # the 'Plus' icon in the article's own header (teasers carry it too, outside the header).
     (
         "Mediahuis paywall (Plus article)",
-        "//*[@data-testid='article-header']//*[@data-testid='plus-icon']",
+        "@data-testid='plus-icon' and ancestor::*[@data-testid='article-header']",
     ),
 )
-"""(name, XPath) of publishers' own paywall markup, each a fact about that publisher's pages."""
+"""(name, XPath predicate on an element) of publishers' own paywall markup, each a fact about that
+publisher's pages."""
+_ANY_MARKUP = etree.XPath("//*[" + " or ".join(f"({test})" for _, test in PAYWALL_MARKUP) + "]")
+_EACH_MARKUP = tuple((name, etree.XPath(f"self::*[{test}]")) for name, test in PAYWALL_MARKUP)
+"""One walk of the page finds any publisher's markup; only its rare hits are told apart."""
 
 TEASER_MAX_WORDS = 250
 """More visible words than this is the article itself, not a paywall's teaser. Teasers are the lead
@@ -110,12 +114,10 @@ def _select(tree: lxml.html.HtmlElement, selector: str) -> list[Any]:
 
 
 def _markup(tree: lxml.html.HtmlElement) -> str | None:
-    for name, xpath in PAYWALL_MARKUP:
-        try:
-            if tree.xpath(xpath):
-                return name
-        except etree.XPathError:
-            continue
+    hits = _ANY_MARKUP(tree)
+    for name, test in _EACH_MARKUP:
+        if any(test(hit) for hit in hits):
+            return name
     return None
 
 
