@@ -27,11 +27,12 @@ from corpus.text.normalise import clean_text, normalise_for_hash, word_count
 
 PAYWALL_MARKUP: tuple[tuple[str, str], ...] = (
     # DPG Media, national titles (de Volkskrant, Trouw, Het Parool, De Morgen): the subscription
-    # offer that replaces the rest of the article is a 'temptation' placed inside the article.
+    # offer that replaces the rest of the article is a 'temptation' placed inline in the article.
+    # Temptations at the article's bottom or on the page (PAGE_*) are offers that free articles
+    # carry too, so they are no evidence.
     (
         "DPG Media paywall (temptation inside the article)",
-        "(@data-temptation-position='ARTICLE_INLINE' or @data-temptation-position='ARTICLE_BOTTOM')"
-        " and (ancestor::article or ancestor::main)",
+        "@data-temptation-position='ARTICLE_INLINE' and (ancestor::article or ancestor::main)",
     ),
     # DPG Media, AD, its regional titles and HLN: the paid remainder, reduced for non-subscribers,
     # and the paywall notice components.

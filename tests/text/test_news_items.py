@@ -160,6 +160,18 @@ def test_is_accessible_for_free_is_read_in_every_spelling(flag: object) -> None:
     assert paywall.detect(parse_html(html), "https://example.nl/a").evidence == "isAccessibleForFree false"
 
 
+def test_subscription_offers_that_free_articles_carry_are_no_paywall() -> None:
+    offers = (
+        "<p>Tekst.</p><div data-temptation-position='ARTICLE_BOTTOM'>Word abonnee</div>"
+        "<div data-temptation-position='PAGE_BOTTOM'>Lees onbeperkt</div>"
+    )
+    assert not paywall.detect(parse_html(_page("", offers)), "https://www.trouw.nl/a~b1/").paywalled
+    inline = "<p>Tekst.</p><div data-temptation-position='ARTICLE_INLINE'>Lees verder</div>"
+    assert paywall.detect(parse_html(_page("", inline)), "https://www.trouw.nl/a~b1/").evidence.startswith(
+        "DPG Media"
+    )
+
+
 def test_a_free_article_and_a_free_flag_are_not_paywalled() -> None:
     html = _page(_news_ld(headline="Kop", isAccessibleForFree=True), "<p>Tekst.</p>")
     assert not paywall.detect(parse_html(html), "https://example.nl/a").paywalled
