@@ -54,7 +54,8 @@ Decision rules (what a researcher slicing by month wants: the day the article fi
 3. Discovery dates are exact but a feed may re-publish an old article under a new date, and a CMS
    may re-date the page on a large update. Between the page's claim and the discovery date the
    earlier one wins, never earlier than the day before the URL date. Without any claim in the
-   markup, the visible date stands in for the page's claim here.
+   markup, the visible date stands in for the page's claim here when it lies at most a week
+   before the discovery date.
 4. Without any of these, the URL day decides, then a visible date in the article, then htmldate.
    A URL with only a year and month (``/2019/08/``) admits that month or the next (drafts are
    filed where they were created); a URL year admits that year.
@@ -133,6 +134,8 @@ YEAR_ONLY_CONFIDENCE = 0.2
 JANUARY_FIRST_CONFIDENCE = 0.4
 UPDATE_STAMP_CONFIDENCE = 0.3
 UPDATE_STAMP_PENALTY = 0.2
+# How far before the discovery date a visible date may lie and still stand for the page's claim.
+TEXT_BEFORE_DISCOVERY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -876,8 +879,16 @@ def _decide(
     ):
         # Rule 1b: generic date tags alone are no match for an earlier date the reader sees.
         choice = text
-    if choice is None and text is not None and discovery and _fits_url(text, url_date, slack_days=0):
-        # Without claims in the markup the visible date is the page's claim (rule 3 below).
+    if (
+        choice is None
+        and text is not None
+        and discovery
+        and _fits_url(text, url_date, slack_days=0)
+        and (min(e.day for e in discovery) - text.day).days <= TEXT_BEFORE_DISCOVERY_DAYS
+    ):
+        # Without claims in the markup the visible date is the page's claim (rule 3 below), as
+        # long as it is near the discovery date: further back it is more likely an event's date
+        # in a date-like element than the publication.
         choice = text
     if choice is not None and not _fits_url(choice, url_date):
         agreeing = [e for e in [*page[1:], *discovery, text] if e and _fits_url(e, url_date)]

@@ -584,3 +584,12 @@ def test_local_day_of_a_foreign_edition_settles_its_utc_stamp():
     head = jsonld(**{"@type": "NewsArticle"}, datePublished="2022-05-05T22:12:00Z")
     found = find_published(page('<time class="date">05 de mayo de 2022</time>', head), URL)
     assert found.day == datetime.date(2022, 5, 5)
+
+
+def test_visible_date_long_before_the_feed_date_does_not_replace_it():
+    # Months before the feed date a date-like element more likely shows an event than the
+    # publication; the feed's date stands.
+    found = find_published(
+        page('<span class="date">12 maart</span>'), URL, feed_date="Mon, 16 Sep 2024 07:00:00 +0200"
+    )
+    assert (found.day, found.source) == (datetime.date(2024, 9, 16), "feed")
