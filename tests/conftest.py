@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from corpus.devtools.server import demo_site_root, render_sources, serve_sites
+from corpus.text.pagekind import NEWS_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "CRIMECORPUS_TEST_PG"
@@ -46,7 +47,7 @@ def demo_gold() -> list[dict]:
 
 
 DEMO_DUTCH_ARTICLES = sum(
-    p["kind"] == "article" and p["language"] == "nl" and not p.get("tracking_duplicate_of")
+    p["kind"] in NEWS_KINDS and p["language"] == "nl" and not p.get("tracking_duplicate_of")
     for p in demo_gold()
 )
 """Unique Dutch article pages of the demo site: what a full crawl stores."""

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import crimecorpus
+from corpus.text.pagekind import NEWS_KINDS
 from tests.conftest import FAST, ROOT, run_cli
 
 DOCS = ROOT / "docs" / "library.md"
@@ -286,7 +287,7 @@ def test_analyse_gives_what_the_crawl_stored_and_rejected(
             body, url, country="be" if page["outlet"] == "scheldebode" else "nl", charset=charset
         )
         where = page["path"]
-        if page["kind"] != "article":
+        if page["kind"] not in NEWS_KINDS:
             assert result.rejection is not None and result.rejection.stage == "page_kind", where
             assert result.rejection.reason == page["kind"], where
             continue
@@ -295,7 +296,7 @@ def test_analyse_gives_what_the_crawl_stored_and_rejected(
             assert result.language is not None and result.language.lang == page["language"], where
             assert result.crime is None
             continue
-        assert result.kept and result.rejection is None and result.page_kind == "article", where
+        assert result.kept and result.rejection is None and result.page_kind == page["kind"], where
         assert result.language is not None and result.language.variant == page["variant"], where
         assert result.date is not None and result.date.day == dt.date.fromisoformat(page["published"]), where
         article = stored[(page["outlet"], page["path"])]
