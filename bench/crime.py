@@ -8,8 +8,8 @@ Two labelled sets, reported in this order:
    fitted to this one item by item.
 2. **own**: the team's own labelled texts, written by the team that wrote the rules:
    `tests/annotate/data/crime_written.jsonl` (issue 19: a "tuning" part the rules were corrected
-   on, and four parts written later, "heldout" to "heldout4", each measured once before the
-   rules were corrected on it; see docs/classification.md) and
+   on, and parts written later, "heldout", "heldout2", ..., each measured once before the rules
+   were corrected on it; see docs/classification.md) and
    `bench/data/crime_labelled.jsonl` (the first set, with its "dev" and "heldout" parts; it has
    no primary categories).
 
@@ -197,13 +197,9 @@ def main() -> None:
     written = _load(args.written)
     _table(
         f"2a. own written set (issue 19): {args.written}",
-        {
-            "all": written,
-            "tuning": [i for i in written if i.get("split") == "tuning"],
-            "heldout": [i for i in written if i.get("split") == "heldout"],
-            "heldout2": [i for i in written if i.get("split") == "heldout2"],
-            "heldout3": [i for i in written if i.get("split") == "heldout3"],
-            "heldout4": [i for i in written if i.get("split") == "heldout4"],
+        {"all": written}
+        | {
+            s: [i for i in written if i.get("split") == s] for s in dict.fromkeys(i["split"] for i in written)
         },
         True,
         args.errors,

@@ -700,7 +700,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "vonnis",
-        r"veroordeeld|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|krijgen|moet|moeten)"
+        r"veroordeeld|veroordee?l(?:t|de|den)\b|schuldig (?:bevonden|verklaard)|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|krijgen|moet|moeten)"
         r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boete)|(?:cel|straf\w*|tbs|"
         r"rijverbod|boete)\b[^.]{0,30}\bgekregen\b|(?:straf\w*|tbs|"
         r"werkstraf\w*|taakstraf\w*|rijverbod|rijontzegging|boete)\b[^.]{0,40}opgelegd|"
@@ -977,7 +977,7 @@ def _stage(layout: _Layout) -> str:
                     if stage == "rechtszaak":
                         found.add("vervolging")
                     break
-                if stage == "vonnis" and "veroordeeld" not in m.group() and _DEMAND.search(sentence):
+                if stage == "vonnis" and "veroorde" not in m.group() and _DEMAND.search(sentence):
                     break
                 found.add(stage)
                 break
