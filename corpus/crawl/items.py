@@ -87,6 +87,7 @@ class ArticleItem:
             feed_date=self.dates.get("feed"),
             sitemap_date=self.dates.get("sitemap"),
             fallback_title=self.discovery.title if self.discovery else None,
+            fetched_at=self.fetched_at.isoformat(),
             article_url=self.article_url,
         )
 

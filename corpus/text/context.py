@@ -24,6 +24,9 @@ class PageContext:
     """The raw date a sitemap gave (news:publication_date, lastmod), if any."""
     fallback_title: str | None = None
     """The title to use when the page has none (the feed's title, as a crawl does)."""
+    fetched_at: str | None = None
+    """When the page was downloaded (ISO 8601): with the discovery dates, it gives the year of a
+    date the page prints without one ("12 maart")."""
     article_url: bool = False
     """Whether the URL matches one of the source's article URL patterns
     (:meth:`corpus.sources.registry.Source.url_kind`): such a page is never rejected as a listing

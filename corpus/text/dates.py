@@ -980,7 +980,7 @@ def find_published(
     An already parsed ``lxml.html`` tree is accepted so callers can reuse their parse; it is not
     modified. Never raises: anything unreadable gives ``source="none"``.
 
-    ``fetched_at`` (a keyword, or the context's field of that name where it has one) is when the
+    ``fetched_at`` (a keyword, or the context's field of that name) is when the
     page was downloaded (ISO 8601 string or aware datetime): with the discovery dates it gives the
     year of a date the page prints without one ("12 maart"). Relative expressions ("gisteren",
     "vrijdagavond") are never read as a date.
@@ -988,7 +988,7 @@ def find_published(
     fetched_at = fields.pop("fetched_at", None)
     context = PageContext.of(context, **fields)
     if fetched_at is None:
-        fetched_at = getattr(context, "fetched_at", None)
+        fetched_at = context.fetched_at
     try:
         return _find_published(
             html, url or "", context.feed_date, context.sitemap_date, context.country, fetched_at

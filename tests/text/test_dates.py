@@ -593,3 +593,18 @@ def test_visible_date_long_before_the_feed_date_does_not_replace_it():
         page('<span class="date">12 maart</span>'), URL, feed_date="Mon, 16 Sep 2024 07:00:00 +0200"
     )
     assert (found.day, found.source) == (datetime.date(2024, 9, 16), "feed")
+
+
+def test_a_crawled_page_context_carries_the_fetch_time_to_the_date_stage():
+    """The crawl's item hands its fetch time down (ArticleItem.page_context), not only a keyword."""
+    from corpus.crawl.items import ArticleItem
+
+    item = ArticleItem(
+        url=URL,
+        source="voorbeeld",
+        outlet="Voorbeeldkrant",
+        country="nl",
+        html=page('<span class="date">di 12 maart om 08:15</span>'),
+        fetched_at=datetime.datetime(2024, 3, 20, 9, 0, tzinfo=datetime.UTC),
+    )
+    assert find_published(item.html, URL, item.page_context()).day == datetime.date(2024, 3, 12)
