@@ -1082,11 +1082,11 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             if category == _G and shooting:
                 shooting_weight += weights[key]
 
-    for category, parts in primary_parts.items():
+    for category, pieces in primary_parts.items():
         # The strongest evidence counts fully, each further piece half as much as the one
         # before: five weak words about weapons found in a search do not outweigh the drugs case
         # the headline names.
-        primary_weight[category] = sum(w * 0.5**i for i, w in enumerate(sorted(parts, reverse=True)))
+        primary_weight[category] = sum(w * 0.5**i for i, w in enumerate(sorted(pieces, reverse=True)))
 
     # Conventions that combine evidence (docs/classification.md, "Categories").
     direct_death = any(layout.reading(m.start()) == "direct" for m in _DEATH.finditer(layout.lower))
