@@ -98,7 +98,16 @@ def test_0008_upgrades_to_news_items_and_old_rows_read_as_full_text_articles(db_
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0008")
         old = row("https://courant.example/nieuws/van-voor-0009")
-        new_columns = {"kind", "paywalled", "text_complete", "entries", "authors", "agency", "wire", "primary_category"}
+        new_columns = {
+            "kind",
+            "paywalled",
+            "text_complete",
+            "entries",
+            "authors",
+            "agency",
+            "wire",
+            "primary_category",
+        }
         conn.execute(
             Article.__table__.insert(),
             [{k: v for k, v in old.items() if k != "duplicate_of" and k not in new_columns}],
