@@ -235,19 +235,7 @@ class SourceSpider(scrapy.Spider):
                 return None
         if not resumed:
             stats.inc_value(f"corpus/discovery/{discovery.channel}")
-            now = dt.datetime.now(dt.UTC)
-            row = seen_row(
-                url,
-                source.name,
-                "article",
-                channel=discovery.channel,
-                title=discovery.title,
-                date=discovery.date,
-                tz=source.timezone,
-                now=now,
-            )
-            report_seen(self.crawler, row)
-            if row_too_long(row):  # the store records it as a url_too_long rejection instead
+            if not self._report_article_seen(url, source, discovery):
                 return None
         meta: dict[str, Any] = {M.SOURCE: source.name, M.STAGE: M.FETCH, M.KEY: key, M.DATES: dates}
         headers: dict[str, str] = {}
@@ -265,6 +253,22 @@ class SourceSpider(scrapy.Spider):
             meta=meta,
         )
 
+    def _report_article_seen(self, url: str, source: Source, discovery: Discovery) -> bool:
+        """Report a discovered article URL's frontier row to the store stage; False when the URL is
+        too long to keep (the store records it as a ``url_too_long`` rejection instead)."""
+        row = seen_row(
+            url,
+            source.name,
+            "article",
+            channel=discovery.channel,
+            title=discovery.title,
+            date=discovery.date,
+            tz=source.timezone,
+            now=dt.datetime.now(dt.UTC),
+        )
+        report_seen(self.crawler, row)
+        return not row_too_long(row)
+
     def _profile_skip(
         self, url: str, source: Source, discovery: Discovery, key: str, pattern: str, *, resumed: bool
     ) -> RejectionItem | None:
@@ -273,20 +277,8 @@ class SourceSpider(scrapy.Spider):
         if key in self._profile_skipped:
             return None  # a second sighting in this run (feed and sitemap): recorded already
         self._profile_skipped.add(key)
-        if not resumed:
-            row = seen_row(
-                url,
-                source.name,
-                "article",
-                channel=discovery.channel,
-                title=discovery.title,
-                date=discovery.date,
-                tz=source.timezone,
-                now=dt.datetime.now(dt.UTC),
-            )
-            report_seen(self.crawler, row)
-            if row_too_long(row):  # the store records it as url_too_long instead
-                return None
+        if not resumed and not self._report_article_seen(url, source, discovery):
+            return None
         return RejectionItem(
             url=url,
             source=source.name,
