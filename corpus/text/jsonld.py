@@ -53,8 +53,9 @@ def _flatten(value: object, depth: int = 0) -> Iterator[dict[str, Any]]:
 def objects(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """The top-level JSON-LD objects of the page (``@graph`` members included), in page order."""
     found: list[dict[str, Any]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        raw = (script.text or "").strip()
+    # The type attribute in any case ("application/LD+JSON" occurs), and a CDATA wrapper removed.
+    for script in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
+        raw = (script.text or "").strip().removeprefix("<![CDATA[").removesuffix("]]>").strip()
         if not raw:
             continue
         try:

@@ -38,12 +38,13 @@ Decisions, each tested in ``tests/text/test_tidy.py``:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from corpus.text import jsonld
 
 if TYPE_CHECKING:
     import lxml.html
@@ -386,22 +387,8 @@ _JSONLD_CREDIT_KEYS = ("author", "creator", "sourceOrganization")
 
 def jsonld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """The page's own JSON-LD objects: top level and ``@graph`` members, not nested ones (a list
-    of related articles names other articles' authors)."""
-    return list(_jsonld_nodes(tree))
-
-
-def _jsonld_nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
-    for raw in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]/text()"):
-        try:
-            data = json.loads(str(raw).strip().removeprefix("<![CDATA[").removesuffix("]]>").strip())
-        except (ValueError, RecursionError):
-            continue
-        for node in data if isinstance(data, list) else [data]:
-            if isinstance(node, dict):
-                yield node
-                for member in node.get("@graph") or ():
-                    if isinstance(member, dict):
-                        yield member
+    of related articles names other articles' authors); :func:`corpus.text.jsonld.objects`."""
+    return jsonld.objects(tree)
 
 
 def _names(value: Any) -> Iterator[str]:
