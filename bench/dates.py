@@ -19,6 +19,13 @@ to Europe/Amsterdam, which moves late-evening stamps of non-Dutch outlets to the
 libraries do). On the Dutch table ``ours(tz?)`` misses the one row whose expected value is the
 Amsterdam day of a GMT stamp.
 
+Malformed gold dates: a few trafilatura-eval gold dates are not ISO days ("2022-11-1",
+"2022-01.26", "2022-29-11"). The first row of a set scores the gold strictly as written (a malformed
+gold matches nothing); the ``gold normalised`` row scores the same pages with each malformed gold
+read as its evident day: separators made "-", one-digit parts zero-padded, and a month above 12
+with a day of at most 12 read as day and month swapped. Every normalised entry is printed, none is
+dropped; a gold that cannot be read either way stays unmatched in both rows.
+
 A page counts as correct when the tool's calendar day equals the gold day; a year-only answer or
 no answer counts as wrong. The first rows score the pages with a gold day; the ``all pages`` rows
 score every page of the set, where a page without a gold day is right only when the tool gives no
@@ -36,6 +43,7 @@ import gzip
 import html as html_lib
 import json
 import logging
+import re
 import statistics
 import sys
 import time
@@ -68,10 +76,31 @@ class Page:
     gold_time: str = ""  # HH:MM in the outlet's zone, where the Dutch table gives one
     context: dict[str, str] = field(default_factory=dict)  # feed_date, sitemap_date, fetched_at
 
+    @property
+    def gold_normalised(self) -> str:
+        return normalise_gold(self.gold)
+
+
+def normalise_gold(raw: str) -> str:
+    """The evident day of a malformed gold date ("2022-11-1", "2022-01.26", "2022-29-11"), as
+    YYYY-MM-DD; a well-formed gold is returned as it is, an unreadable one as written."""
+    text = raw.strip()[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()[:10]) else raw.strip()
+    match = re.fullmatch(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})", text)
+    if not match:
+        return text
+    year, month, day = (int(part) for part in match.groups())
+    if month > 12 and day <= 12:
+        month, day = day, month  # "2022-29-11": the day and month were swapped
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return text
+
 
 @dataclass
 class Score:
     correct: int = 0
+    correct_normalised: int = 0  # against the gold with malformed entries normalised
     scored: int = 0
     answered_on_empty: int = 0
     empty: int = 0
@@ -200,6 +229,7 @@ def score(pages: list[Page]) -> dict[str, Score]:
             result.seconds.append(time.perf_counter() - start)
             if page.gold:
                 result.scored += 1
+                result.correct_normalised += answer == page.gold_normalised
                 if answer == page.gold[:10]:
                     result.correct += 1
                 else:
@@ -242,6 +272,15 @@ def main() -> None:
             f"{s.correct / s.scored:>14.1%}" if s.scored else f"{'-':>14}" for s in scores.values()
         )
         print(f"{set_name:<18}{scored:>7}{cells}")
+        normalised = [page for page in pages if page.gold and page.gold_normalised != page.gold[:10]]
+        if normalised:
+            cells = "".join(
+                f"{s.correct_normalised / s.scored:>14.1%}" if s.scored else f"{'-':>14}"
+                for s in scores.values()
+            )
+            print(f"{set_name + ' gold normalised':<18}{scored:>7}{cells}")
+            for page in normalised:
+                extra.append(f"  gold normalised: {page.gold!r} -> {page.gold_normalised!r}  {page.url}")
         cells = "".join(f"{s.off_by_one:>14}" for s in scores.values())
         extra.append(f"{set_name + ' 1 day off':<18}{scored:>7}{cells}  (wrong by one day)")
         empty = next(iter(scores.values())).empty
