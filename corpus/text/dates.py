@@ -200,6 +200,13 @@ _NUMERIC = re.compile(
     r"(?P<year>\d{4}|\d{2})(?![\d/\-]|\.\d)" + _TIME_RE + _ZONE_RE,
     re.IGNORECASE,
 )
+# 4. 2. 2022, 4.\u2009 2.\u2009 2022: typeset dates put a (thin) space after each dot. A four-digit
+# year only, so a list of numbers ("stap 4. 2. 20") is not read as a date.
+_NUMERIC_SPACED = re.compile(
+    r"(?<![\d.])(?P<day>[0-3]?\d)\.[ \u00a0\u2009\u202f](?P<month>[01]?\d)\.[ \u00a0\u2009\u202f]"
+    r"(?P<year>\d{4})(?!\d)" + _TIME_RE + _ZONE_RE,
+    re.IGNORECASE,
+)
 
 # 12 maart, vr 5 aug. om 09:12: a visible date without its year, as outlets print this year's
 # dates. Read only where a reference date (feed, sitemap or fetch time) gives the year, and never
@@ -308,7 +315,7 @@ def _search(
 
     With a ``reference`` day, dates printed without a year ("12 maart") are read as well."""
     found = []
-    patterns = [_ISO, _TEXTUAL, _TEXTUAL_MONTH_FIRST, _NUMERIC]
+    patterns = [_ISO, _TEXTUAL, _TEXTUAL_MONTH_FIRST, _NUMERIC, _NUMERIC_SPACED]
     if reference is not None:
         patterns.append(_TEXTUAL_NO_YEAR)
     for pattern in patterns:
@@ -516,17 +523,25 @@ def _meta(tree: lxml.html.HtmlElement, tz: str) -> list[tuple[datetime.date | da
             if value is not None:
                 found.append((_META_RANK["datepublished"], 0, value))
     found.sort(key=lambda item: item[:2])
-    return [(value, rank >= _WEAK_META_RANK) for rank, _position, value in found]
+    # One claim per tag: a page has one publication date, and the repeats of a tag in the body are
+    # the microdata of listed articles (<meta itemprop="datePublished"> in every teaser), which
+    # must not outvote the page's own claim.
+    first = {rank: value for rank, _position, value in reversed(found)}
+    return [(value, rank >= _WEAK_META_RANK) for rank, value in sorted(first.items())]
 
 
 # Containers whose dates belong to other articles, comments or the site, not to this article.
+# A <blockquote> quotes someone else's text, an embedded social post among them, whose date is
+# that post's.
 _BOILERPLATE_TAGS = frozenset(
-    {"aside", "footer", "nav", "script", "style", "noscript", "template", "form", "select"}
+    {"aside", "footer", "nav", "script", "style", "noscript", "template", "form", "select", "blockquote"}
 )
 _BOILERPLATE_CLASS = re.compile(
     r"related|gerelateerd|lees-?ook|meer-?nieuws|more-?news|sidebar|recommend|teaser|comment|"
     r"reactie|footer|nav|menu|breadcrumb|widget|popular|trending|share|cookie|newsletter|"
-    r"read-?more|also|most-?read|meest-?gelezen|carousel|promo|advert",
+    # "promo" but not "promoted": Drupal marks the article itself "node--promoted".
+    r"read-?more|also|most-?read|meest-?gelezen|carousel|promo(?!ted)|advert|"
+    r"instagram-media|twitter-tweet|tiktok-embed",
     re.IGNORECASE,
 )
 _UPDATE_CLASS = re.compile(r"updat|modif|gewijzigd|bijgewerkt|edited", re.IGNORECASE)
@@ -548,13 +563,29 @@ def _classes(element: etree._Element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
+# An <aside> or <footer> of the article with a class like these is the article's own metadata box
+# (HTML puts "who wrote it" in an article's footer), not a sidebar: <aside class="meta">.
+_METADATA_BOX_CLASS = re.compile(r"meta|byline|dateline|date|datum|author|auteur", re.IGNORECASE)
+
+
 def _in_boilerplate(element: etree._Element) -> bool:
-    for ancestor in element.iterancestors():
+    ancestors = list(element.iterancestors())
+    for position, ancestor in enumerate(ancestors):
         if ancestor.tag in ("body", "html"):
             # Page-wide classes ("has-sidebar", "nav-open") say nothing about this element.
             break
-        if ancestor.tag in _BOILERPLATE_TAGS or _BOILERPLATE_CLASS.search(_classes(ancestor)):
+        classes = _classes(ancestor)
+        if _BOILERPLATE_CLASS.search(classes):
             return True
+        outer = ancestors[position + 1 :]
+        if ancestor.tag == "article" and any(a.tag == "article" for a in outer):
+            return True  # an article inside the article: a teaser of another story
+        if ancestor.tag in _BOILERPLATE_TAGS:
+            in_article = any(a.tag == "article" for a in outer)
+            if not (
+                in_article and ancestor.tag in ("aside", "footer") and _METADATA_BOX_CLASS.search(classes)
+            ):
+                return True
     return False
 
 
@@ -629,14 +660,15 @@ def _update_times(
 # Finding candidates costs more than reading them on large pages: one XPath for the elements
 # with a class or id (filtered by _DATEISH_CLASS), and a label search only when that found nothing.
 _WITH_NAMES = etree.XPath(".//*[@class or @id]")
+# Labels of the publication day; stems without the first letter match both capitalisations.
+# "Datum:" and "Verschenen op" are how Dutch press releases and magazines label the day; "epost"
+# covers "Gepost op" and the German "gepostet".
+_LABEL_STEMS = (
+    *("epubliceerd", "eplaatst", "erschenen", "rschienen", "atum:", "epost"),
+    *("ublished", "eröffentlicht", "ublié", "osted"),
+)
 _LABEL_TEXTS = etree.XPath(
-    ".//text()["
-    + " or ".join(
-        f"contains(., '{stem}')"
-        # Stems without the first letter match both capitalisations.
-        for stem in ("epubliceerd", "eplaatst", "ublished", "eröffentlicht", "ublié", "osted")
-    )
-    + "]"
+    ".//text()[" + " or ".join(f"contains(., '{stem}')" for stem in _LABEL_STEMS) + "]"
 )
 MAX_DATEISH_ELEMENTS = 60
 # Text of an update stamp anywhere in the article ("Bijgewerkt", "Geüpdatet", "Laatst gewijzigd",
@@ -701,6 +733,10 @@ def _date_in_elements(
     """Fill ``seen`` from the first element that shows a publication date."""
     for element in elements:
         if element.tag in _BOILERPLATE_TAGS or _in_boilerplate(element):
+            continue
+        if element.tag == "a" and not with_parent:
+            # A link's text names the linked document ("Rapport van 14 oktober 2024"), even when
+            # its class ("Publication", "publicatie") looks like a date's.
             continue
         texts = [" ".join(element.text_content().split())]
         if _UPDATE_CLASS.search(_classes(element)):

@@ -177,6 +177,9 @@ UPDATE_LABELS: tuple[str, ...] = (
     "last modified",
     "modified",
     "aktualisiert",
+    "letzte änderung",
+    "zuletzt geändert",
+    "geändert",
     "mis à jour",
     "mise à jour",
 )

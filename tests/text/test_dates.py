@@ -608,3 +608,82 @@ def test_a_crawled_page_context_carries_the_fetch_time_to_the_date_stage():
         fetched_at=datetime.datetime(2024, 3, 20, 9, 0, tzinfo=datetime.UTC),
     )
     assert find_published(item.html, URL, item.page_context()).day == datetime.date(2024, 3, 12)
+
+
+# --- trafilatura-eval misses with a general cause (docs/dates.md) -------------------------------
+
+
+def test_drupal_promoted_article_is_not_a_promo_box():
+    # Drupal marks a front-page article "node--promoted"; its own byline date is the article's.
+    html = (
+        "<html><body><article class='node node--type-article node--promoted'><h1>Inbraak</h1>"
+        f"<div class='byline'><span class='byline__created-date'>07 december 2022</span></div>{BODY}"
+        "</p></article></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2022, 12, 7)
+
+
+def test_article_metadata_aside_is_the_articles_own():
+    # <aside class="meta"> inside the article holds its date; a generic date tag says otherwise.
+    head = '<meta name="date" content="2024-03-19T14:32:06+01:00">'
+    header = "<aside class='meta'><p class='meta__content'><time>12.03.2024 - 13:30</time></p></aside>"
+    assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_sidebar_aside_outside_the_article_still_does_not_count():
+    extra = "<aside class='meta'><span class='date'>19.03.2024</span></aside>"
+    # Outside the article an <aside> stays a sidebar: its date is not read as the visible date.
+    assert find_published(page(extra=extra), URL).source != "text"
+
+
+def test_teaser_microdata_does_not_outvote_the_articles_own_claim():
+    # Every teaser repeats <meta itemprop="datePublished">; only the page's first one is a claim,
+    # and a teaser <article> inside the article is another story.
+    teaser = (
+        "<article class='teaser'><p>Ander nieuws <small class='news-list-date'><time datetime='2024-03-10'>"
+        "10.03.2024<meta itemprop='datePublished' content='2024-03-10'></time></small></p></article>"
+    )
+    html = (
+        "<html><body><article class='detail'><h1>Inbraak</h1><p><span><time datetime='2024-03-12'>"
+        "12.03.2024<meta itemprop='datePublished' content='2024-03-12'></time></span></p>"
+        f"{BODY}</p>{teaser * 3}</article></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_date_of_an_embedded_social_post_is_not_the_articles():
+    head = '<meta property="article:published_time" content="2024-03-12T16:06:50+01:00">'
+    embed = (
+        "<blockquote class='instagram-media'><p>Een bericht gedeeld door iemand op "
+        "<time datetime='2023-04-21T23:47:18+00:00'>21 apr 2023</time></p></blockquote>"
+    )
+    assert find_published(page(embed, head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_a_link_to_another_document_does_not_give_the_date():
+    # The link's class looks like a date's, its text names the linked report's day.
+    header = (
+        "<p><a class='Publication download' href='/rapport.pdf'>Rapport van 14 oktober 2021</a></p>"
+        "<div class='docData'><span class='label'>Datum:</span> <span>18.10.2021</span></div>"
+    )
+    assert find_published(page(header), URL).day == datetime.date(2021, 10, 18)
+
+
+@pytest.mark.parametrize("label", ["Datum:", "Verschenen op", "Gepost op"])
+def test_dutch_publication_labels_are_read(label):
+    header = f"<p><span>{label}</span> 12 maart 2024</p>"
+    assert find_published(page(header), URL).day == datetime.date(2024, 3, 12)
+
+
+@pytest.mark.parametrize("space", [" ", "\u2009", "\u00a0"])
+def test_typeset_numeric_date_with_spaces_after_the_dots(space):
+    assert parse_dutch_date(f"4.{space}2.{space}2022") == datetime.date(2022, 2, 4)
+
+
+def test_spaced_numbers_without_a_full_year_are_no_date():
+    assert parse_dutch_date("stap 4. 2. 20") is None
+
+
+def test_german_last_change_label_is_an_update_stamp():
+    header = "<div class='meta'>Letzte Änderung: 14.03.2024 · Gepubliceerd: 12.03.2024</div>"
+    assert find_published(page(header), URL).day == datetime.date(2024, 3, 12)
