@@ -586,6 +586,10 @@ def _in_boilerplate(element: etree._Element) -> bool:
                 in_article and ancestor.tag in ("aside", "footer") and _METADATA_BOX_CLASS.search(classes)
             ):
                 return True
+        if ancestor.tag == "main" or (ancestor.get("role") or "").lower() == "main":
+            # The page's main content: the wrappers around it ("page-wrapper nav-open",
+            # "left-navigation-wrapper") are layout, like the body's classes.
+            break
     return False
 
 
@@ -609,6 +613,12 @@ def _labelled_update(element: etree._Element) -> bool:
     "Laatst gewijzigd" ...) opens its own text or stands right before it."""
     if _UPDATE_START.match(" ".join(element.text_content().split())[:40]):
         return True
+    return _label_before_is_update(element)
+
+
+def _label_before_is_update(element: etree._Element) -> bool:
+    """Whether the text right before ``element`` (its previous sibling's, or its parent's own
+    text) is an update label: <h4>Laatst gewijzigd:</h4><ul>...</ul>."""
     previous = element.getprevious()
     parent = element.getparent()
     before = (previous.tail if previous is not None else parent.text if parent is not None else "") or ""
@@ -731,6 +741,10 @@ def _date_in_elements(
     with_parent: bool = False,
 ) -> None:
     """Fill ``seen`` from the first element that shows a publication date."""
+    # Elements read as update stamps: a date inside one ("Laatst gewijzigd: <ul><li>14 maart</li>")
+    # is that stamp's date, not a publication. The elements come in document order, so a stamp is
+    # met before its descendants.
+    stamps: list[etree._Element] = []
     for element in elements:
         if element.tag in _BOILERPLATE_TAGS or _in_boilerplate(element):
             continue
@@ -739,18 +753,28 @@ def _date_in_elements(
             # its class ("Publication", "publicatie") looks like a date's.
             continue
         texts = [" ".join(element.text_content().split())]
-        if _UPDATE_CLASS.search(_classes(element)):
+        in_stamp = any(stamp in stamps for stamp in element.iterancestors())
+        if in_stamp or _UPDATE_CLASS.search(_classes(element)) or _label_before_is_update(element):
             seen.updates.extend(
                 value for _s, _e, value in _search(texts[0][:200], tz, reference) if len(texts[0]) <= 200
             )
+            stamps.append(element)
             continue
         parent = element.getparent()
+        following = element.getnext()
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()  # comments and processing instructions
+        if with_parent and len(texts[0]) < 40 and following is not None:
+            # <span>Verschenen op:</span> <h2>12.03.2024</h2>: the label and the element after it.
+            texts.append(" ".join(f"{texts[0]} {following.text_content()}".split()))
         if with_parent and len(texts[0]) < 40 and parent is not None:
             texts.append(" ".join(parent.text_content().split()))
         for text in texts:
             if 0 < len(text) <= 200:
                 publication, updates = _publication_in(text, tz, reference)
                 seen.updates.extend(updates)
+                if updates and publication is None and text is texts[0]:
+                    stamps.append(element)
                 if publication is not None:
                     seen.publication = publication
                     seen.paired = bool(updates)

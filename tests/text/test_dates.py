@@ -687,3 +687,27 @@ def test_spaced_numbers_without_a_full_year_are_no_date():
 def test_german_last_change_label_is_an_update_stamp():
     header = "<div class='meta'>Letzte Änderung: 14.03.2024 · Gepubliceerd: 12.03.2024</div>"
     assert find_published(page(header), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_label_and_the_element_after_it_and_a_stamp_list_under_an_update_label():
+    # The layout wrapper around <main> is named like a menu; inside it the label "Verschenen op:"
+    # stands in its own element before the day, and the update stamp's day sits in a list under
+    # its label (a generic date tag carries that last change).
+    head = '<meta name="date" content="2024-03-15">'
+    html = (
+        f"<html><head>{head}</head><body><div class='page-wrapper left-navigation-wrapper'>"
+        "<main><h1>Inbraak</h1><div class='eventbox'><span>Verschenen op:</span>"
+        f"<h2>12.03.2024</h2></div>{BODY}</p><div><h4 class='timestamp__title'>Laatst gewijzigd:"
+        "</h4><ul class='timestamp-list'><li class='timestamp-list__item'>15.03.2024</li></ul>"
+        "</div></main></div></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_date_under_an_update_label_is_an_update_stamp():
+    head = '<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">'
+    header = (
+        "<div><h4>Bijgewerkt:</h4><ul class='timestamp-list'><li class='stamp'>15.03.2024</li></ul></div>"
+    )
+    found = find_published(page(header, head), URL)
+    assert found.day == datetime.date(2024, 3, 12)
