@@ -594,8 +594,17 @@ def _in_boilerplate(element: etree._Element) -> bool:
 
 
 def _article_root(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element holding the article, so the header's date is met before any sidebar's."""
-    for path in ("//article", '//*[@role="main"]', "//main"):
+    """The element holding the article, so the header's date is met before any sidebar's.
+
+    Of several <article> elements the one with the headline (<h1>); several without one are
+    teasers of other stories, and then <main> or the page is searched instead."""
+    articles = tree.xpath("//article")
+    with_headline = [article for article in articles if article.find(".//h1") is not None]
+    if with_headline:
+        return with_headline[0]
+    if len(articles) == 1:
+        return articles[0]
+    for path in ('//*[@role="main"]', "//main"):
         found = tree.xpath(path)
         if found:
             return found[0]
@@ -716,7 +725,7 @@ def _visible_text(
     """The visible publication date in a date-like element, the article's own first, and the
     update stamps met on the way. ``reference`` gives the year of dates printed without one."""
     seen = _Visible()
-    scopes = (root, tree) if root is not tree else (tree,)
+    scopes = (root, tree) if root is not tree else (_headline_block(tree), tree)
     for scope in scopes:
         dateish = [e for e in _WITH_NAMES(scope) if _DATEISH_CLASS.search(_classes(e))]
         _date_in_elements(dateish[:MAX_DATEISH_ELEMENTS], tz, reference, seen)
@@ -730,6 +739,24 @@ def _visible_text(
         if seen.publication is not None:
             return seen
     return seen
+
+
+def _headline_block(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Without <article> or <main>, the element around the headline: its date ("<h1>...</h1>
+    <p class="date">") is met before a sidebar's that comes earlier in the page. A headline in
+    boilerplate (the site's logo in its header) is passed over; the page itself without one."""
+    for headline in tree.iter("h1"):
+        block = headline.getparent()
+        if block is None or block.tag in ("body", "html"):
+            break
+        if (
+            _in_boilerplate(headline)
+            or _BOILERPLATE_CLASS.search(_classes(block))
+            or block.tag in _BOILERPLATE_TAGS
+        ):
+            continue  # the site's logo in the header
+        return block
+    return tree
 
 
 def _date_in_elements(

@@ -711,3 +711,15 @@ def test_date_under_an_update_label_is_an_update_stamp():
     )
     found = find_published(page(header, head), URL)
     assert found.day == datetime.date(2024, 3, 12)
+
+
+def test_headline_block_before_a_sidebar_of_teaser_articles():
+    # No <article> holds the story: the <article>s are teasers in a sidebar that comes first, and
+    # the site's logo is the first <h1>. The date beside the story's headline is the article's.
+    teaser = "<article><h2>Ander nieuws</h2><p class='date'>2024-03-08</p></article>"
+    html = (
+        "<html><body><header><div class='topmenu'><h1 class='logo'>Voorbeeldkrant</h1></div></header>"
+        f"<div class='list'>{teaser * 2}</div><section><div class='title_area'><h1>Inbraak</h1>"
+        f"<p class='date'>Geschreven: 2024-03-12 15:03</p></div>{BODY}</p></section></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
