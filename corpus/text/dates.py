@@ -23,7 +23,16 @@ Evidence, strongest first, as recorded in ``PublishedDate.source``:
   2019 om 09:12") in a date-like element of the article (class or id with "date", "datum",
   "time", "publi", "byline" ...) or after a label ("Gepubliceerd op"), skipping update stamps
   ("Bijgewerkt", "Geüpdatet", "Laatst gewijzigd", "Aangepast", "update:", before or after the
-  publication on the same line), copyright lines and related-article boxes. A date printed
+  publication on the same line, or in a list under such a label), copyright lines, related-article
+  boxes, teasers (an ``<article>`` inside the article, repeated ``datePublished`` microdata),
+  quotes and embedded posts (``<blockquote>``), and links, whose text names another document. An
+  ``<aside>`` or ``<footer>`` of the article whose class names its metadata ("meta", "byline") is
+  the article's own; the wrappers around ``<main>`` are layout. A label's day may stand in the
+  element after it ("Verschenen op:" ``<h2>12.03.2024</h2>``). Without any of these, the first
+  short line under the headline that opens with a date ("1 februari 2024, Jan Jansen"), or a
+  dateline opening the body ("12.03.2024 – De politie ..."); a date inside a sentence there is an
+  event's. The article is the ``<article>`` with the headline; several without one are teasers,
+  and then ``<main>`` or the block around the story's ``<h1>`` is read first. A date printed
   without its year ("12 maart", "vr 8 maart om 21:40") takes the year of the earliest discovery
   date, else of the fetch time (``fetched_at``): the last such day on or before it; with neither
   it is not read. Relative expressions ("gisteren", "vrijdagavond", "afgelopen weekend") are never
@@ -738,7 +747,49 @@ def _visible_text(
         _date_in_elements(labelled, tz, reference, seen, with_parent=True)
         if seen.publication is not None:
             return seen
+    _date_under_headline(scopes[0], tz, reference, seen)
     return seen
+
+
+# How far under the headline a date without a class or label is looked for: the standfirst,
+# byline and dateline lines, not the body.
+MAX_HEADLINE_TEXTS = 12
+MAX_LINE_CHARS = 100
+MAX_LEAD_IN_CHARS = 4
+_FOLLOWING_TEXTS = etree.XPath("following::text()[normalize-space()]")
+
+
+def _date_under_headline(
+    scope: lxml.html.HtmlElement, tz: str, reference: datetime.date | None, seen: _Visible
+) -> None:
+    """The last resort for the visible date: the first short line under the headline that holds
+    one ("1 februari 2024, Jan Jansen", "12-03-2024 | Politie"), or a date opening the body's
+    first paragraph (a dateline, "12.03.2024 – De politie ..."). Reading stops at the body."""
+    headline = next((h for h in scope.iter("h1") if not _in_boilerplate(h)), None)
+    if headline is None:
+        return
+    before = ""
+    for text in _FOLLOWING_TEXTS(headline)[:MAX_HEADLINE_TEXTS]:
+        label, before = before, " ".join(str(text).split())
+        holder = text.getparent()
+        if holder is None or holder.tag in _BOILERPLATE_TAGS or _in_boilerplate(holder):
+            continue
+        if holder.tag == "a":
+            continue  # a link names another document
+        line = " ".join(str(text).split())
+        long_line = len(line) > MAX_LINE_CHARS
+        # The line must open with the date (a short word such as "op" or "am" before it): a date
+        # further into a sentence is an event's ("De vergadering is op woensdag 5 februari").
+        first = next(_search(line[:MAX_LINE_CHARS], tz, reference), None)
+        if first is not None and first[0] <= (1 if long_line else MAX_LEAD_IN_CHARS):
+            # The label may stand in the line before: <span>Bijgewerkt:</span><span>14-03-2024</span>.
+            publication, updates = _publication_in(f"{label[-40:]} {line[: first[1]]}", tz, reference)
+            seen.updates.extend(updates)
+            if publication is not None:
+                seen.publication = publication
+                return
+        if long_line:
+            return  # the body has begun
 
 
 def _headline_block(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

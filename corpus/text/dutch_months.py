@@ -180,6 +180,9 @@ UPDATE_LABELS: tuple[str, ...] = (
     "letzte änderung",
     "zuletzt geändert",
     "geändert",
+    # German news pages print their last update as "Stand: 07.11.2023, 07:30 Uhr"; with the colon
+    # only, so "De Standaard" and "waterstand" are no labels.
+    "stand:",
     "mis à jour",
     "mise à jour",
 )

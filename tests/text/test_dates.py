@@ -723,3 +723,40 @@ def test_headline_block_before_a_sidebar_of_teaser_articles():
         f"<p class='date'>Geschreven: 2024-03-12 15:03</p></div>{BODY}</p></section></body></html>"
     )
     assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def _headline_page(lines: str, head: str = "") -> str:
+    return (
+        f"<html><head>{head}</head><body><div class='content'><h1>Inbraak aan de Dorpsstraat</h1>"
+        f"{lines}{BODY}</p></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>1 februari 2024, Jan Jansen</p>",
+        "<p>01-02-2024 | Politie</p>",
+        "<p><span>Door Jan Jansen</span><br>op 01.02.2024</p>",
+    ],
+)
+def test_unclassed_line_under_the_headline_gives_the_date(line):
+    assert find_published(_headline_page(line), URL).day == datetime.date(2024, 2, 1)
+
+
+def test_dateline_opening_the_body_gives_the_date():
+    lead = "<p>01.02.2024 – " + "De politie heeft een man aangehouden na de inbraak. " * 4 + "</p>"
+    assert find_published(_headline_page(lead), URL).day == datetime.date(2024, 2, 1)
+
+
+def test_event_date_inside_a_sentence_under_the_headline_is_not_the_date():
+    line = "<p>De zitting is op woensdag 5 februari 2025 in Arnhem</p>"
+    # (htmldate, the last resort, may still pick it up; the visible-text reading must not.)
+    assert find_published(_headline_page(line), URL).source != "text"
+
+
+def test_update_label_in_the_line_before_the_date_under_the_headline():
+    head = jsonld(**{"@type": "NewsArticle"}, datePublished="2023-11-06T18:19:00+01:00")
+    lines = "<p><span>Stand:</span> <span>07.11.2023, 07:30 Uhr</span></p>"
+    head += '<meta name="DC.Date" content="2023-11-07T07:30+01:00">'
+    assert find_published(_headline_page(lines, head), URL).day == datetime.date(2023, 11, 6)
