@@ -86,6 +86,9 @@ class Article:
     persons: tuple[Person, ...]
     crime_evidence: tuple[str, ...]
     fetched_at: dt.datetime
+    obtained_via: str  # live | warc_file | cc_index | wayback
+    captured_at: dt.datetime | None
+    record_id: str | None
     provenance: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def __hash__(self) -> int:
@@ -133,6 +136,9 @@ class Article:
             persons=tuple(_person(p) for p in record.get("persons") or ()),
             crime_evidence=tuple(record.get("crime_evidence") or ()),
             fetched_at=dt.datetime.fromisoformat(record["fetched_at"]),
+            obtained_via=record.get("obtained_via") or "live",
+            captured_at=_datetime(record.get("captured_at")),
+            record_id=record.get("record_id"),
             provenance=MappingProxyType({k: v for k, v in record.items() if k not in declared}),
         )
 

@@ -72,6 +72,8 @@ class WarcSpider(SourceSpider):
         # id(item) -> (item, file id, record offset, record index): what is still in the pipelines
         self._pending: dict[int, tuple[Any, int | None, int, int]] = {}
         self._encoding: EncodingMiddleware | None = None
+        # reextract: how each stored article was first obtained, by frontier key
+        self._obtained_via: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcSpider:
@@ -249,8 +251,16 @@ class WarcSpider(SourceSpider):
             response = self._encoding.process_response(request, response)
         discovery = discoveries.get(frontier_key(page.url)) or Discovery("warc")
         for item in self.parse_article(response, source.name, asdict(discovery)):
-            if isinstance(item, ArticleItem) and page.date is not None:
-                item.fetched_at = page.date
+            if isinstance(item, ArticleItem):
+                if page.date is not None:
+                    item.fetched_at = page.date  # the capture time
+                item.record_id = page.record_id
+                # Ingest: the copy comes from the file. Reextract: our own archive of how the
+                # article was first obtained, which stays what it was.
+                key = frontier_key(page.url)
+                item.obtained_via = (
+                    "warc_file" if self.mode == "ingest" else self._obtained_via.get(key, "live")
+                )
             yield item
 
     def _stored_keys(self) -> tuple[set[str], dict[str, Discovery]]:
@@ -259,11 +269,12 @@ class WarcSpider(SourceSpider):
         keys: set[str] = set()
         found: dict[str, Discovery] = {}
         with Session(crawler_engine(self.crawler)) as s:
-            for art_id, fetched in s.execute(
-                select(Article.id, Article.fetched_url).where(Article.source.in_(names))
+            for art_id, fetched, via in s.execute(
+                select(Article.id, Article.fetched_url, Article.obtained_via).where(Article.source.in_(names))
             ):
                 keys.add(art_id)
                 keys.add(frontier_key(fetched))
+                self._obtained_via[frontier_key(fetched)] = via
             rows = s.execute(
                 select(
                     FrontierEntry.id,

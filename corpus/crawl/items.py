@@ -44,6 +44,10 @@ class ArticleItem:
     last_modified: str | None = None
     article_url: bool = False
     """Whether the URL matches the source's article URL patterns (``PageContext.article_url``)."""
+    obtained_via: str = "live"
+    """How the page was obtained (``corpus.store.models.OBTAINED_VIA``); ``fetched_at`` is then the
+    capture time, and ``record_id`` the archive record's id (a WARC-Record-ID)."""
+    record_id: str | None = None
     # filled by the analysis pipeline
     analysis: Analysis | None = None
     canonical_link: str | None = None
@@ -143,6 +147,9 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "first_seen": item.fetched_at,
         "last_seen": now,
         "crawl_run_id": run_id,
+        "obtained_via": item.obtained_via,
+        "captured_at": item.fetched_at,
+        "record_id": item.record_id,
         **dict.fromkeys(CRIME_COLUMNS),
         **item.crime,
         "minhash": item.minhash if item.cluster_id is not None else None,

@@ -25,6 +25,7 @@ from corpus.outputs.export import JSONL_SUFFIX, ExportFilter, split_file_stem
 from corpus.outputs.plots import PLOT_TITLES, TOP_PLACES
 from corpus.outputs.splits import HASH_SALT, SPLIT_NAMES, SplitSpec
 from corpus.outputs.tally import Tally
+from corpus.store.models import OBTAINED_VIA
 from corpus.text.language import SHORT_TEXT_CHARS
 from corpus.text.pagekind import NEWS_KINDS
 
@@ -70,6 +71,9 @@ FIELD_DOCS: dict[str, str] = {
     "persons": "persons described: mention, age, gender, role, place (home town), name (pseudonymised on request)",
     "crime_evidence": "the rules that fired, with their weights",
     "fetched_at": "when the article was first fetched (UTC)",
+    "obtained_via": "how the stored copy was obtained: `live`, `warc_file`, `cc_index` or `wayback`",
+    "captured_at": "when the stored copy was captured (the fetch, or the archive's capture time; UTC)",
+    "record_id": "the archive record the copy came from (a WARC-Record-ID), if any",
     "crimecorpus_version": "version of crimecorpus that wrote the record",
     "classifier_version": "version of the crime rules that labelled it (`corpus.annotate.crime.CLASSIFIER_VERSION`)",
     "git_commit": "commit of the crimecorpus checkout that wrote it (null for an installed package)",
@@ -272,7 +276,7 @@ def _months_section(t: Tally) -> list[str]:
 
 def _items_section(t: Tally) -> list[str]:
     """Kinds of news item, paywalls and wire copies: what a reader of the texts must know first."""
-    lines = ["## News items, paywalls and wire copies", ""]
+    lines = ["## News items, paywalls, wire copies and provenance", ""]
     lines += _table(
         ("kind", "articles"),
         [(k, t.per_kind[k]) for k in NEWS_KINDS if t.per_kind[k]] or [("(none)", 0)],
@@ -287,6 +291,11 @@ def _items_section(t: Tally) -> list[str]:
         "",
         f"News agencies: {agencies or 'none credited'}. {t.wire} articles belong to wire stories "
         "(near-duplicate clusters whose copies credit an agency, `wire`).",
+        "",
+        "Provenance (`obtained_via`): "
+        + ", ".join(f"{p} {t.per_provenance[p]}" for p in OBTAINED_VIA if t.per_provenance[p])
+        + " (`live`: fetched from the outlet; `warc_file`: read from a WARC file; `cc_index`, "
+        "`wayback`: fetched from a web archive by its index).",
     ]
     return lines
 

@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover - depends on the Python version
 
 # 2: every record carries crimecorpus_version, classifier_version, git_commit;
 # 3: kind, text_complete, paywalled, entries, authors, agency, wire (news items as outlets publish them),
-#    primary_category.
+#    primary_category, obtained_via, captured_at, record_id (provenance).
 SCHEMA_VERSION = 3
 COMPRESSIONS = ("none", "gzip", "zstd")
 ROW_GROUP_ROWS = 2_000  # fixed, so row-group boundaries (and the file bytes) never depend on timing
@@ -154,6 +154,9 @@ ARROW_SCHEMA = pa.schema(
         ("persons", _list(_PERSON)),
         ("crime_evidence", _list(pa.string())),
         ("fetched_at", _UTC),
+        pa.field("obtained_via", pa.string(), nullable=False),
+        ("captured_at", _UTC),
+        ("record_id", pa.string()),
         pa.field("crimecorpus_version", pa.string(), nullable=False),
         pa.field("classifier_version", pa.string(), nullable=False),
         ("git_commit", pa.string()),
@@ -180,7 +183,7 @@ def arrow_row(record: dict[str, Any]) -> dict[str, Any]:
     row = dict(record)
     if row["published"]:
         row["published"] = dt.date.fromisoformat(row["published"])
-    for key in ("published_at", "fetched_at"):
+    for key in ("published_at", "fetched_at", "captured_at"):
         if row[key]:
             row[key] = dt.datetime.fromisoformat(row[key])
     return row

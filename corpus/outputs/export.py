@@ -241,6 +241,9 @@ def article_record(a: Article) -> dict[str, Any]:
         "persons": a.persons or [],
         "crime_evidence": a.crime_evidence or [],
         "fetched_at": a.first_seen.isoformat(),
+        "obtained_via": a.obtained_via or "live",
+        "captured_at": a.captured_at.isoformat() if a.captured_at else None,
+        "record_id": a.record_id,
         **provenance(),
     }
 

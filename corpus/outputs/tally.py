@@ -47,6 +47,7 @@ class Tally:
     teasers: int = 0  # text_complete == "teaser": a paywall hid the text
     per_agency: Counter[str] = field(default_factory=Counter)
     wire: int = 0  # articles in clusters whose copies credit a news agency
+    per_provenance: Counter[str] = field(default_factory=Counter)  # obtained_via
     shared_clusters: set[str] = field(default_factory=set)  # clusters with more than one article
     in_shared_clusters: int = 0  # articles in those clusters
 
@@ -78,6 +79,7 @@ class Tally:
         if record.get("agency"):
             self.per_agency.update(a.strip() for a in str(record["agency"]).split(","))
         self.wire += bool(record.get("wire"))
+        self.per_provenance[record.get("obtained_via") or "live"] += 1
         self.per_variant[record.get("language_variant") or "unknown"] += 1
         if record.get("is_crime"):
             self.crime += 1

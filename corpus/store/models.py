@@ -57,6 +57,11 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
+OBTAINED_VIA = ("live", "warc_file", "cc_index", "wayback")
+"""How an article's page was obtained: fetched from the outlet, read from a WARC file given to
+``ingest-warc``, or fetched from a web archive by its index (Common Crawl, the Wayback Machine)."""
+
+
 class CrawlRun(Base):
     """One crawl (or import): when it ran, over which sources, and what came of it."""
 
@@ -129,6 +134,11 @@ class Article(Base):
     first_seen: Mapped[dt.datetime]
     last_seen: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # Provenance: how the stored text was obtained (OBTAINED_VIA), when that copy was captured
+    # (the fetch, or the archive's capture time) and the archive record it came from.
+    obtained_via: Mapped[str] = mapped_column(String(16), server_default="live")
+    captured_at: Mapped[dt.datetime | None]
+    record_id: Mapped[str | None] = mapped_column(Text)
 
 
 class Rejection(Base):

@@ -51,6 +51,7 @@ class Page:
     headers: list[tuple[str, str]]
     body: bytes
     date: dt.datetime | None
+    record_id: str | None = None  # WARC-Record-ID, e.g. "<urn:uuid:...>"
 
 
 @dataclass
@@ -323,7 +324,10 @@ def _read_response(record: object, url: str, offset: int, max_bytes: int) -> Pag
         return Broken(offset, "too_large", str(exc), url)
     except Exception as exc:
         return Broken(offset, "bad_encoding", f"{type(exc).__name__}: {exc}"[:500], url)
-    return Page(offset, url, 200, headers, body, _warc_date(rec.headers.get("WARC-Date")))  # type: ignore[attr-defined]
+    warc = rec.headers  # type: ignore[attr-defined]
+    return Page(
+        offset, url, 200, headers, body, _warc_date(warc.get("WARC-Date")), warc.get("WARC-Record-ID")
+    )
 
 
 def expand_paths(patterns: list[str]) -> list[Path]:

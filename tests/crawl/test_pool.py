@@ -99,5 +99,6 @@ def test_one_and_two_workers_build_the_same_corpus(demo_sources: Path, tmp_path:
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         for row in rows:
             row.pop("fetched_at")
+            row.pop("captured_at")
         exports.append(rows)
     assert exports[0] and exports[0] == exports[1]

@@ -7,6 +7,7 @@ card, and a pseudonymised export, which must not leak a name from a live blog's 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -66,6 +67,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             text="Een overvaller is in Breda opgepakt na een achtervolging.",
             agency="ANP",
             wire=True,
+            obtained_via="warc_file",
+            captured_at=dt.datetime(2024, 3, 12, 8, 30, tzinfo=dt.UTC),
+            record_id="<urn:uuid:2f0e5a62-8a51-4b8e-9a0b-0c2d9a5e7f11>",
         )
     )
     store.flush()
@@ -88,6 +92,12 @@ def test_jsonl_carries_kind_completeness_entries_authors_agency_and_wire(db: Pat
     assert live["kind"] == "liveblog" and [e["at"][11:16] for e in live["entries"]] == ["10:05", "10:40"]
     assert live["authors"] == ["Pieter Van Acker", "Jan Peeters"]
     assert (records["wire"]["agency"], records["wire"]["wire"]) == ("ANP", True)
+    assert (records["wire"]["obtained_via"], records["wire"]["captured_at"]) == (
+        "warc_file",
+        "2024-03-12T08:30:00+00:00",
+    )
+    assert records["wire"]["record_id"].startswith("<urn:uuid:")
+    assert {records[k]["obtained_via"] for k in ("volledig", "teaser", "tilburg")} == {"live"}
 
 
 def test_complete_only_leaves_out_paywall_teasers(db: Path, tmp_path: Path) -> None:
@@ -117,6 +127,8 @@ def test_snapshot_schema_and_card_count_kinds_paywalls_and_wire(db: Path, tmp_pa
     assert "1 (25.0%) hold only the teaser" in card
     assert "News agencies: ANP 1. 1 articles belong to wire stories" in card
     assert "- texts: full texts and paywall teasers" in card
+    assert "Provenance (`obtained_via`): live 3, warc_file 1" in card
+    assert rows["wire"]["captured_at"].isoformat() == "2024-03-12T08:30:00+00:00"
 
 
 def test_the_browse_database_holds_the_news_item_fields(db: Path, tmp_path: Path) -> None:

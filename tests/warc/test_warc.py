@@ -35,6 +35,12 @@ def _articles(db: Path) -> dict[str, tuple]:
         return {r[0]: r[1:] for r in rows}
 
 
+def _provenance(db: Path) -> dict[str, tuple]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, obtained_via, captured_at, record_id FROM articles")
+        return {r[0]: r[1:] for r in rows}
+
+
 @pytest.fixture(scope="module")
 def archived(demo_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One crawl of the demo site with ``--archive warc``: its database and its WARC directory."""
@@ -88,6 +94,15 @@ def test_ingest_of_the_archive_reproduces_the_crawled_articles(
     for key, (text, title, published, language, _via) in crawled.items():
         assert ingested[key][:4] == (text, title, published, language), key
     assert {row[4] for row in ingested.values()} == {"warc"}
+    # Provenance: the crawl fetched live; the ingest read each copy from a WARC record, and the
+    # capture time is the record's WARC-Date (written as the crawl fetched the page).
+    crawled_via, ingested_via = _provenance(crawl_db), _provenance(db)
+    assert {v for v, _, _ in crawled_via.values()} == {"live"}
+    assert {v for v, _, _ in ingested_via.values()} == {"warc_file"}
+    for key, (_, captured, record) in ingested_via.items():
+        assert record and record.startswith("<urn:uuid:"), key
+        at, fetched = (dt.datetime.fromisoformat(v[:19]) for v in (captured, crawled_via[key][1]))
+        assert abs((at - fetched).total_seconds()) < 5, key
 
 
 def test_reextract_rebuilds_stored_articles_without_network(
@@ -101,6 +116,8 @@ def test_reextract_rebuilds_stored_articles_without_network(
     proc = run_cli("reextract", "--archive-dir", str(warcs), "--sources", str(demo_sources), "--db", str(db))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert _articles(db) == _articles(crawl_db)  # text, title, date, language and discovery channel
+    # Rebuilt from our own archive, the articles stay live fetches, now with their record ids.
+    assert {v for v, _, r in _provenance(db).values() if r} == {"live"}
     with sqlite3.connect(db) as conn:
         kinds = [r[0] for r in conn.execute("SELECT kind FROM crawl_runs ORDER BY id")]
     assert kinds[-1] == "reextract"

@@ -8,8 +8,10 @@ Revises: 0008
 teaser, so a study can keep full texts only. ``authors`` is the byline as a list of names,
 ``agency`` the news agency the item credits, and ``wire`` marks the members of a near-duplicate
 cluster whose copies credit an agency. ``primary_category`` is the offence a crime story is about
-(corpus.annotate.crime). Rows stored before this revision read as full-text
-articles with nothing recorded about paywalls or credits.
+(corpus.annotate.crime). ``obtained_via``, ``captured_at`` and ``record_id`` say how the stored
+copy was obtained (live, a WARC file, a web archive's index), when it was captured and from
+which archive record. Rows stored before this revision read as live, full-text articles with
+nothing recorded about paywalls, credits or capture.
 """
 
 from __future__ import annotations
@@ -35,11 +37,19 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("agency", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("wire", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("primary_category", sa.String(length=32), nullable=True))
+        batch_op.add_column(
+            sa.Column("obtained_via", sa.String(length=16), nullable=False, server_default="live")
+        )
+        batch_op.add_column(sa.Column("captured_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("record_id", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("articles") as batch_op:
         for column in (
+            "record_id",
+            "captured_at",
+            "obtained_via",
             "primary_category",
             "wire",
             "agency",
