@@ -53,7 +53,6 @@ def run_and_report(
     *,
     verb: str = "crawl",
     lock: bool = True,
-    check_sources: bool = True,
     ends: Mapping[str, str] | None = None,
 ) -> int:
     """Run, print the summary, return the exit status; another run holding the lock is exit 3."""
@@ -61,7 +60,7 @@ def run_and_report(
     from corpus.crawl.runner import run
 
     try:
-        result = run(settings, spider, verb=verb, lock=lock, check_sources=check_sources)
+        result = run(settings, spider, verb=verb, lock=lock)
     except AlreadyRunning as exc:
         print(f"crimecorpus: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
@@ -117,9 +116,9 @@ def _run_warc(args: argparse.Namespace, files: list[str], mode: str) -> int:
     settings = build_settings(
         db_url=args.db, sources_file=args.sources, overrides=args.set or (), extra=extra
     )
-    # The warc spider loads the registry itself: a bad sources file ends the run as one that
-    # could not start (exit 1), as it always has, not as a usage error.
-    return run_and_report(settings, "warc", verb=mode, check_sources=False)
+    # The registry is checked before the database is opened, as for a crawl: a bad sources file
+    # is the user's to fix (one line, exit 2), and nothing is created.
+    return run_and_report(settings, "warc", verb=mode)
 
 
 def cmd_ingest_warc(args: argparse.Namespace) -> int:

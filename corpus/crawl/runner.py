@@ -371,26 +371,24 @@ def run(
     *,
     verb: str = "crawl",
     lock: bool = True,
-    check_sources: bool = True,
 ) -> RunResult:
-    """Run one spider as every command does: lock, check, crawl, count.
+    """Run one spider as every command does: check, lock, crawl, count.
 
     The database URL is resolved once here (``$CRIMECORPUS_DB`` or the default file when the
     settings name none), written back to ``CORPUS_DB_URL`` and so the same for the lock, the
     schema check, the crawl and the final count. ``lock``: hold the database's run lock (raises
     :class:`corpus.crawl.runlock.AlreadyRunning`); the demo's fresh database and the workers of
-    a distributed crawl, which share one database by design, run without it. ``check_sources``:
-    load the sources registry before any network, so a bad file is the one-line
-    :class:`corpus.sources.registry.SourcesError`. ``verb`` names the run in its summary
-    (crawl, ingest, reextract).
+    a distributed crawl, which share one database by design, run without it. The sources registry
+    is loaded first, before the lock, the database and any network, so a bad file is the one-line
+    :class:`corpus.sources.registry.SourcesError` and leaves nothing behind. ``verb`` names the
+    run in its summary (crawl, ingest, reextract).
     """
     from corpus.crawl.runlock import run_lock
 
     db_url = resolve_db_url(settings.get("CORPUS_DB_URL"))
     settings.set("CORPUS_DB_URL", db_url, priority=settings.getpriority("CORPUS_DB_URL") or "cmdline")
+    load_sources(settings.get("CORPUS_SOURCES_FILE"), settings.getlist("CORPUS_SOURCE_NAMES"))
     with run_lock(db_url) if lock else contextlib.nullcontext():
-        if check_sources:
-            load_sources(settings.get("CORPUS_SOURCES_FILE"), settings.getlist("CORPUS_SOURCE_NAMES"))
         open_database(db_url).dispose()
         outcome = run_spider(settings, spider)
     summary = summary_from_stats(outcome.stats, outcome.counts, verb=verb, warc=spider == "warc")

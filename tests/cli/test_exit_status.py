@@ -78,6 +78,30 @@ def test_reextract_with_a_pipeline_that_fails_to_load_exits_1_with_one_line(
     _assert_broken_pipeline_reported(proc)
 
 
+@pytest.mark.parametrize("command", ["crawl", "ingest-warc", "reextract"])
+def test_a_bad_sources_file_is_one_line_exit_2_and_creates_nothing(command: str, tmp_path: Path) -> None:
+    """A sources file that is not TOML is the user's to fix: no run starts, and neither the
+    database nor its lock file is left behind (ingest-warc and reextract used to exit 1 and
+    create both)."""
+    bad = tmp_path / "bronnen.toml"
+    bad.write_text("[[source]\nname = ", encoding="utf-8")
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    (warcs / "leeg.warc").write_bytes(b"")
+    db = tmp_path / "db" / "corpus.sqlite"
+    db.parent.mkdir()
+    where = {
+        "crawl": ("crawl", *FAST),
+        "ingest-warc": ("ingest-warc", str(warcs / "leeg.warc")),
+        "reextract": ("reextract", "--archive-dir", str(warcs)),
+    }[command]
+    proc = run_cli(*where, "--sources", str(bad), "--db", str(db))
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
+    line = _assert_one_error_line(proc.stderr)
+    assert str(bad) in line and "not valid TOML" in line, line
+    assert list(db.parent.iterdir()) == []
+
+
 def test_schedule_passes_on_the_status_of_a_run_that_could_not_start(
     demo_sources: Path, tmp_path: Path
 ) -> None:
