@@ -25,7 +25,7 @@ import pytest
 
 import crimecorpus
 from corpus.text.pagekind import NEWS_KINDS
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import DEMO_DUTCH_ARTICLES, FAST, ROOT, run_cli
 
 DOCS = ROOT / "docs" / "library.md"
 NOT_RUN = "<!-- not run by the tests"
@@ -363,6 +363,28 @@ def test_crawl_from_python_then_read_back(demo_sources: Path, demo_db: Path, tmp
     assert sorted(a.id for a in ours) == sorted(a.id for a in cli)
     texts = {a.id: (a.text, a.published, a.categories) for a in cli}
     assert all(texts[a.id] == (a.text, a.published, a.categories) for a in ours)
+
+
+def test_a_script_without_a_main_guard_crawls_as_one_with_it(demo_sources: Path, tmp_path: Path) -> None:
+    """A script file that calls ``crimecorpus.crawl()`` at top level (no ``if __name__ ==
+    "__main__":``): the worker processes must not run it again. They did, each starting a second
+    crawl, and every page was rejected as ``worker_crashed`` in a run that said ``finished``."""
+    db = tmp_path / "corpus.sqlite"
+    settings = {**dict(item.split("=", 1) for item in FAST[1::2]), "CORPUS_WORKERS": "2"}
+    script = tmp_path / "mijn_crawl.py"
+    script.write_text(
+        "import json, crimecorpus\n"
+        f"summary = crimecorpus.crawl(sources_file={str(demo_sources)!r}, db={str(db)!r}, settings={settings!r})\n"
+        "print(json.dumps({'stored': summary.stored, 'rejected': summary.rejected}))\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not any("worker" in reason for reason in summary["rejected"]), summary
+    assert summary["stored"] == DEMO_DUTCH_ARTICLES
 
 
 def test_a_crawl_that_cannot_run_raises_crawl_error_with_the_cause(

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -124,6 +124,34 @@ def _serve(conn: Connection, memory_limit: int | None, rss_limit: int | None = N
             return
 
 
+_START_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_script_not_rerun() -> Iterator[None]:
+    """Start a child without running the caller's script in it again.
+
+    ``spawn`` re-runs the main script in every child (as ``__mp_main__``) so that functions defined
+    there can be unpickled. A worker runs only functions of this package, so it needs none of the
+    script; and a script that calls ``crimecorpus.crawl()`` without an
+    ``if __name__ == "__main__":`` guard would start a second crawl inside each worker, whose
+    every page then failed as ``worker_crashed``. Python decides from the main module's
+    ``__file__`` (a script) or its ``__spec__`` (``python -m``, which it never re-runs as such);
+    hiding ``__file__`` while the child starts makes a script behave like ``-m``.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not hasattr(main, "__file__"):
+        yield
+        return
+    with _START_LOCK:
+        path = main.__file__
+        del main.__file__
+        try:
+            yield
+        finally:
+            main.__file__ = path
+
+
 class TimedWorker:
     """One child process, one call at a time, killed past ``timeout`` seconds (see module)."""
 
@@ -148,7 +176,8 @@ class TimedWorker:
         self._process = self._ctx.Process(
             target=_serve, args=(child, self.memory_limit, self.rss_limit), daemon=True
         )
-        self._process.start()
+        with _main_script_not_rerun():
+            self._process.start()
         child.close()
         self._conn = parent
 
