@@ -2,9 +2,11 @@
 
 Reports, for sentences and word pairs (lingua's test data) and UDHR paragraphs, the Dutch recall
 and the share of each other language accepted as Dutch, plus the mean time per text. Luxembourgish
-("lb") has no lingua test file: its column in the sentence table is bench/data/lb_sentences.txt
-(the Luxembourgish Wikipedia article on the language, as kept by langid.py's test corpus, split
-into sentences; all of it whatever the part), in the UDHR table the Luxembourgish translation.
+("lb") has no lingua test file: in the UDHR table it is the Luxembourgish translation, and
+``--lb-sentences FILE`` adds a column to the sentence table from a file of one sentence a line
+(all of it whatever the part). None is shipped: the one measured for issue 19 was the Luxembourgish
+Wikipedia article on the language as kept in langid.py's test corpus (zackw/langid.py,
+tests/lb.wp-lang.txt, split into sentences), third-party prose that this repository does not copy.
 Methods, all run in the same process on the same texts:
 
 - ``langdetect``: seeded langdetect, all its 55 languages, top language;
@@ -40,7 +42,6 @@ from corpus.text import language
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "langid"
 OTHERS = ("af", "de", "fy", "nds", "lb", "en", "fr", "da")
-LB_SENTENCES = Path(__file__).resolve().parent / "data" / "lb_sentences.txt"
 UDHR_FILES = {
     "nl": "nld",
     "af": "afr",
@@ -54,7 +55,9 @@ UDHR_FILES = {
 }
 
 
-def load_lingua(kind: str, part: str, limit: int | None) -> dict[str, list[str]]:
+def load_lingua(
+    kind: str, part: str, limit: int | None, lb_sentences: Path | None = None
+) -> dict[str, list[str]]:
     """One sample a line; the part selects the tuning half, the held-out half or both."""
     sets: dict[str, list[str]] = {}
     for lang in ("nl", *OTHERS):
@@ -64,8 +67,8 @@ def load_lingua(kind: str, part: str, limit: int | None) -> dict[str, list[str]]
         lines = [line.strip() for line in path.read_text(encoding="utf-8").split("\n")]
         lines = {"dev": lines[:500], "test": lines[500:], "all": lines}[part]
         sets[lang] = [line for line in lines if line][:limit]
-    if kind == "sentences":
-        lines = LB_SENTENCES.read_text(encoding="utf-8").splitlines()
+    if kind == "sentences" and lb_sentences is not None:
+        lines = lb_sentences.read_text(encoding="utf-8").splitlines()
         sets["lb"] = [line for line in lines if line and not line.startswith("#")][:limit]
     return sets
 
@@ -151,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--part", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--limit", type=int, default=None, help="samples per language")
     parser.add_argument("--sets", default="sentences,word-pairs,udhr")
+    parser.add_argument(
+        "--lb-sentences", type=Path, default=None, metavar="FILE", help="Luxembourgish sentences, one a line"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -162,7 +168,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         if kind == "udhr":
             evaluate("UDHR paragraphs", udhr, methods)
         else:
-            evaluate(f"{kind}, part {args.part}", load_lingua(kind, args.part, args.limit), methods)
+            evaluate(
+                f"{kind}, part {args.part}",
+                load_lingua(kind, args.part, args.limit, args.lb_sentences),
+                methods,
+            )
     time_long_text(methods, udhr)
 
 
