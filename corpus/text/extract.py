@@ -42,6 +42,7 @@ class ExtractedArticle:
     paywalled: bool = False
     text_complete: str = "full"  # full | teaser
     entries: tuple[LiveEntry, ...] = ()  # a live blog's entries, in page order
+    photo_story: photos.Photos | None = None  # the figures and captions, when they tell the story
     # Bylines and credits (corpus.text.tidy): the authors as a list, the news agency credited.
     authors: tuple[str, ...] = ()
     agency: str | None = None
@@ -228,7 +229,8 @@ def extract_article(
         raw = _main_text(tree, url)  # trafilatura works on its own copy of the tree
     except (ValueError, TypeError, etree.LxmlError):
         return None
-    wall = paywall.detect(tree, url)
+    nodes = jsonld.objects(tree)  # read once; the paywall, live-blog and byline steps share them
+    wall = paywall.detect(tree, url, nodes)
     if raw is None and wall.body is None and not wall.paywalled:
         return None
     hints = head_hints(tree)
@@ -240,15 +242,18 @@ def extract_article(
     if not text and not wall.paywalled:
         return None
     tz = COUNTRY_TZ.get(context.country.lower(), DEFAULT_TZ)
-    entries = tuple(LiveEntry(at, body) for at, body in liveblog.live_entries(tree, text, date.day, tz))
+    entries = tuple(
+        LiveEntry(at, body) for at, body in liveblog.live_entries(tree, text, date.day, tz, nodes)
+    )
+    # Found once here; the page-kind stage reads the result (ExtractedArticle.photo_story).
+    found = photos.page_photos(tree)
+    story = found if photos.is_photo_story(found) else None
     if entries:
         # trafilatura's JSON-LD reader takes the last headline it meets, an entry's on a live blog.
-        title = _clean(jsonld.text_of((jsonld.main_news(tree, url) or {}).get("headline"))) or title
+        title = _clean(jsonld.text_of((jsonld.main_news(tree, url, nodes) or {}).get("headline"))) or title
         text = _strip_title_line(liveblog.text_with_entries(text, [(e.at, e.text) for e in entries]), title)
-    else:
-        found = photos.page_photos(tree)
-        if photos.is_photo_story(found):
-            text = photos.story_text(found)
+    elif story is not None:
+        text = photos.story_text(story)
     article = ExtractedArticle(
         text=text,
         title=title,
@@ -259,11 +264,12 @@ def extract_article(
         paywalled=wall.paywalled,
         text_complete=complete,
         entries=entries,
+        photo_story=story,
         html_lang=hints["html_lang"],
         og_locale=hints["og_locale"],
         canonical_url=hints["canonical_url"],
     )
-    return tidy_article(article, tree)
+    return tidy_article(article, tree, nodes)
 
 
 MAX_DEPTH = 250

@@ -80,13 +80,17 @@ def _key(url: str) -> str:
     return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
-def main_news(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any] | None:
+def main_news(
+    tree: lxml.html.HtmlElement, url: str, nodes: list[dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
     """The page's own news item: the news object whose URL is the page's, else the first one.
+
+    ``nodes`` are the page's :func:`objects` when the caller has them already (parsed once a page).
 
     A page can also describe other articles (a related list, an ItemList of teasers); those name
     other URLs, so an object naming this page wins over page order.
     """
-    news = [node for node in objects(tree) if is_news(node)]
+    news = [node for node in (objects(tree) if nodes is None else nodes) if is_news(node)]
     if not news:
         return None
     own = {_key(url)}

@@ -51,9 +51,11 @@ def _iso(value: object, zone: ZoneInfo | None = None) -> str | None:
     return moment.isoformat(timespec="seconds" if moment.second else "minutes")
 
 
-def _from_jsonld(tree: lxml.html.HtmlElement, zone: ZoneInfo) -> list[tuple[str | None, str]] | None:
+def _from_jsonld(
+    tree: lxml.html.HtmlElement, zone: ZoneInfo, nodes: list[dict[str, Any]] | None
+) -> list[tuple[str | None, str]] | None:
     """Entries of the page's LiveBlogPosting, or None when the page has none."""
-    for node in jsonld.objects(tree):
+    for node in jsonld.objects(tree) if nodes is None else nodes:
         if "LiveBlogPosting" not in jsonld.types(node):
             continue
         updates = node.get("liveBlogUpdate")
@@ -174,15 +176,20 @@ def _from_html(
 
 
 def live_entries(
-    tree: lxml.html.HtmlElement, main_text: str, day: dt.date | None = None, tz: str = "Europe/Amsterdam"
+    tree: lxml.html.HtmlElement,
+    main_text: str,
+    day: dt.date | None = None,
+    tz: str = "Europe/Amsterdam",
+    nodes: list[dict[str, Any]] | None = None,
 ) -> list[tuple[str | None, str]]:
     """The page's live-blog entries as (ISO 8601 time or None, text), in page order; [] for none.
 
     ``day`` is the page's publication day in the outlet's time zone ``tz``: an entry that shows
-    only a time of day ('14:32') is dated on it.
+    only a time of day ('14:32') is dated on it. ``nodes``: the page's JSON-LD objects, when the
+    caller has parsed them.
     """
     zone = ZoneInfo(tz)
-    entries = _from_jsonld(tree, zone)
+    entries = _from_jsonld(tree, zone, nodes)
     if entries:
         return entries
     return _from_html(tree, main_text, day, zone)

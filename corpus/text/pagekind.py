@@ -255,8 +255,9 @@ def news_item_kind(
     entry_words = sum(word_count(e.text) for e in entries)
     if len(entries) >= MIN_LIVE_ENTRIES and entry_words >= MIN_ARTICLE_WORDS:
         return PageKind("liveblog", f"live blog: {len(entries)} entries, {entry_words} words")
-    found = photos.page_photos(tree)
-    if photos.is_photo_story(found):
+    # The extraction has looked already; a caller without its result looks here.
+    found = article.photo_story if article is not None else photos.page_photos(tree)
+    if found is not None and photos.is_photo_story(found):
         lead = sum(map(word_count, found.lead))
         if lead >= MIN_LEAD_WORDS:
             return PageKind(

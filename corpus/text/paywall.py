@@ -122,9 +122,11 @@ def _markup(tree: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def detect(tree: lxml.html.HtmlElement, url: str) -> Paywall:
-    """The page's paywall: schema.org markup on its own news item first, then publishers' markup."""
-    node = jsonld.main_news(tree, url)
+def detect(tree: lxml.html.HtmlElement, url: str, nodes: list[dict[str, Any]] | None = None) -> Paywall:
+    """The page's paywall: schema.org markup on its own news item first, then publishers' markup.
+
+    ``nodes``: the page's JSON-LD objects, when the caller has parsed them (:func:`jsonld.objects`)."""
+    node = jsonld.main_news(tree, url, nodes)
     evidence = ""
     served = False
     if node is not None:

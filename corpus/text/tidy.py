@@ -568,10 +568,12 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def tidy_article(article: ExtractedArticle, tree: lxml.html.HtmlElement) -> ExtractedArticle:
+def tidy_article(
+    article: ExtractedArticle, tree: lxml.html.HtmlElement, nodes: list[dict[str, Any]] | None = None
+) -> ExtractedArticle:
     """The article with update stamps removed from its text, its authors normalised and its
-    news agency credit recorded."""
-    nodes = jsonld_nodes(tree)
+    news agency credit recorded. ``nodes``: the page's JSON-LD objects, when the caller has them."""
+    nodes = jsonld_nodes(tree) if nodes is None else nodes
     outlet = outlet_names(tree, article.canonical_url, nodes)
     byline = parse_byline(article.author, outlet)
     trimmed = trim_edges(article.text, byline.authors, outlet)
