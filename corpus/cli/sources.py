@@ -72,7 +72,17 @@ def cmd_sources_snapshot(args: argparse.Namespace) -> int:
 
 def add_commands(add_parser: Callable[..., argparse.ArgumentParser], opts: Options) -> None:
     """Register ``probe`` and ``snapshot`` through the ``sources`` parser's ``add_parser``."""
-    run = [opts.sources.parser, opts.set.parser, opts.verbose.parser]
+    # What both commands take: the registry, -s, -v, the source's name and how many items.
+    probing = argparse.ArgumentParser(add_help=False)
+    probing.add_argument("name", metavar="NAME", help="the source's name in the registry")
+    probing.add_argument(
+        "--n",
+        type=options.positive,
+        default=DEFAULT_N,
+        metavar="N",
+        help=f"items to fetch (default {DEFAULT_N})",
+    )
+    run = [opts.sources.parser, opts.set.parser, opts.verbose.parser, probing]
     p = add_parser(
         "probe",
         parents=run,
@@ -81,14 +91,6 @@ def add_commands(add_parser: Callable[..., argparse.ArgumentParser], opts: Optio
         "undated links last) through the crawl's discovery, politeness and analysis, and print per "
         "page its kind, text length, date, language, paywall, crime score and verdict. Writes no "
         "database. Exit 0 when at least one page is kept, 1 when none is.",
-    )
-    p.add_argument("name", metavar="NAME", help="the source's name in the registry")
-    p.add_argument(
-        "--n",
-        type=options.positive,
-        default=DEFAULT_N,
-        metavar="N",
-        help=f"items to fetch (default {DEFAULT_N})",
     )
     p.add_argument(
         "--mark-verified",
@@ -107,13 +109,5 @@ def add_commands(add_parser: Callable[..., argparse.ArgumentParser], opts: Optio
         "date, kind, paywall, language and text (docs/probe.md). DIR must be new, empty or an "
         "earlier snapshot, which is replaced as a whole. Nothing is written unless a page is kept.",
     )
-    p.add_argument("name", metavar="NAME", help="the source's name in the registry")
     p.add_argument("--out", required=True, metavar="DIR", help="the snapshot folder")
-    p.add_argument(
-        "--n",
-        type=options.positive,
-        default=DEFAULT_N,
-        metavar="N",
-        help=f"items to fetch (default {DEFAULT_N})",
-    )
     p.set_defaults(func=cmd_sources_snapshot)
