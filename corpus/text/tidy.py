@@ -385,12 +385,6 @@ _META_AUTHOR = (
 _JSONLD_CREDIT_KEYS = ("author", "creator", "sourceOrganization")
 
 
-def jsonld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
-    """The page's own JSON-LD objects: top level and ``@graph`` members, not nested ones (a list
-    of related articles names other articles' authors); :func:`corpus.text.jsonld.objects`."""
-    return jsonld.objects(tree)
-
-
 def _names(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -405,11 +399,11 @@ def _names(value: Any) -> Iterator[str]:
 
 def page_credits(tree: lxml.html.HtmlElement, nodes: list[dict[str, Any]] | None = None) -> tuple[str, ...]:
     """Agencies the page's metadata credits: author meta tags, JSON-LD ``author``, ``creator`` and
-    ``sourceOrganization`` (of ``nodes``, by default the page's :func:`jsonld_nodes`). Whole
+    ``sourceOrganization`` (of ``nodes``, by default the page's top-level objects, :func:`corpus.text.jsonld.objects`: not nested ones, since a list of related articles names other articles' authors). Whole
     names only: an author "ANP" or {"name": "Belga"}."""
     found: list[str] = []
     values = [str(v) for v in tree.xpath(_META_AUTHOR)]
-    for node in jsonld_nodes(tree) if nodes is None else nodes:
+    for node in jsonld.objects(tree) if nodes is None else nodes:
         for key in _JSONLD_CREDIT_KEYS:
             values.extend(_names(node.get(key)))
     for value in values:
@@ -430,7 +424,7 @@ def outlet_names(
     names = [
         str(v) for v in tree.xpath("//meta[@property='og:site_name' or @name='application-name']/@content")
     ]
-    for node in jsonld_nodes(tree) if nodes is None else nodes:
+    for node in jsonld.objects(tree) if nodes is None else nodes:
         names.extend(_names(node.get("publisher")))
     urls = [canonical_url or "", *(str(v) for v in tree.xpath("//meta[@property='og:url']/@content"))]
     for url in urls:
@@ -573,7 +567,7 @@ def tidy_article(
 ) -> ExtractedArticle:
     """The article with update stamps removed from its text, its authors normalised and its
     news agency credit recorded. ``nodes``: the page's JSON-LD objects, when the caller has them."""
-    nodes = jsonld_nodes(tree) if nodes is None else nodes
+    nodes = jsonld.objects(tree) if nodes is None else nodes
     outlet = outlet_names(tree, article.canonical_url, nodes)
     byline = parse_byline(article.author, outlet)
     trimmed = trim_edges(article.text, byline.authors, outlet)
