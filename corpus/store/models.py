@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     Text,
@@ -248,3 +249,55 @@ class WarcFile(Base):
     started_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     crawl_run_id: Mapped[int | None]
+
+
+class ArchiveJob(Base):
+    """One piece of archive work shared by any number of workers: a backfill or a distributed ingest.
+
+    ``key`` is the SHA-256 of the canonical JSON of ``(kind, spec)``, so every worker started with
+    the same command joins the same job instead of planning it again (corpus.store.archivework).
+    """
+
+    __tablename__ = "archive_jobs"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str16]  # backfill | ingest_warc
+    spec: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]  # when a worker last began (joined) the job
+
+
+class ArchiveItem(Base):
+    """One work item of an archive job (an index page, a capture, a WARC file...) and its lease.
+
+    ``pending`` -> ``leased`` (``leased_by``, ``leased_at``, ``attempts`` + 1) -> ``done`` or
+    ``failed``. ``key`` is the SHA-256 of the natural key ``name``: unique per job, so planning the
+    same thing twice (two workers, or a resumed run) adds it once. The index on
+    (job_id, status, kind, id) lets a claim read the next items of one kind in order without
+    sorting every pending row of a large job.
+    """
+
+    __tablename__ = "archive_items"
+    __table_args__ = (
+        UniqueConstraint("job_id", "key", name="uq_archive_items_job_key"),
+        Index("ix_archive_items_job_status", "job_id", "status", "kind", "id"),
+    )
+
+    id: Mapped[intpk]
+    job_id: Mapped[int] = mapped_column(ForeignKey("archive_jobs.id"))
+    kind: Mapped[str16]
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(8))  # pending | leased | done | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    leased_by: Mapped[str | None] = mapped_column(String(128))
+    leased_at: Mapped[dt.datetime | None]
+    done_at: Mapped[dt.datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None]
+    source: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[dt.datetime]
