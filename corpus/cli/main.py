@@ -20,6 +20,7 @@ from corpus.cli.distributed import add_commands as add_distributed_commands
 from corpus.cli.options import EXIT_ERROR, OneLineParser
 from corpus.cli.runs import (
     EXIT_LOCKED,
+    cmd_backfill,
     cmd_crawl,
     cmd_demo,
     cmd_ingest_warc,
@@ -392,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     warc_run = [opts.sources.parser, opts.db.parser, opts.set.parser, opts.verbose.parser]
     p = sub.add_parser(
         "ingest-warc",
-        parents=warc_run,
+        parents=[*warc_run, opts.redis.parser],
         help="store articles from WARC files (CC-NEWS, archives); resumable per file",
         description="Store articles from WARC files. Only pages of the hosts of the sources "
         "registry (--sources) are kept; a file already read is skipped.",
@@ -400,7 +401,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "files", nargs="+", metavar="FILE_OR_GLOB", help="WARC files (.warc, .warc.gz), globs, dirs"
     )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="share the files with other machines through Redis (--redis): each file is read by one "
+        "worker at a time, and a killed worker's file is resumed by another",
+    )
     p.set_defaults(func=cmd_ingest_warc)
+
+    p = sub.add_parser(
+        "backfill",
+        parents=[
+            opts.sources.parser,
+            opts.source.parser,
+            opts.db.parser,
+            opts.set.parser,
+            opts.verbose.parser,
+            opts.redis.parser,
+        ],
+        help="store an outlet's past articles from Common Crawl's index and the Wayback Machine",
+        description="Ask the archives' indexes for the captures of the sources' hosts in a span of "
+        "months, fetch each capture (a range request into a Common Crawl WARC file, or a raw Wayback "
+        "snapshot) and store it as a crawl would. Resumable: run the same command again to go on.",
+    )
+    p.add_argument(
+        "--from",
+        dest="month_from",
+        type=options.month,
+        required=True,
+        metavar="YYYY-MM",
+        help="first month of captures",
+    )
+    p.add_argument(
+        "--to",
+        dest="month_to",
+        type=options.month,
+        required=True,
+        metavar="YYYY-MM",
+        help="last month of captures (included)",
+    )
+    p.add_argument(
+        "--archive",
+        choices=("cc", "ia", "both"),
+        default="both",
+        help="Common Crawl, the Internet Archive, or both (default)",
+    )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="share index pages and captures with other machines running the same command (--redis, a shared --db)",
+    )
+    p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser(
         "reextract",
@@ -420,6 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the bundled offline site, crawl it and export the corpus",
     )
     p.add_argument("--out", default="exports/demo", metavar="DIR")
+    p.add_argument(
+        "--backfill",
+        action="store_true",
+        help="instead of crawling the demo site, backfill its outlets from a local web archive "
+        "(Common Crawl index and WARC files, Wayback captures) built from it",
+    )
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -56,6 +56,17 @@ def port(value: str) -> int:
     return int(value)
 
 
+def month(value: str) -> str:
+    """A month as YYYY-MM (a backfill's span)."""
+    try:
+        dt.datetime.strptime(value, "%Y-%m")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month YYYY-MM: {value!r}") from None
+    if len(value) != 7:
+        raise argparse.ArgumentTypeError(f"not a month YYYY-MM: {value!r}")
+    return value
+
+
 def positive(value: str) -> int:
     """A whole number of at least 1."""
     if not value.isdigit() or int(value) < 1:

@@ -1,5 +1,5 @@
 """The commands that run a spider: crawl (also as a distributed worker), schedule, ingest-warc,
-reextract and demo.
+backfill, reextract and demo.
 
 Each builds its settings and hands them to :func:`run_and_report`: the runner's one
 :func:`corpus.crawl.runner.run` (lock, checks, crawl, counts from the database), then the
@@ -113,12 +113,35 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def _run_warc(args: argparse.Namespace, files: list[str], mode: str) -> int:
     """``ingest-warc`` and ``reextract``: the ``warc`` spider over local files, one run per database."""
     extra: dict[str, object] = {"CORPUS_WARC_FILES": files, "CORPUS_WARC_MODE": mode, **quiet(args)}
+    distributed = bool(getattr(args, "distributed", False))
+    if distributed:
+        extra.update(_distributed_extra(args))
     settings = build_settings(
         db_url=args.db, sources_file=args.sources, overrides=args.set or (), extra=extra
     )
     # The registry is checked before the database is opened, as for a crawl: a bad sources file
-    # is the user's to fix (one line, exit 2), and nothing is created.
-    return run_and_report(settings, "warc", verb=mode)
+    # is the user's to fix (one line, exit 2), and nothing is created. Distributed workers share
+    # one database by design: no run lock.
+    ends = _archive_ends(args, settings) if distributed else None
+    return run_and_report(settings, "warc", verb=mode, lock=not distributed, ends=ends)
+
+
+def _distributed_extra(args: argparse.Namespace) -> dict[str, object]:
+    """Settings of a worker sharing archive work through Redis; an unreachable Redis is one line."""
+    from corpus.cli.distributed import require_redis
+    from corpus.crawl.distributed import connect
+
+    url = require_redis(args)
+    connect(url).close()
+    return {"CORPUS_ARCHIVE_DISTRIBUTED": True, "REDIS_URL": url, "CORPUS_REDIS_PREFIX": args.redis_prefix}
+
+
+def _archive_ends(args: argparse.Namespace, settings: Settings) -> dict[str, str] | None:
+    if not args.distributed:
+        return None
+    from corpus.cli.distributed import redis_lost_line
+
+    return {"redis_lost": redis_lost_line(args.redis, settings.getfloat("CORPUS_REDIS_LOST_SECONDS"))}
 
 
 def cmd_ingest_warc(args: argparse.Namespace) -> int:
@@ -129,6 +152,32 @@ def cmd_ingest_warc(args: argparse.Namespace) -> int:
     if missing or not files:
         raise SettingError(f"no such WARC file: {', '.join(missing) or ' '.join(args.files)}")
     return _run_warc(args, [str(f) for f in files], "ingest")
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    if args.month_from > args.month_to:
+        raise SettingError(f"--from {args.month_from} is after --to {args.month_to}")
+    if not args.source:
+        raise SettingError("backfill needs at least one --source NAME (the outlets to backfill)")
+    extra: dict[str, object] = {
+        "CORPUS_BACKFILL_FROM": args.month_from,
+        "CORPUS_BACKFILL_TO": args.month_to,
+        "CORPUS_BACKFILL_ARCHIVES": ["cc", "ia"] if args.archive == "both" else [args.archive],
+        **quiet(args),
+    }
+    if args.distributed:
+        extra.update(_distributed_extra(args))
+    settings = build_settings(
+        db_url=args.db,
+        sources_file=args.sources,
+        source_names=args.source,
+        overrides=args.set or (),
+        extra=extra,
+    )
+    # Workers of a distributed backfill share one database by design: no run lock.
+    return run_and_report(
+        settings, "backfill", verb="backfill", lock=not args.distributed, ends=_archive_ends(args, settings)
+    )
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
@@ -149,7 +198,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from corpus.crawl.demo import run_demo
 
     out = Path(args.out)
-    result = run_demo(out, progress=sys.stderr.isatty(), overrides=args.set or (), force=args.force)
+    result = run_demo(
+        out, progress=sys.stderr.isatty(), overrides=args.set or (), force=args.force, backfill=args.backfill
+    )
     print(result.run.summary.format())
     if result.jsonl is None or result.txt is None:  # the crawl did not finish: nothing exported
         return run_status(result.run)

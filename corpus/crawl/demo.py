@@ -28,8 +28,25 @@ class DemoResult:
     txt: ExportResult | None
 
 
+BACKFILL_SPAN = ("2018-01", "2024-12")
+"""The months of the demo archive's captures (the demo site's articles date from 2018 to 2024)."""
+ARCHIVED_BASES = {
+    "courant": "https://www.lagelandencourant.example",
+    "polderpost": "https://www.polderpost.example",
+    "scheldebode": "https://www.scheldebode.example",
+    "deltamedia": "https://www.deltamedia.example",
+}
+"""The outlets' origins in the demo archive: names that resolve nowhere, as the outlets of a
+backfill are never contacted (only the archive is)."""
+
+
 def run_demo(
-    out_dir: Path, *, progress: bool = False, overrides: Iterable[str] = (), force: bool = False
+    out_dir: Path,
+    *,
+    progress: bool = False,
+    overrides: Iterable[str] = (),
+    force: bool = False,
+    backfill: bool = False,
 ) -> DemoResult:
     """Serve, crawl into a fresh SQLite database under ``out_dir``, export JSONL and txt there.
 
@@ -46,16 +63,19 @@ def run_demo(
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     db_url = f"sqlite:///{db_path.resolve()}"
     root = demo_site_root()
-    with serve_sites(root) as bases:
-        sources = render_sources(root, bases, out_dir / "sources.toml")
-        settings = build_settings(
-            db_url=db_url,
-            sources_file=str(sources),
-            overrides=overrides,
-            extra={**DEMO_SETTINGS, "CORPUS_PROGRESS": progress},
-        )
-        # No run lock: the database is the demo's own, made fresh above.
-        result = run(settings, lock=False)
+    if backfill:
+        result = _backfill_demo(root, out_dir, db_url, progress, overrides)
+    else:
+        with serve_sites(root) as bases:
+            sources = render_sources(root, bases, out_dir / "sources.toml")
+            settings = build_settings(
+                db_url=db_url,
+                sources_file=str(sources),
+                overrides=overrides,
+                extra={**DEMO_SETTINGS, "CORPUS_PROGRESS": progress},
+            )
+            # No run lock: the database is the demo's own, made fresh above.
+            result = run(settings, lock=False)
     if result.summary.finish_reason != "finished" or result.outcome.failure is not None:
         return DemoResult(db_path, result, None, None)
     engine = open_database(db_url)
@@ -65,3 +85,41 @@ def run_demo(
     txt = export(engine, out_dir / "txt", "txt", flt, force=True)
     engine.dispose()
     return DemoResult(db_path, result, jsonl, txt)
+
+
+def _backfill_demo(
+    root: Path, out_dir: Path, db_url: str, progress: bool, overrides: Iterable[str]
+) -> RunResult:
+    """Backfill the demo's outlets from a local web archive built from the demo site.
+
+    The archive (``corpus.devtools.archive``) holds the site's pages as Common Crawl WARC files
+    with both index formats and as Wayback captures, served on 127.0.0.1 with range requests;
+    the outlets' own origins are fictitious and never contacted.
+    """
+    from corpus.devtools.archive import build_archive, demo_archive_pages, serve_archive
+
+    manifest = build_archive(out_dir / "archive", demo_archive_pages(ARCHIVED_BASES))
+    sources = render_sources(root, ARCHIVED_BASES, out_dir / "sources.toml")
+    with serve_archive(manifest) as archive:
+        settings = build_settings(
+            db_url=db_url,
+            sources_file=str(sources),
+            source_names=sorted(ARCHIVED_BASES),
+            overrides=overrides,
+            extra={
+                **DEMO_SETTINGS,
+                "CORPUS_PROGRESS": progress,
+                "CORPUS_BACKFILL_FROM": BACKFILL_SPAN[0],
+                "CORPUS_BACKFILL_TO": BACKFILL_SPAN[1],
+                "CORPUS_CC_INDEX_URL": archive.cc_index_url,
+                "CORPUS_CC_DATA_URL": archive.cc_data_url,
+                "CORPUS_IA_CDX_URL": archive.ia_cdx_url,
+                "CORPUS_IA_WEB_URL": archive.ia_web_url,
+                # The archive is on this machine: its slots need no pause between requests.
+                "CORPUS_ARCHIVE_SLOTS": {
+                    slot: {"concurrency": 4, "delay": 0}
+                    for slot in ("archive:cc-index", "archive:cc-data", "archive:ia-cdx", "archive:ia-web")
+                },
+            },
+        )
+        return run(settings, "backfill", verb="backfill", lock=False)

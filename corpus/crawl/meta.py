@@ -25,9 +25,17 @@ ENCODING = "corpus_encoding"
 """What the encoding middleware found: declared and detected encoding, repairs."""
 TDM_RULE = "corpus_tdm_rule"
 """The TDMRep rule of the origin's well-known file that covers the URL, if any."""
+ARCHIVE = "corpus_archive"
+"""The archive endpoint a backfill request goes to (``"cc-index"``, ``"cc-data"``, ``"ia-cdx"``,
+``"ia-web"``): the scope check holds it to the configured endpoint, robots.txt and TDMRep of the
+archive itself do not apply (its API's documented limits do), and its download slot is the endpoint's."""
+ITEM = "corpus_item"
+"""The id of the archive work item a backfill request carries out (corpus.store.archivework)."""
 TDM_DECISION = "corpus_tdm"
 """``"reserved"`` when a reservation was found and the page kept under the research exception."""
 
 FETCH = "fetch"
 DISCOVERY = "discovery"
 TDM = "tdm"
+ARCHIVE_STAGE = "archive"
+"""The stage of a backfill's own requests to an archive (indexes, captures) and of their failures."""

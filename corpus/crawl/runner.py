@@ -171,6 +171,30 @@ class WarcCounts:
 
 
 @dataclass
+class BackfillCounts:
+    """What a ``backfill`` run asked the archives and fetched, from the crawler stats."""
+
+    index_requests: int = 0
+    planned: int = 0
+    captures: int = 0
+    failed: int = 0
+    bytes: int = 0
+    not_planned: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_stats(cls, stats: dict[str, Any]) -> BackfillCounts:
+        done = _counters(stats, "corpus/backfill/done/")
+        return cls(
+            index_requests=sum(n for kind, n in done.items() if kind != "capture"),
+            planned=int(stats.get("corpus/backfill/planned", 0)),
+            captures=done.get("capture", 0),
+            failed=sum(_counters(stats, "corpus/backfill/failed/").values()),
+            bytes=int(stats.get("corpus/backfill/bytes", 0)),
+            not_planned=_counters(stats, "corpus/backfill/not_planned/"),
+        )
+
+
+@dataclass
 class CrawlSummary:
     """The summary of any run: its finish reason, pages or WARC records read, what was stored.
 
@@ -186,6 +210,7 @@ class CrawlSummary:
     counts_error: str | None = None
     verb: str = "crawl"
     warc: WarcCounts | None = None
+    backfill: BackfillCounts | None = None
 
     def format(self) -> str:
         # The WARC summary's labels are one column wider ("registry pages", "broken records").
@@ -197,7 +222,15 @@ class CrawlSummary:
         head = f"{self.verb} run {self.run_id}" if self.run_id is not None else self.verb
         stored = str(self.stored) if self.stored is not None else f"unknown ({self.counts_error})"
         lines = [f"{head}: {self.finish_reason}"]
-        if self.warc is None:
+        if self.backfill is not None:
+            b = self.backfill
+            lines += [
+                row("index requests", b.index_requests),
+                row("captures planned", f"{b.planned} (not planned: {sum(b.not_planned.values())})"),
+                row("captures done", f"{b.captures} ({b.failed} items failed, {b.bytes:,} bytes fetched)"),
+            ]
+            lines += [f"    {reason:<{sub}} {n}" for reason, n in sorted(b.not_planned.items())]
+        elif self.warc is None:
             lines.append(row("pages fetched", self.pages_fetched))
         else:
             w = self.warc
@@ -221,7 +254,12 @@ def _counters(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 def summary_from_stats(
-    stats: dict[str, Any], counts: DbCounts | None = None, *, verb: str = "crawl", warc: bool = False
+    stats: dict[str, Any],
+    counts: DbCounts | None = None,
+    *,
+    verb: str = "crawl",
+    warc: bool = False,
+    backfill: bool = False,
 ) -> CrawlSummary:
     """The summary of a run: pages (or WARC files and records) from the stats; articles and
     rejections from ``counts`` (the database), from the stats only when there are no counts."""
@@ -250,6 +288,7 @@ def summary_from_stats(
         counts_error=error,
         verb=verb,
         warc=read,
+        backfill=BackfillCounts.from_stats(stats) if backfill else None,
     )
 
 
@@ -391,5 +430,7 @@ def run(
     with run_lock(db_url) if lock else contextlib.nullcontext():
         open_database(db_url).dispose()
         outcome = run_spider(settings, spider)
-    summary = summary_from_stats(outcome.stats, outcome.counts, verb=verb, warc=spider == "warc")
+    summary = summary_from_stats(
+        outcome.stats, outcome.counts, verb=verb, warc=spider == "warc", backfill=spider == "backfill"
+    )
     return RunResult(summary, outcome)

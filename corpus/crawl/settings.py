@@ -203,6 +203,38 @@ CORPUS_WARC_FILES: list[str] = []
 CORPUS_WARC_MODE = "ingest"
 #: How often a WARC file's settled offset is recorded (s).
 CORPUS_WARC_CHECKPOINT_SECONDS = 5.0
+# Backfill from web archives (docs/backfill.md)
+#: Common Crawl's URL index server (collinfo.json and one CDX API per crawl).
+CORPUS_CC_INDEX_URL = "https://index.commoncrawl.org"
+#: Where Common Crawl's WARC files are served (the index's ``filename`` is relative to it).
+CORPUS_CC_DATA_URL = "https://data.commoncrawl.org"
+#: The Internet Archive's Wayback CDX API.
+CORPUS_IA_CDX_URL = "https://web.archive.org/cdx/search/cdx"
+#: The Wayback Machine's captures (a raw capture is ``{this}/{timestamp}id_/{url}``).
+CORPUS_IA_WEB_URL = "https://web.archive.org/web"
+#: First month of a backfill's capture span ("YYYY-MM"); set by ``backfill --from``.
+CORPUS_BACKFILL_FROM = None
+#: Last month of a backfill's capture span ("YYYY-MM", inclusive); set by ``backfill --to``.
+CORPUS_BACKFILL_TO = None
+#: The archives a backfill asks: "cc" (Common Crawl), "ia" (the Internet Archive) or both.
+CORPUS_BACKFILL_ARCHIVES = ["cc", "ia"]
+#: Archive work items (files, index pages, captures) shared through Redis by many machines.
+CORPUS_ARCHIVE_DISTRIBUTED = False
+#: An archive work item leased this long without renewal is taken by another worker (s).
+CORPUS_ARCHIVE_LEASE_SECONDS = 600.0
+#: Archive work items a backfill worker has in flight at once (bounded memory).
+CORPUS_ARCHIVE_IN_FLIGHT = 16
+# Archive endpoints are download slots of their own: the Wayback CDX API allows 60 requests a
+# minute averaged over five minutes, Common Crawl asks that its index server not be overloaded
+# (it answers 503 and blocks addresses that go on), and its WARC files come from a CDN that answers
+# 503 "Slow Down" to heavy users. A 429/503 gets the pacing middleware's Retry-After back-off.
+#: Requests at once and seconds between them, per archive endpoint (slot names of spiders/backfill.py).
+CORPUS_ARCHIVE_SLOTS = {
+    "archive:cc-index": {"concurrency": 1, "delay": 1.0},
+    "archive:cc-data": {"concurrency": 2, "delay": 0.2},
+    "archive:ia-cdx": {"concurrency": 1, "delay": 1.0},
+    "archive:ia-web": {"concurrency": 1, "delay": 1.0},
+}
 # Distributed crawls (docs/distributed.md)
 #: Redis of a distributed crawl (scrapy-redis's key); set from --redis or $CRIMECORPUS_REDIS.
 REDIS_URL = None

@@ -11,6 +11,9 @@ Scope cannot be borrowed:
 * A request without a source (robots.txt, ``/.well-known/tdmrep.json``) carries the host it was
   derived from (``corpus_origin``) and stays on that host; its redirects keep the meta and so
   the same bound. A request with neither may only go to public addresses.
+* A backfill's request to a web archive (``corpus_archive`` in its meta) may only go to the hosts
+  of the archive endpoints the settings name (``ARCHIVE_ENDPOINTS``), on any address: the user
+  chose them, and a local mirror of an archive is a private address.
 * Server-side request forgery: a private, loopback, link-local, CGNAT, reserved or multicast
   address (the cloud metadata service at 169.254.169.254, a router, localhost) is refused as
   ``private_address``, in every IPv6 spelling too (:func:`is_public_address`), unless the target
@@ -61,6 +64,8 @@ class _Resolving(Protocol):
 
 
 SCHEMES = ("http", "https")
+ARCHIVE_ENDPOINTS = ("CORPUS_CC_INDEX_URL", "CORPUS_CC_DATA_URL", "CORPUS_IA_CDX_URL", "CORPUS_IA_WEB_URL")
+"""The settings that name the web archive endpoints a backfill may ask (spiders/backfill.py)."""
 ORIGIN = M.ORIGIN
 """Request meta: the host a request without a source was derived from (its robots.txt, TDMRep)."""
 CHECKED = M.ADDRESS
@@ -136,6 +141,7 @@ class ScopeMiddleware:
         self.crawler = crawler
         # source name -> {listed host: the private address it resolved to when first checked}
         self._listed_private: dict[str, dict[str, str]] = {}
+        self._archives: frozenset[str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -186,10 +192,28 @@ class ScopeMiddleware:
                 return True
         return False
 
+    def _archive_hosts(self) -> frozenset[str]:
+        """The hosts of the archive endpoints the settings name (a backfill's only destinations)."""
+        if self._archives is None:
+            settings = self.crawler.settings
+            self._archives = frozenset(
+                url_host(settings.get(name))
+                for name in ARCHIVE_ENDPOINTS
+                if settings.get(name)
+            )
+        return self._archives
+
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in SCHEMES:
             raise Refused("bad_scheme", f"not http(s): {request.url[:200]}")
+        if request.meta.get(M.ARCHIVE):
+            # A web archive's endpoint, named by the user in the settings: the only hosts an
+            # archive request may reach, on whatever address (a local mirror is allowed).
+            if url_host(request.url) not in self._archive_hosts():
+                raise Refused("offsite", f"not an archive endpoint: {request.url[:200]}")
+            request.meta[CHECKED] = await self._address(parts.hostname or "")
+            return
         spider: Any = self.crawler.spider
         name = request.meta.get(M.SOURCE)
         source = getattr(spider, "sources_by_name", {}).get(name) if name else None

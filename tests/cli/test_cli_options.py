@@ -53,9 +53,22 @@ EXPECTED = {
     "sources list": {"--sources"},
     "sources probe": {"--sources", "-s/--set", "-v/--verbose", "--n", "--mark-verified"},
     "sources snapshot": {"--sources", "-s/--set", "-v/--verbose", "--n", "--out"},
-    "ingest-warc": {"--sources", "--db", "-s/--set", "-v/--verbose"},
+    "ingest-warc": {"--sources", "--db", "-s/--set", "-v/--verbose", "--distributed", "--redis", "--redis-prefix"},
+    "backfill": {
+        "--sources",
+        "--source",
+        "--db",
+        "-s/--set",
+        "-v/--verbose",
+        "--redis",
+        "--redis-prefix",
+        "--from",
+        "--to",
+        "--archive",
+        "--distributed",
+    },
     "reextract": {"--db", "--archive-dir", "--sources", "-s/--set", "-v/--verbose"},
-    "demo": {"--out", "-s/--set", "--force"},
+    "demo": {"--out", "-s/--set", "--force", "--backfill"},
 }  # fmt: skip
 
 # The shared options and the commands that take them.
