@@ -1213,8 +1213,10 @@ def _cc_body(rows: list[dict[str, str]], fields: list[str], json_out: bool) -> b
 def _ia_body(rows: list[dict[str, str]], fields: list[str], json_out: bool) -> bytes:
     names = fields or list(_IA_FIELDS)
     table = [[row.get(f, "-") for f in names] for row in rows]
-    if json_out:
-        return json.dumps([names, *table] if table else []).encode()
+    if json_out:  # one row per line, as the Wayback writes it
+        return (
+            "[" + ",\n".join(json.dumps(row) for row in [names, *table]) + "]\n" if table else "[]\n"
+        ).encode()
     return "".join(" ".join(values) + "\n" for values in table).encode()
 
 

@@ -22,6 +22,18 @@ from urllib.parse import urlsplit
 import pytest
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from corpus.archive.cdx import (
+    Span,
+    capture_wanted,
+    cc_query,
+    collections_for,
+    ia_query,
+    parse_cc_lines,
+    parse_collinfo,
+    parse_ia_lines,
+    parse_num_pages,
+)
+from corpus.archive.wayback import original_headers, parse_capture_url, raw_capture_url
 from corpus.devtools.archive import (
     DEMO_BASES,
     ArchivedPage,
@@ -34,7 +46,7 @@ from corpus.devtools.archive import (
     surt_key,
 )
 from corpus.devtools.server import demo_site_root
-from corpus.warc.read import Page, iter_pages
+from corpus.warc.read import Broken, NotOk, Page, iter_pages, read_record
 
 HOST = "https://www.stadskrant.example"
 OTHER = "https://nieuws.buurblad.example"
@@ -432,3 +444,70 @@ def test_demo_pages_are_every_served_page_captured_a_day_after_publication() -> 
     cp1252 = by_url[DEMO_BASES["courant"] + "/2024/02/20/phishing-verdachte-aangehouden-utrecht"]
     assert cp1252.headers == (("Content-Type", "text/html"),)
     cp1252.body.decode("cp1252")
+
+
+# -- the backfill's own query builders and readers against this archive --------------------------
+
+
+def test_the_backfill_queries_and_readers_find_every_wanted_capture_of_the_demo(tmp_path: Path) -> None:
+    """corpus.archive's queries, parsers and read_record meet this server as they will meet the archives."""
+    manifest = build_archive(tmp_path, demo_archive_pages(), collections="yearly", page_size=4)
+    span = Span.parse("2018-01", "2024-12")
+    host = urlsplit(DEMO_BASES["polderpost"]).hostname or ""
+    wanted = {
+        c.url
+        for c in manifest.captures
+        if c.url.startswith(DEMO_BASES["polderpost"]) and c.status == 200 and c.mime == "text/html"
+    }
+    with serve_archive(manifest) as served:
+        cc_found: dict[str, Page | Broken | NotOk] = {}
+        cols = collections_for(span, parse_collinfo(_get(served.cc_index_url + "/collinfo.json")[2]))
+        assert len(cols) == len(manifest.collections) == 7
+        for col in cols:
+            pages = parse_num_pages(_get(cc_query(col.cdx_api, host, span, num_pages=True))[2])
+            for page in range(pages):
+                status, _, body = _get(cc_query(col.cdx_api, host, span, page=page))
+                if status == 404:  # Common Crawl's answer to a page without captures
+                    continue
+                captures, unreadable = parse_cc_lines(body, col.id)
+                assert unreadable == 0
+                for capture in captures:
+                    assert capture_wanted(capture) is None
+                    assert capture.offset is not None and capture.length is not None
+                    rng = f"bytes={capture.offset}-{capture.offset + capture.length - 1}"
+                    data = _get(f"{served.cc_data_url}/{capture.filename}", {"Range": rng})[2]
+                    cc_found[capture.url] = read_record(data, url=capture.url)
+        assert set(cc_found) == wanted
+        assert all(isinstance(p, Page) for p in cc_found.values())
+        ia_found: set[str] = set()
+        for page in range(parse_num_pages(_get(ia_query(served.ia_cdx_url, host, span, num_pages=True))[2])):
+            captures, unreadable = parse_ia_lines(_get(ia_query(served.ia_cdx_url, host, span, page=page))[2])
+            assert unreadable == 0
+            for capture in captures:
+                status, headers, body = _get(
+                    raw_capture_url(served.ia_web_url, capture.timestamp, capture.url)
+                )
+                assert status == 200
+                assert sha1_base32(body) == capture.digest
+                assert dict(original_headers(list(headers.items())))["Server"] == "nginx"
+                ia_found.add(capture.url)
+        assert ia_found == wanted
+        consent = DEMO_BASES["polderpost"] + "/112/inbraakgolf-kampen-politie-waarschuwt"
+        assert consent in wanted
+        consent_page = cc_found[consent]
+        assert isinstance(consent_page, Page)
+        assert b"cookies" in consent_page.body
+        # The redirect capture is listed with its own status, so the filters keep it out...
+        redirect = manifest.find(DEMO_BASES["courant"] + "/nieuws/overval-juwelier-haarlem")[0]
+        assert redirect.status == 301
+        # ...and read directly it is a NotOk with its Location, or a Wayback redirect.
+        assert redirect.offset is not None and redirect.length is not None
+        rng = f"bytes={redirect.offset}-{redirect.offset + redirect.length - 1}"
+        got = read_record(
+            _get(f"{served.cc_data_url}/{redirect.filename}", {"Range": rng})[2], url=redirect.url
+        )
+        assert isinstance(got, NotOk)
+        assert (got.status, got.location) == (301, redirect.location)
+        status, headers, _ = _get(raw_capture_url(served.ia_web_url, redirect.timestamp, redirect.url))
+        assert status == 302
+        assert parse_capture_url(headers["Location"]) == (redirect.timestamp, redirect.location)
