@@ -20,7 +20,7 @@ queried with corpus.archive's own query builders, each listed record is fetched 
 request and read with corpus.warc.read.read_record; "stored" is then "read as a 200 HTML page",
 not stored through the pipelines, and (b) measures fetching and reading only.
 
-    .venv/bin/python bench/backfill.py [--records 5000] [--share 0.01] [--latency 0.05]
+    .venv/bin/python bench/backfill.py [--records 5000] [--share 0.01] [--latency 0 0.05 0.2]
         [--in-flight 2] [--keep DIR] [--scan] [--replay] [-s NAME=VALUE ...]
 """
 
@@ -309,12 +309,17 @@ def bytes_per_article(
 
 
 def captures_per_second(
-    manifest: ArchiveManifest, sources: Path, work: Path, args: argparse.Namespace, use_cli: bool
+    manifest: ArchiveManifest,
+    sources: Path,
+    work: Path,
+    args: argparse.Namespace,
+    use_cli: bool,
+    latency: float,
 ) -> str:
     """One line: the command's fetch rate when it runs (from the archive's log), else the replay's."""
     note = "crimecorpus backfill not available"
     if use_cli:
-        with serve_archive(manifest, latency=args.latency) as endpoints:
+        with serve_archive(manifest, latency=latency) as endpoints:
             n, seconds, done = cli_backfill(endpoints, sources, work, args.extra)
             data = [r for r in endpoints.log if r.endpoint == "cc_data" and r.status == 206]
             if done.returncode == 0 and len(data) > 1:
@@ -325,7 +330,7 @@ def captures_per_second(
                     f"from start to exit ({n / seconds:.2f} stored/s)"
                 )
         note = f"crimecorpus backfill failed, exit {done.returncode}"
-    with serve_archive(manifest, latency=args.latency) as endpoints:
+    with serve_archive(manifest, latency=latency) as endpoints:
         result = replay(endpoints, args.in_flight)
     rate = result.range_requests / result.fetch_seconds if result.fetch_seconds else 0.0
     return (
@@ -340,7 +345,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--share", type=float, default=0.01, help="the outlet's share of them (default 0.01)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--captures-per-file", type=int, default=100, help="captures per WARC file")
-    parser.add_argument("--latency", type=float, default=0.05, help="seconds added to every answer in (b)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        nargs="+",
+        default=[0.0, 0.05, 0.2],
+        help="seconds added to every answer in (b), one run each (default 0 0.05 0.2)",
+    )
     parser.add_argument(
         "--in-flight", type=int, default=2, help="replay: range requests at a time (data slot)"
     )
@@ -408,8 +419,10 @@ def main(argv: list[str] | None = None) -> None:
             ratio = (warc_bytes / denominator) / ((index_bytes + data_bytes) / n)
             print(f"  the backfill downloads {ratio:,.0f}x fewer bytes per stored article")
 
-        print(f"\n(b) captures per second per worker, {args.latency * 1000:.0f} ms added to every answer")
-        print("  " + captures_per_second(manifest, sources, work, args, use_cli))
+        print("\n(b) captures per second per worker, the network simulated by a delay on every answer")
+        for latency in args.latency:
+            line = captures_per_second(manifest, sources, work, args, use_cli, latency)
+            print(f"  {latency * 1000:.0f} ms: {line}")
     finally:
         shutil.rmtree(work, ignore_errors=True)  # the archive too, unless it was built in --keep
 

@@ -1310,3 +1310,40 @@ def serve_archive(
         for server in servers.values():
             server.shutdown()
             server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the demo site's archive (or load one built before) and serve it until interrupted.
+
+    Prints the ``-s`` settings that point ``crimecorpus backfill`` at it, and with ``--sources``
+    writes the matching sources file, so a backfill can be tried by hand.
+    """
+    import argparse
+    import tempfile
+    from contextlib import suppress
+
+    parser = argparse.ArgumentParser(prog="python -m corpus.devtools.archive", description=main.__doc__)
+    parser.add_argument("--dir", type=Path, help="archive directory (default: a new temporary one)")
+    parser.add_argument("--collections", choices=("weekly", "monthly", "yearly"), default="monthly")
+    parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE, help="index lines per CDX page")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    parser.add_argument("--sources", type=Path, help="also write the demo's sources file for these origins")
+    args = parser.parse_args(argv)
+    root = args.dir or Path(tempfile.mkdtemp(prefix="crimecorpus-archive-"))
+    if (root / "manifest.json").is_file():
+        manifest = ArchiveManifest.load(root)
+    else:
+        manifest = build_archive(
+            root, demo_archive_pages(), collections=args.collections, page_size=args.page_size
+        )
+    if args.sources:
+        write_demo_sources(args.sources)
+    with serve_archive(manifest, latency=args.latency) as endpoints:
+        print(f"{len(manifest.captures)} captures in {root}", flush=True)
+        print(" ".join(f"-s {k}={v}" for k, v in endpoints.settings().items()), flush=True)
+        with suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

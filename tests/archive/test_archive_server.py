@@ -422,6 +422,20 @@ def test_truncated_range_is_cut_short_and_the_connection_closed(archive: Archive
         assert sent == [victim.length // 2, victim.length, healthy.length]
 
 
+def test_truncated_wayback_capture_every_time_with_a_set(archive: ArchiveManifest) -> None:
+    capture = archive.find(HOST + "/nieuws/2018/02/10/inbraak-in-wijk-0", "ia")[0]
+    with serve_archive(archive, truncate={capture.url}) as served:
+        parts = urlsplit(served.ia_web_url)
+        for _ in range(2):
+            conn = http.client.HTTPConnection(parts.netloc, timeout=10)
+            conn.request("GET", f"{parts.path}/{capture.timestamp}id_/{capture.url}")
+            resp = conn.getresponse()
+            assert resp.status == 200
+            with pytest.raises(http.client.IncompleteRead):
+                resp.read()
+            conn.close()
+
+
 # -- the demo site --------------------------------------------------------------------------------
 
 
