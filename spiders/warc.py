@@ -12,6 +12,14 @@ offset of the first record whose item is still in the pipelines is recorded, so 
 starts again there and a file done is skipped. Records between that offset and the kill are read
 again; storage is an upsert on the canonical URL, so they update the same rows.
 
+With ``CORPUS_ARCHIVE_DISTRIBUTED`` (``ingest-warc --distributed --redis URL``) the files are shared
+by every worker that runs the same command against the same database and Redis: each file is a
+work item of the shared ``ingest_warc`` job (corpus.store.archivework), claimed through Redis
+(corpus.crawl.archivequeue) by one worker at a time, whose lease is renewed while it reads. A
+worker killed halfway loses nothing: its lease runs out, another worker claims the file and the
+file's checkpoint makes it continue where the killed one stopped. Every worker stops once no file
+is pending or being read.
+
 Mode ``reextract`` (``CORPUS_WARC_MODE``) rebuilds the stored articles from the archive instead:
 only records of URLs already stored, newest file first and the newest copy of each URL only,
 with the discovery metadata (feed title and date) the frontier kept, every file read again.
@@ -31,14 +39,19 @@ from scrapy.http import Request
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from corpus.crawl import meta as M
+from corpus.crawl.archivequeue import RedisLost, RedisQueue
 from corpus.crawl.discoveries import request_checkpoint
+from corpus.crawl.distributed import connect, worker_id
 from corpus.crawl.ingest import HostIndex
 from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
 from corpus.crawl.lifecycle import crawl_failure, stopping
+from corpus.store.archivework import NewItem, add_items, begin_job, complete, fail
 from corpus.store.frontier import frontier_key
 from corpus.store.models import Article, FrontierEntry
 from corpus.store.storage import crawler_engine
@@ -52,6 +65,9 @@ if TYPE_CHECKING:
 
 MAX_IN_FLIGHT = 64
 """Items handed to the pipelines and not yet settled; reading waits above it (bounded memory)."""
+POLL_SECONDS = 0.5
+"""A distributed worker with no file to claim asks again this often (the others hold the rest)."""
+REDIS_LOST = "redis_lost"
 
 
 class WarcSpider(SourceSpider):
@@ -74,6 +90,11 @@ class WarcSpider(SourceSpider):
         self._encoding: EncodingMiddleware | None = None
         # reextract: how each stored article was first obtained, by frontier key
         self._obtained_via: dict[str, str] = {}
+        # ingest --distributed: the shared queue of files and the file item this worker holds
+        self.distributed = False
+        self.lease_seconds = 600.0
+        self._queue: RedisQueue | None = None
+        self._held: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcSpider:
@@ -86,9 +107,16 @@ class WarcSpider(SourceSpider):
             raise ValueError(f"CORPUS_WARC_MODE must be ingest or reextract, not {spider.mode!r}")
         spider.run_kind = "reextract" if spider.mode == "reextract" else "warc"
         spider.checkpoint_seconds = settings.getfloat("CORPUS_WARC_CHECKPOINT_SECONDS")
+        spider.distributed = settings.getbool("CORPUS_ARCHIVE_DISTRIBUTED")
+        if spider.distributed and spider.mode != "ingest":
+            raise ValueError(
+                "CORPUS_ARCHIVE_DISTRIBUTED shares an ingest only (reextract reads every file itself)"
+            )
+        spider.lease_seconds = settings.getfloat("CORPUS_ARCHIVE_LEASE_SECONDS")
         spider.hosts = HostIndex(spider.sources)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._settled, signal=signal)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
     def _settled(self, item: Any, **_: Any) -> None:
@@ -112,6 +140,10 @@ class WarcSpider(SourceSpider):
             self._encoding = EncodingMiddleware.from_crawler(self.crawler)
         except NotConfigured:
             self._encoding = None
+        if self.distributed:
+            async for out in self._start_distributed():
+                yield out
+            return
         stored: set[str] | None = None
         discoveries: dict[str, Discovery] = {}
         files = self.files
@@ -131,6 +163,94 @@ class WarcSpider(SourceSpider):
             async for out in self._read_file(path, ident, stored, discoveries, yielded):
                 yield out
 
+    # -- shared by many workers (ingest --distributed) -------------------------------------------
+    async def _start_distributed(self) -> AsyncIterator[Any]:
+        """Claim files one at a time from the shared job and read each; stop when the job is finished."""
+        settings = self.crawler.settings
+        stats = self.crawler.stats
+        engine = crawler_engine(self.crawler)
+        worker = worker_id()
+        job_id = begin_job(engine, "ingest_warc", {})
+        stats.set_value("corpus/warc/job", job_id)
+        queue = RedisQueue(
+            engine,
+            job_id,
+            worker,
+            self.lease_seconds,
+            connect(settings.get("REDIS_URL")),
+            settings.get("CORPUS_REDIS_PREFIX"),
+            settings.getfloat("CORPUS_REDIS_LOST_SECONDS"),
+        )
+        self._queue = queue
+        paths = sorted({str(f.resolve()) for f in self.files})
+        queue.added(
+            add_items(engine, job_id, [NewItem("warc_file", f"warc_file:{p}", {"path": p}) for p in paths])
+        )
+        while not stopping(self.crawler):
+            try:
+                claimed = queue.claim(1)
+            except RedisLost as exc:
+                self._lost_redis(str(exc))
+                return
+            if not claimed:
+                if queue.finished():
+                    return
+                await sleep(POLL_SECONDS)  # the other workers hold the rest: wait for them or their leases
+                continue
+            [item] = claimed
+            self._held = item.id
+            stats.inc_value("corpus/warc/files_claimed")
+            path = Path(item.payload["path"])
+            try:
+                ident = file_identity(path)
+            except OSError as exc:
+                stats.inc_value("corpus/warc/broken/unreadable")
+                yield RejectionItem(f"file://{path}", None, "warc", "unreadable", str(exc)[:500])
+                fail(engine, item.id, f"unreadable: {exc}")  # perhaps readable on another machine
+                self._held = None
+                continue
+            async for out in self._read_file(path, ident, None, {}, set(), tick=self._renewing(item.id)):
+                yield out
+            if stopping(self.crawler):
+                return  # what is settled is checkpointed; the close hands the file back
+            complete(engine, item.id, worker, bytes_=ident.size, job_id=job_id)
+            self._held = None
+
+    def _renewing(self, item_id: int) -> Callable[[], None]:
+        """A tick that renews the lease on the file being read every third of the lease time."""
+        last = time.monotonic()
+
+        def renew() -> None:
+            nonlocal last
+            if self._queue is None or time.monotonic() - last < self.lease_seconds / 3:
+                return
+            last = time.monotonic()
+            try:
+                self._queue.renew([item_id])
+            except SQLAlchemyError as exc:  # the next tick tries again; the store reports a lasting fault
+                self.logger.warning("could not renew the lease on WARC file item %d: %s", item_id, exc)
+
+        return renew
+
+    def _lost_redis(self, why: str) -> None:
+        self.logger.error("ingest worker stopped: %s", why)
+        self.crawler.stats.set_value("corpus/distributed/redis_lost", why)
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_LOST))
+
+    def _on_closed(self, spider: Any, reason: str) -> None:
+        """A worker that stops cleanly hands its file back at once (the next one resumes it, no lease wait)."""
+        queue, held = self._queue, self._held
+        if queue is None:
+            return
+        if held is not None and crawl_failure(self.crawler) is None:
+            try:
+                queue.release([held])
+            except SQLAlchemyError:
+                self.logger.warning("could not hand back WARC file item %d; its lease will expire", held)
+        queue.close()
+
+    # -- one file -------------------------------------------------------------------------------
     async def _read_file(
         self,
         path: Path,
@@ -138,7 +258,10 @@ class WarcSpider(SourceSpider):
         stored: set[str] | None,
         discoveries: dict[str, Discovery],
         yielded: set[str],
+        *,
+        tick: Callable[[], None] | None = None,
     ) -> AsyncIterator[Any]:
+        """Read one file through the pipelines (resumable in ingest mode); ``tick`` is called often."""
         stats = self.crawler.stats
         engine = crawler_engine(self.crawler)
         resumable = self.mode == "ingest"
@@ -199,6 +322,8 @@ class WarcSpider(SourceSpider):
         def maybe_save() -> None:
             # Also while waiting for the pipelines: a kill during the drain resumes near its end.
             nonlocal last_save
+            if tick is not None:
+                tick()
             if stopping(self.crawler):
                 return  # a failed store cannot take a checkpoint; a signal's commit needs none
             if time.monotonic() - last_save >= self.checkpoint_seconds:
