@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +31,6 @@ class DemoResult:
 
 BACKFILL_SPAN = ("2018-01", "2024-12")
 """The months of the demo archive's captures (the demo site's articles date from 2018 to 2024)."""
-ARCHIVED_BASES = {
-    "courant": "https://www.lagelandencourant.example",
-    "polderpost": "https://www.polderpost.example",
-    "scheldebode": "https://www.scheldebode.example",
-    "deltamedia": "https://www.deltamedia.example",
-}
-"""The outlets' origins in the demo archive: names that resolve nowhere, as the outlets of a
-backfill are never contacted (only the archive is)."""
 
 
 def run_demo(
@@ -61,6 +54,9 @@ def run_demo(
     db_path = out_dir / "corpus.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if (out_dir / "archive").is_dir():
+        # An earlier demo --backfill's web archive (check_target vouched for every name in it).
+        shutil.rmtree(out_dir / "archive")
     db_url = f"sqlite:///{db_path.resolve()}"
     root = demo_site_root()
     if backfill:
@@ -96,15 +92,15 @@ def _backfill_demo(
     with both index formats and as Wayback captures, served on 127.0.0.1 with range requests;
     the outlets' own origins are fictitious and never contacted.
     """
-    from corpus.devtools.archive import build_archive, demo_archive_pages, serve_archive
+    from corpus.devtools.archive import DEMO_BASES, build_archive, demo_archive_pages, serve_archive
 
-    manifest = build_archive(out_dir / "archive", demo_archive_pages(ARCHIVED_BASES))
-    sources = render_sources(root, ARCHIVED_BASES, out_dir / "sources.toml")
+    manifest = build_archive(out_dir / "archive", demo_archive_pages(DEMO_BASES, root=root))
+    sources = render_sources(root, DEMO_BASES, out_dir / "sources.toml")
     with serve_archive(manifest) as archive:
         settings = build_settings(
             db_url=db_url,
             sources_file=str(sources),
-            source_names=sorted(ARCHIVED_BASES),
+            source_names=sorted(DEMO_BASES),
             overrides=overrides,
             extra={
                 **DEMO_SETTINGS,

@@ -334,6 +334,22 @@ def release(engine: Engine, ids: Iterable[int], worker: str) -> None:
             )
 
 
+def release_job(engine: Engine, job_id: int) -> int:
+    """Hand back every lease of a job (a one-machine run that holds the database's run lock).
+
+    Only one worker can be running a job that is not distributed: the leases a killed run left
+    are dead, and the next run takes them over at once instead of waiting for them to expire.
+    The attempt they counted stays counted (the killed run did try). Returns how many.
+    """
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(_TABLE)
+            .where(_TABLE.c.job_id == job_id, _TABLE.c.status == LEASED)
+            .values(status=PENDING, leased_by=None, leased_at=None)
+        )
+        return int(result.rowcount or 0)
+
+
 def complete(
     engine: Engine,
     item_id: int,

@@ -150,6 +150,10 @@ DEMO = OutputKind(
     is_dir=True,
     layout=re.compile(
         rf"corpus\.sqlite(-wal|-shm|-journal|\.lock)?|sources\.toml|corpus\.jsonl|txt(/{_TXT_LAYOUT})?"
+        # demo --backfill: the local web archive it builds (corpus.devtools.archive)
+        r"|archive(/manifest\.json|/cc-index(/collections(/CC-MAIN-[\w-]+(/indexes(/index\.cdxj)?)?)?)?"
+        r"|/crawl-data(/CC-MAIN-[\w-]+(/segments(/[\w.]+(/warc(/[\w.-]+\.warc\.gz)?)?)?)?)?"
+        r"|/wayback(/index\.cdx|/raw(/\w+(/\w+\.http)?)?)?)?"
         # what a demo killed while exporting leaves beside its outputs
         rf"|\.corpus\.jsonl\.\w+\.tmp|\.txt\.\w+\.tmp(/{_TXT_LAYOUT})?|\.txt\.\w+\.old(/txt(/{_TXT_LAYOUT})?)?"
     ),

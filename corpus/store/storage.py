@@ -243,11 +243,19 @@ def _alembic_config() -> Config:
     return cfg
 
 
+MIGRATION_LOCK = 0x63726D63  # "crmc": the advisory lock key of schema upgrades on PostgreSQL
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creating it on an empty database)."""
     cfg = _alembic_config()
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Workers of a distributed crawl or backfill started together on one database
+                # would both create the schema; the second then fails on alembic_version. One
+                # upgrades at a time; the others find the schema current.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
