@@ -20,6 +20,7 @@ from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from scrapy.http import Request, Response
 
 BACKOFF_STATUSES = (429, 503)
+MIN_SLOT_DELAY = 0.001
+"""The delay given to a download slot that had none while it rests (seconds; negligible after)."""
 
 
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
@@ -110,11 +113,13 @@ class PacingMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        return cls(
+        mw = cls(
             crawler,
             max_wait=settings.getfloat("CORPUS_RETRY_AFTER_MAX"),
             base=settings.getfloat("CORPUS_BACKOFF_BASE"),
         )
+        crawler.signals.connect(mw.response_downloaded, signal=signals.response_downloaded)
+        return mw
 
     async def process_request(self, request: Request) -> None:
         from twisted.internet import reactor
@@ -126,17 +131,42 @@ class PacingMiddleware:
             await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
         self.pacer.depart(site)
 
+    def _rest(self, request: Request, response: Response) -> tuple[float, bool]:
+        """How long the site asked to be left alone, and whether its Retry-After was capped."""
+        header = response.headers.get(b"Retry-After")
+        asked = parse_retry_after(header.decode("latin-1") if header else None)
+        attempt = int(request.meta.get("retry_times", 0))
+        wait = asked if asked is not None else self.base * 2**attempt
+        return min(wait, self.max_wait), asked is not None and asked > self.max_wait
+
+    def response_downloaded(self, response: Response, request: Request, spider: object = None) -> None:
+        """Hold the request's download slot too, before it sends the next queued request.
+
+        Requests pass ``process_request`` (and so the pacer) before they wait in their download
+        slot; with several queued, the slot would send the next one the moment the 429/503
+        arrived. Scrapy sends this signal before the slot looks at its queue (AutoThrottle
+        adjusts delays here for the same reason), so the slot's clock is moved past the rest.
+        """
+        if response.status not in BACKOFF_STATUSES:
+            return
+        engine = self.crawler.engine
+        if engine is None:
+            return
+        downloader = engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None:
+            return
+        wait, _ = self._rest(request, response)
+        slot.delay = max(slot.delay, MIN_SLOT_DELAY)  # a slot without a delay never checks its clock
+        slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
+
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status in BACKOFF_STATUSES:
-            header = response.headers.get(b"Retry-After")
-            asked = parse_retry_after(header.decode("latin-1") if header else None)
-            attempt = int(request.meta.get("retry_times", 0))
-            wait = asked if asked is not None else self.base * 2**attempt
-            wait = min(wait, self.max_wait)
+            wait, capped = self._rest(request, response)
             self.pacer.back_off(site_key(request.url), wait)
             stats = self.crawler.stats
             stats.inc_value("corpus/pacing/backoffs")
             stats.max_value("corpus/pacing/longest_backoff_s", round(wait, 1))
-            if asked is not None and asked > self.max_wait:
+            if capped:
                 stats.inc_value("corpus/pacing/retry_after_capped")
         return response

@@ -1,0 +1,299 @@
+"""crimecorpus backfill: an outlet's past from a local Common Crawl index + WARC server and a local Wayback.
+
+Real parts only: the archive (``corpus.devtools.archive``) is served on 127.0.0.1 with range
+requests, paging and faults; the backfill runs as the user runs it (``python -m corpus backfill``)
+into real SQLite files, or PostgreSQL and Redis when distributed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpus.devtools.archive import (
+    DEMO_BASES,
+    ArchivedPage,
+    ArchiveEndpoints,
+    ArchiveManifest,
+    build_archive,
+    demo_archive_pages,
+    serve_archive,
+)
+from corpus.devtools.server import demo_site_root, render_sources
+from corpus.store.frontier import frontier_key
+from tests.conftest import FAST, ROOT, run_cli
+from tests.warc.test_distributed_ingest import redis_at  # noqa: F401  (a fixture)
+
+COURANT = DEMO_BASES["courant"]
+MOVED = f"{COURANT}/archief/2019/overval-juwelier"  # listed as 200, captured as a 301
+WALLED = f"{COURANT}/2021/03/09/cookiemuur-in-het-archief"  # its capture is the consent wall
+RESERVED = f"{COURANT}/2022/11/14/tdm-voorbehoud-verdachte-aangehouden"
+NO_WAIT = {slot: {"concurrency": 4, "delay": 0} for slot in ("cc-index", "cc-data", "ia-cdx", "ia-web")}
+
+
+def _slots(delay: float = 0.0, concurrency: int = 4) -> str:
+    return json.dumps({f"archive:{k}": {"concurrency": concurrency, "delay": delay} for k in NO_WAIT})
+
+
+def _reserved_page(when: dt.datetime) -> ArchivedPage:
+    """A Dutch article whose server reserved text and data mining in a header."""
+    text = " ".join(
+        [
+            "De politie heeft maandagavond in Tilburg een 31-jarige man aangehouden na een woninginbraak",
+            "aan de Ringbaan-Oost. Buurtbewoners zagen hoe de man via een achterraam naar binnen klom en",
+            "belden de meldkamer. Agenten troffen hem kort daarna aan in een steegje met een tas vol sieraden.",
+        ]
+        * 4
+    )
+    body = (
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Inbreker aangehouden</title>'
+        f'<meta property="article:published_time" content="{when.isoformat()}"></head><body><article>'
+        f"<h1>Inbreker op heterdaad aangehouden in Tilburg</h1><p>{text}</p><p>{text}</p></article></body></html>"
+    ).encode()
+    return ArchivedPage(
+        RESERVED,
+        body,
+        when + dt.timedelta(days=1),
+        headers=(("Content-Type", "text/html; charset=utf-8"), ("tdm-reservation", "1")),
+    )
+
+
+def _moved_target() -> str:
+    return next(
+        p.url for p in demo_archive_pages(DEMO_BASES) if p.url.startswith(COURANT) and "/2019/" in p.url
+    )
+
+
+def _courant_pages() -> list[ArchivedPage]:
+    when = dt.datetime(2019, 6, 3, 9, tzinfo=dt.UTC)
+    pages = [p for p in demo_archive_pages(DEMO_BASES) if p.url.startswith(COURANT) and p.kind == "ok"]
+    pages += [
+        # An index line says 200, the record is a 301: a redirect capture, in both archives.
+        ArchivedPage.redirect(MOVED, _moved_target(), when, listed_status=200),
+        ArchivedPage.consent(WALLED, when + dt.timedelta(days=640), outlet="Lage Landen Courant"),
+        _reserved_page(dt.datetime(2022, 11, 14, 8, tzinfo=dt.UTC)),
+    ]
+    return pages
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> ArchiveManifest:
+    return build_archive(tmp_path_factory.mktemp("archive"), _courant_pages(), page_size=8)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_sources(demo_site_root(), DEMO_BASES, tmp_path_factory.mktemp("src") / "sources.toml")
+
+
+def _args(
+    served: ArchiveEndpoints, sources: Path, db: str, *extra: str, delay: float = 0.0, concurrency: int = 4
+) -> list[str]:
+    args = [
+        "backfill",
+        "--source",
+        "courant",
+        "--from",
+        "2018-01",
+        "--to",
+        "2024-12",
+        "--sources",
+        str(sources),
+    ]
+    args += [
+        "--db",
+        db,
+        "-s",
+        f"CORPUS_ARCHIVE_SLOTS={_slots(delay, concurrency)}",
+        "-s",
+        "RETRY_TIMES=2",
+        *FAST,
+    ]
+    for name, value in served.settings().items():
+        args += ["-s", f"{name}={value}"]
+    return [*args, *extra]
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _stored_count(stdout: str) -> int:
+    line = next(line for line in stdout.splitlines() if "articles stored" in line)
+    return int(line.split()[-1])
+
+
+@pytest.fixture
+def served(archive: ArchiveManifest) -> Iterator[ArchiveEndpoints]:
+    with serve_archive(archive) as endpoints:
+        yield endpoints
+
+
+def test_backfill_stores_the_outlets_past_with_provenance_and_records_what_it_refused(
+    served: ArchiveEndpoints, sources: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "corpus.sqlite"
+    result = run_cli(*_args(served, sources, f"sqlite:///{db}"))
+    assert result.returncode == 0, result.stderr
+    articles = _rows(
+        db, "SELECT url, obtained_via, captured_at, record_id, published_at, source FROM articles"
+    )
+    assert _stored_count(result.stdout) == len(articles) >= 10
+    assert {a[5] for a in articles} == {"courant"}
+    assert len({frontier_key(a[0]) for a in articles}) == len(articles)  # one article per URL
+    for url, via, captured, record, published, _ in articles:
+        assert via in ("cc_index", "wayback")
+        assert captured is not None
+        if via == "cc_index":
+            assert record.startswith("<urn:uuid:")
+        else:
+            assert record.startswith("ia:") and record.endswith(url.split("://", 1)[1])
+        if published is not None:
+            assert published[:10] <= captured[:10]  # never dated after its capture
+    # The two archives each hold every page: the index that planned a URL first fetched it, once.
+    captures = _rows(db, "SELECT status, count(*) FROM archive_items WHERE kind = 'capture' GROUP BY 1")
+    assert dict(captures) == {"done": len(set(p.url for p in _courant_pages() if p.kind != "redirect")) + 1}
+    rejections = {(r[0], r[1]): r[2] for r in _rows(db, "SELECT url, reason, detail FROM rejections")}
+    assert re.fullmatch(rf"30[12] -> {re.escape(_moved_target())}", rejections[(MOVED, "redirect")])
+    assert (WALLED, "consent") in rejections
+    assert rejections[(RESERVED, "tdm_reserved")].startswith("reserved by header")
+    assert RESERVED not in {a[0] for a in articles}
+    # A section page that was captured is rejected as one, as in a live crawl.
+    assert any(reason == "listing" for (_, reason) in rejections)
+    # Only the outlet's records were fetched: one range request or raw capture per planned URL.
+    fetched = [r for r in served.log if r.endpoint in ("cc_data", "ia_web") and r.status in (200, 206)]
+    assert len(fetched) == dict(captures)["done"]
+    assert all(r.range is not None and r.status == 206 for r in fetched if r.endpoint == "cc_data")
+
+
+def test_a_second_run_goes_on_where_the_first_ended_and_asks_nothing_again(
+    served: ArchiveEndpoints, sources: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "corpus.sqlite"
+    first = run_cli(*_args(served, sources, f"sqlite:///{db}"))
+    assert first.returncode == 0, first.stderr
+    asked = len(served.log)
+    second = run_cli(*_args(served, sources, f"sqlite:///{db}"))
+    assert second.returncode == 0, second.stderr
+    assert len(served.log) == asked  # every index page and capture is recorded as done
+    assert _stored_count(second.stdout) == 0
+    # Another span is another job: it plans again, and stores no URL a second time.
+    third = run_cli(*_args(served, sources, f"sqlite:///{db}"), "--archive", "ia")
+    assert third.returncode == 0, third.stderr
+    assert len(served.log) > asked
+    urls = [r[0] for r in _rows(db, "SELECT url FROM articles")]
+    assert len(urls) == len(set(urls))
+    assert "already_stored" in third.stdout
+
+
+def test_a_503_with_retry_after_is_waited_out_and_a_truncated_range_is_recorded(
+    archive: ArchiveManifest, sources: Path, tmp_path: Path
+) -> None:
+    truncated = next(p.url for p in _courant_pages() if "/2020/" in p.url and p.kind == "ok")
+    db = tmp_path / "corpus.sqlite"
+    with serve_archive(archive, fail_first={"/crawl-data/": (1, 2)}, truncate={truncated}) as served:
+        # One request at a time: each leaves after the answer to the one before.
+        result = run_cli(*_args(served, sources, f"sqlite:///{db}", "--archive", "cc", concurrency=1))
+        log = list(served.log)
+    assert result.returncode == 0, result.stderr
+    data = [r for r in log if r.endpoint == "cc_data"]
+    assert data[0].status == 503
+    # Nothing went to the data server before the rest it asked for had passed.
+    assert all(r.time >= data[0].time + 2 - 0.05 for r in data[1:])
+    rejections = _rows(db, "SELECT url, stage, reason FROM rejections WHERE reason = 'truncated'")
+    assert rejections == [(truncated, "archive", "truncated")]
+    assert truncated not in {r[0] for r in _rows(db, "SELECT url FROM articles")}
+    failed = _rows(db, "SELECT url, attempts, error FROM archive_items WHERE status = 'failed'")
+    assert [(u, n) for u, n, _ in failed] == [(truncated, 3)]
+    assert _stored_count(result.stdout) == len(_rows(db, "SELECT id FROM articles")) > 5
+
+
+def test_requests_to_an_archive_are_spaced_by_its_slot_and_carry_our_user_agent(
+    archive: ArchiveManifest, sources: Path, tmp_path: Path
+) -> None:
+    with serve_archive(archive) as served:
+        result = run_cli(
+            *_args(served, sources, f"sqlite:///{tmp_path / 'c.sqlite'}", "--archive", "ia", delay=0.3)
+        )
+        log = list(served.log)
+    assert result.returncode == 0, result.stderr
+    cdx = sorted(r.time for r in log if r.endpoint == "ia_cdx")
+    assert len(cdx) >= 3
+    # Scrapy spaces a slot's requests by 0.5 to 1.5 times its delay.
+    assert min(b - a for a, b in itertools.pairwise(cdx)) >= 0.3 * 0.5 - 0.02
+
+
+def test_a_killed_backfill_is_resumed_without_waiting_and_stores_every_article_once(
+    archive: ArchiveManifest, sources: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "corpus.sqlite"
+    with serve_archive(archive, latency=0.05) as served:
+        args = _args(served, sources, f"sqlite:///{db}", "-s", "CORPUS_BATCH_SIZE=2")
+        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+        proc = subprocess.Popen([sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if db.exists():
+                    try:
+                        done = _rows(
+                            db, "SELECT count(*) FROM archive_items WHERE kind='capture' AND status='done'"
+                        )
+                    except sqlite3.OperationalError:
+                        done = [(0,)]
+                    if done[0][0] >= 4:
+                        break
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        leased = _rows(db, "SELECT count(*) FROM archive_items WHERE status = 'leased'")[0][0]
+        assert leased > 0  # the kill left leases behind
+        result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert _rows(db, "SELECT status, count(*) FROM archive_items WHERE status != 'done' GROUP BY 1") in (
+        [],
+        [("failed", 0)],
+    )
+    urls = [r[0] for r in _rows(db, "SELECT url FROM articles")]
+    assert len(urls) == len(set(urls)) >= 10
+
+
+def test_bad_spans_and_missing_sources_are_one_line_and_exit_2(sources: Path, tmp_path: Path) -> None:
+    db = tmp_path / "never.sqlite"
+    base = ["backfill", "--sources", str(sources), "--db", f"sqlite:///{db}"]
+    for extra in (
+        ["--source", "courant", "--from", "2020-05", "--to", "2019-01"],
+        ["--source", "courant", "--from", "2020-13", "--to", "2021-01"],
+        ["--from", "2019-01", "--to", "2019-12"],
+        ["--source", "nosuch", "--from", "2019-01", "--to", "2019-12"],
+    ):
+        result = run_cli(*base, *extra)
+        assert result.returncode == 2, (extra, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not db.exists()  # nothing created
+
+
+def test_demo_backfill_runs_and_exports(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run_cli("demo", "--backfill", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("backfill run 1: finished")
+    records = [json.loads(line) for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and {r["obtained_via"] for r in records} <= {"cc_index", "wayback"}
+    assert all(r["captured_at"] and r["record_id"] for r in records)
