@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from corpus.devtools.archive import (
     DEMO_BASES,
@@ -33,6 +35,8 @@ from corpus.devtools.archive import (
 )
 from corpus.devtools.server import demo_site_root, render_sources
 from corpus.store.frontier import frontier_key
+from corpus.store.models import ArchiveItem, Article
+from corpus.store.storage import open_database
 from tests.conftest import FAST, ROOT, run_cli
 from tests.warc.test_distributed_ingest import redis_at  # noqa: F401  (a fixture)
 
@@ -40,6 +44,10 @@ COURANT = DEMO_BASES["courant"]
 MOVED = f"{COURANT}/archief/2019/overval-juwelier"  # listed as 200, captured as a 301
 WALLED = f"{COURANT}/2021/03/09/cookiemuur-in-het-archief"  # its capture is the consent wall
 RESERVED = f"{COURANT}/2022/11/14/tdm-voorbehoud-verdachte-aangehouden"
+TO_CONSENT = (
+    f"{COURANT}/2020/02/11/ram-kraak-bij-supermarkt-in-breda"  # captured as a redirect to a consent host
+)
+CONSENT_TARGET = "https://myprivacy.dpgmedia.nl/consent?siteKey=courant&callbackUrl=" + TO_CONSENT
 NO_WAIT = {slot: {"concurrency": 4, "delay": 0} for slot in ("cc-index", "cc-data", "ia-cdx", "ia-web")}
 
 
@@ -83,6 +91,9 @@ def _courant_pages() -> list[ArchivedPage]:
         # An index line says 200, the record is a 301: a redirect capture, in both archives.
         ArchivedPage.redirect(MOVED, _moved_target(), when, listed_status=200),
         ArchivedPage.consent(WALLED, when + dt.timedelta(days=640), outlet="Lage Landen Courant"),
+        ArchivedPage.redirect(
+            TO_CONSENT, CONSENT_TARGET, when + dt.timedelta(days=250), status=302, listed_status=200
+        ),
         _reserved_page(dt.datetime(2022, 11, 14, 8, tzinfo=dt.UTC)),
     ]
     return pages
@@ -165,10 +176,11 @@ def test_backfill_stores_the_outlets_past_with_provenance_and_records_what_it_re
             assert published[:10] <= captured[:10]  # never dated after its capture
     # The two archives each hold every page: the index that planned a URL first fetched it, once.
     captures = _rows(db, "SELECT status, count(*) FROM archive_items WHERE kind = 'capture' GROUP BY 1")
-    assert dict(captures) == {"done": len(set(p.url for p in _courant_pages() if p.kind != "redirect")) + 1}
+    assert dict(captures) == {"done": len({p.url for p in _courant_pages()})}
     rejections = {(r[0], r[1]): r[2] for r in _rows(db, "SELECT url, reason, detail FROM rejections")}
     assert re.fullmatch(rf"30[12] -> {re.escape(_moved_target())}", rejections[(MOVED, "redirect")])
     assert (WALLED, "consent") in rejections
+    assert rejections[(TO_CONSENT, "consent_wall")].startswith("consent host myprivacy.dpgmedia.nl: ")
     assert rejections[(RESERVED, "tdm_reserved")].startswith("reserved by header")
     assert RESERVED not in {a[0] for a in articles}
     # A section page that was captured is rejected as one, as in a live crawl.
@@ -221,7 +233,7 @@ def test_a_503_with_retry_after_is_waited_out_and_a_truncated_range_is_recorded(
     assert _stored_count(result.stdout) == len(_rows(db, "SELECT id FROM articles")) > 5
 
 
-def test_requests_to_an_archive_are_spaced_by_its_slot_and_carry_our_user_agent(
+def test_requests_to_an_archive_are_spaced_by_its_slot(
     archive: ArchiveManifest, sources: Path, tmp_path: Path
 ) -> None:
     with serve_archive(archive) as served:
@@ -297,3 +309,80 @@ def test_demo_backfill_runs_and_exports(tmp_path: Path) -> None:
     records = [json.loads(line) for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert records and {r["obtained_via"] for r in records} <= {"cc_index", "wayback"}
     assert all(r["captured_at"] and r["record_id"] for r in records)
+
+
+def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_done_by_the_other(
+    archive: ArchiveManifest,
+    sources: Path,
+    tmp_path: Path,
+    pg_url: str,
+    redis_at: tuple[str, str],  # noqa: F811  (the fixture imported above)
+) -> None:
+    redis_url, prefix = redis_at
+    engine = open_database(pg_url)  # the schema first, as every worker would find it
+    env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+    with serve_archive(archive, latency=0.05) as served:
+        args = _args(served, sources, pg_url, "--distributed", "--redis", redis_url, "--redis-prefix", prefix)
+        args += [
+            "-s",
+            "CORPUS_ARCHIVE_LEASE_SECONDS=4",
+            "-s",
+            "CORPUS_BATCH_SIZE=2",
+            "-s",
+            "CORPUS_ARCHIVE_IN_FLIGHT=4",
+        ]
+        logs = {name: (tmp_path / f"{name}.log").open("wb") for name in "ab"}
+        a, b = (
+            subprocess.Popen(
+                [sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env, stderr=logs[n], stdout=logs[n]
+            )
+            for n in "ab"
+        )
+        held: list[int] = []
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and a.poll() is None and not held:
+                time.sleep(0.05)
+                try:
+                    with Session(engine) as s:
+                        mine = ArchiveItem.leased_by.like(f"%:{a.pid}")
+                        done = s.scalar(
+                            select(func.count()).where(
+                                ArchiveItem.kind == "capture", ArchiveItem.status == "done"
+                            )
+                        )
+                        leased = list(
+                            s.scalars(
+                                select(ArchiveItem.id).where(
+                                    mine, ArchiveItem.status == "leased", ArchiveItem.kind == "capture"
+                                )
+                            )
+                        )
+                except Exception:  # the job is not planned yet
+                    continue
+                if (done or 0) >= 4 and leased:
+                    os.kill(a.pid, signal.SIGKILL)  # halfway, holding captures: no warning
+                    held = leased
+            assert held, (
+                "worker A finished before it could be killed: " + (tmp_path / "a.log").read_text()[-2000:]
+            )
+            a.wait()
+            assert b.wait(timeout=240) == 0, (tmp_path / "b.log").read_text()[-3000:]
+        finally:
+            for proc in (a, b):
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    with Session(engine) as s:
+        urls = list(s.scalars(select(Article.url)))
+        statuses: dict[str, int] = {
+            status: n
+            for status, n in s.execute(select(ArchiveItem.status, func.count()).group_by(ArchiveItem.status))
+        }
+        taken = list(s.scalars(select(ArchiveItem).where(ArchiveItem.id.in_(held))))
+    engine.dispose()
+    assert statuses == {"done": sum(statuses.values())}  # nothing lost, nothing left leased
+    assert len(urls) == len(set(urls)) >= 10  # every article once
+    # What A held when it died was done by B, as a second attempt.
+    assert taken and all(i.status == "done" and i.attempts >= 2 for i in taken)
+    assert all(not (i.leased_by or "").endswith(f":{a.pid}") for i in taken)
