@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,8 @@ from corpus.text.pagekind import NEWS_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "CRIMECORPUS_TEST_PG"
+REDIS_ENV = "CRIMECORPUS_TEST_REDIS"
+REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
 PG_DEFAULT = "postgresql+psycopg://127.0.0.1:5432/test"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
@@ -126,3 +129,33 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'corpus.sqlite'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def real_redis() -> Iterator[tuple[str, str, redis.Redis]]:
+    """The real Redis, a fresh key prefix and a client; every key under the prefix removed after.
+
+    Locally the test is skipped when no server answers; in CI (``CI`` set) it fails instead.
+    """
+    url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis unreachable at {url}: {exc}")
+        pytest.skip(f"Redis unreachable at {url}")
+    prefix = f"cctest-{uuid.uuid4().hex[:10]}"
+    try:
+        yield url, prefix, client
+    finally:
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.fixture
+def redis_url(real_redis: tuple[str, str, redis.Redis]) -> tuple[str, str]:
+    """The real Redis's URL and a fresh key prefix (see :func:`real_redis`)."""
+    return real_redis[0], real_redis[1]

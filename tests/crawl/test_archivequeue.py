@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import redis
 from sqlalchemy import Engine
 
@@ -19,31 +15,9 @@ from corpus.crawl.distributed import connect
 from corpus.store import archivework as W
 from corpus.store.archivework import NewItem
 from corpus.store.storage import make_engine, open_database
-from tests.crawl.test_distributed import REDIS_DEFAULT, REDIS_ENV
 
 LEASE = 60.0
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every call is refused at once
-
-
-@pytest.fixture
-def redis_url() -> Iterator[tuple[str, str]]:
-    """The real Redis (a failure in CI, skipped locally when absent) and a fresh key prefix, cleaned up."""
-    url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis unreachable at {url}: {exc}")
-        pytest.skip(f"Redis unreachable at {url}")
-    prefix = f"cctest-aq-{uuid.uuid4().hex[:10]}"
-    try:
-        yield url, prefix
-    finally:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
 
 
 def _captures(n: int, start: int = 0) -> list[NewItem]:

@@ -8,12 +8,8 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import redis
 import scrapy
 from scrapy.utils.request import request_from_dict
 from sqlalchemy import create_engine, func, select, text, update
@@ -35,35 +31,12 @@ from corpus.store.models import FrontierEntry
 from corpus.store.storage import Store, open_database
 from tests.conftest import ROOT, run_cli
 
-REDIS_ENV = "CRIMECORPUS_TEST_REDIS"
-REDIS_DEFAULT = "redis://127.0.0.1:6379/15"  # a database of its own, keys under a per-test prefix
 FAST = [
     "-s", "DOWNLOAD_DELAY=0",
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
     "-s", "CORPUS_WORKERS=1",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def redis_url() -> Iterator[tuple[str, str]]:
-    """The real Redis (skipped locally when absent, a failure in CI), a fresh key prefix, cleaned up."""
-    url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis unreachable at {url}: {exc}")
-        pytest.skip(f"Redis unreachable at {url}")
-    prefix = f"cctest-{uuid.uuid4().hex[:10]}"
-    try:
-        yield url, prefix
-    finally:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
 
 
 class _Spider(scrapy.Spider):

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -28,34 +27,12 @@ from corpus.devtools.sitegen import GeneratedSite, serve_generated, write_source
 from tests.conftest import ROOT, run_cli
 from tests.faults.fixtures.forwarder import Forwarder
 
-REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
 FAST = [
     "-s", "DOWNLOAD_DELAY=0",
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "CORPUS_WORKERS=1",
     "-s", "CORPUS_IDLE_GRACE=1",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def real_redis() -> Iterator[tuple[str, str, redis.Redis]]:
-    """The real Redis (a failure in CI when absent), a fresh key prefix, cleaned up afterwards."""
-    url = os.environ.get("CRIMECORPUS_TEST_REDIS", REDIS_DEFAULT)
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis unreachable at {url}: {exc}")
-        pytest.skip(f"Redis unreachable at {url}")
-    prefix = f"ccfault-{uuid.uuid4().hex[:10]}"
-    try:
-        yield url, prefix, client
-    finally:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
 
 
 @pytest.fixture

@@ -38,7 +38,6 @@ from corpus.store.frontier import frontier_key
 from corpus.store.models import ArchiveItem, Article
 from corpus.store.storage import open_database
 from tests.conftest import FAST, ROOT, run_cli
-from tests.warc.test_distributed_ingest import redis_at  # noqa: F401  (a fixture)
 
 COURANT = DEMO_BASES["courant"]
 MOVED = f"{COURANT}/archief/2019/overval-juwelier"  # listed as 200, captured as a 301
@@ -316,9 +315,9 @@ def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_do
     sources: Path,
     tmp_path: Path,
     pg_url: str,
-    redis_at: tuple[str, str],  # noqa: F811  (the fixture imported above)
+    redis_url: tuple[str, str],
 ) -> None:
-    redis_url, prefix = redis_at
+    redis_url, prefix = redis_url
     engine = open_database(pg_url)  # the schema first, as every worker would find it
     env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
     with serve_archive(archive, latency=0.05) as served:

@@ -7,13 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,31 +17,9 @@ from corpus.store.models import ArchiveItem, Article, CrawlRun, WarcFile
 from corpus.store.storage import open_database
 from corpus.warc.read import ReadStats, iter_pages
 from tests.conftest import ROOT
-from tests.crawl.test_distributed import REDIS_DEFAULT, REDIS_ENV
 from tests.warc.test_warc import _sources, _write_warc
 
 PAGES = 160  # about 40 per file: four files
-
-
-@pytest.fixture
-def redis_at() -> Iterator[tuple[str, str]]:
-    """The real Redis (a failure in CI, skipped locally when absent) and a fresh key prefix, cleaned up."""
-    url = os.environ.get(REDIS_ENV, REDIS_DEFAULT)
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis unreachable at {url}: {exc}")
-        pytest.skip(f"Redis unreachable at {url}")
-    prefix = f"cctest-ingest-{uuid.uuid4().hex[:10]}"
-    try:
-        yield url, prefix
-    finally:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
 
 
 def _worker(
@@ -67,9 +41,9 @@ def _records(path: Path) -> int:
 
 
 def test_two_workers_share_the_files_and_a_killed_ones_file_is_resumed_by_the_other(
-    tmp_path: Path, pg_url: str, redis_at: tuple[str, str]
+    tmp_path: Path, pg_url: str, redis_url: tuple[str, str]
 ) -> None:
-    redis_url, prefix = redis_at
+    redis_url, prefix = redis_url
     files = _write_warc(tmp_path / "warc", PAGES, max_bytes=120_000)
     assert len(files) >= 3
     sources = _sources(tmp_path)
