@@ -11,8 +11,12 @@ files as a crawl interleaves hosts. Then:
     (every byte the four services sent: collinfo, index pages, ranges) against a scan of every
     WARC file (``crimecorpus ingest-warc`` reads all of every file), at the same coverage (the
     scan is run too, with ``--scan``, and both store counts are printed);
-(b) captures per second per worker with the network simulated locally: every answer delayed by
-    ``--latency`` seconds.
+(b) captures per second per worker (one ``crimecorpus backfill`` process) on an archive of
+    ``--b-captures`` of the outlet's pages, with the network simulated locally (every answer
+    delayed by ``--latency`` seconds) and three pacings: the command as shipped, the archive
+    slots' own pacing alone ("polite": WARC data 2 at a time, 0.2 s apart) and none ("open":
+    what the worker itself can take). The fetch rate is read from the archive's request log,
+    first range request to last.
 
 The backfill is ``crimecorpus backfill`` run as a subprocess when the command exists. Until it
 does, the figures come from a replay (marked so in the output): the outlet's index pages are
@@ -20,8 +24,8 @@ queried with corpus.archive's own query builders, each listed record is fetched 
 request and read with corpus.warc.read.read_record; "stored" is then "read as a 200 HTML page",
 not stored through the pipelines, and (b) measures fetching and reading only.
 
-    .venv/bin/python bench/backfill.py [--records 5000] [--share 0.01] [--latency 0 0.05 0.2]
-        [--in-flight 2] [--keep DIR] [--scan] [--replay] [-s NAME=VALUE ...]
+    .venv/bin/python bench/backfill.py [--records 5000] [--share 0.01] [--latency 0.05 0.2]
+        [--pacing shipped polite open] [--b-captures 300] [--in-flight 2] [--keep DIR] [--scan] [--replay] [-s NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -200,12 +204,56 @@ def settings_args(endpoints: ArchiveEndpoints, extra: Iterable[str]) -> list[str
 def cli_backfill(
     endpoints: ArchiveEndpoints, sources: Path, work: Path, extra: list[str]
 ) -> tuple[int, float, subprocess.CompletedProcess[str]]:
-    db = work / "backfill.sqlite"
-    db.unlink(missing_ok=True)
+    runs = len(list(work.glob("backfill-*.sqlite")))
+    db = work / f"backfill-{runs}.sqlite"  # a fresh database per run
     args = ["backfill", "--source", OUTLET, "--from", SPAN[0], "--to", SPAN[1], "--archive", "cc"]
     args += ["--db", f"sqlite:///{db}", "--sources", str(sources), *settings_args(endpoints, extra)]
     done, seconds = run_cli(args)
     return stored(db, OUTLET), seconds, done
+
+
+_UNPACED = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False"]
+PACING: dict[str, list[str]] = {
+    # As the command ships: CORPUS_ARCHIVE_SLOTS, under the crawl's DOWNLOAD_DELAY and AutoThrottle
+    # (which, as of this writing, hold every slot at 1 s or more between requests).
+    "shipped": [],
+    # The archive slots' own pacing alone: WARC data 2 at a time, 0.2 s apart; the index server's
+    # 1 s spacing lifted, as a real backfill plans from a few index pages of thousands of lines
+    # against hours of fetching, while here planning would be most of the run.
+    "polite": [
+        *_UNPACED,
+        "CORPUS_ARCHIVE_SLOTS="
+        + json.dumps(
+            {
+                "archive:cc-index": {"concurrency": 1, "delay": 0.0},
+                "archive:cc-data": {"concurrency": 2, "delay": 0.2},
+                "archive:ia-cdx": {"concurrency": 1, "delay": 1.0},
+                "archive:ia-web": {"concurrency": 1, "delay": 1.0},
+            }
+        ),
+    ],
+    # Nothing held back: what one worker's reactor and pipelines can take.
+    "open": [
+        *_UNPACED,
+        "CORPUS_ARCHIVE_SLOTS="
+        + json.dumps(
+            {
+                "archive:cc-index": {"concurrency": 4, "delay": 0.0},
+                "archive:cc-data": {"concurrency": 16, "delay": 0.0},
+                "archive:ia-cdx": {"concurrency": 1, "delay": 1.0},
+                "archive:ia-web": {"concurrency": 1, "delay": 1.0},
+            }
+        ),
+    ],
+}
+
+
+def outlet_archive(root: Path, captures: int, seed: int) -> ArchiveManifest:
+    """For (b): the outlet alone, ``captures`` pages (a rate needs more captures than 1 % gives)."""
+    if (root / "manifest.json").exists():
+        return ArchiveManifest.load(root)
+    pages = _pages_of(GeneratedSite(pages=captures, seed=seed), OUTLET_BASE, captures, random.Random(seed))
+    return build_archive(root, pages, captures_per_file=100)
 
 
 # -- the replay, until `crimecorpus backfill` exists ----------------------------------------------
@@ -291,7 +339,7 @@ def bytes_per_article(
     manifest: ArchiveManifest, sources: Path, work: Path, args: argparse.Namespace, use_cli: bool
 ) -> tuple[int, int, int, str]:
     """(stored, index bytes, range bytes, how): the command when it runs, else the replay."""
-    note = "crimecorpus backfill not available"
+    note = "--replay" if args.replay else "crimecorpus backfill not available"
     if use_cli:
         with serve_archive(manifest) as endpoints:
             n, seconds, done = cli_backfill(endpoints, sources, work, args.extra)
@@ -315,20 +363,23 @@ def captures_per_second(
     args: argparse.Namespace,
     use_cli: bool,
     latency: float,
+    pacing: str,
 ) -> str:
     """One line: the command's fetch rate when it runs (from the archive's log), else the replay's."""
-    note = "crimecorpus backfill not available"
+    note = "--replay" if args.replay else "crimecorpus backfill not available"
     if use_cli:
+        extra = [*args.extra, *PACING[pacing]]
         with serve_archive(manifest, latency=latency) as endpoints:
-            n, seconds, done = cli_backfill(endpoints, sources, work, args.extra)
+            n, seconds, done = cli_backfill(endpoints, sources, work, extra)
             data = [r for r in endpoints.log if r.endpoint == "cc_data" and r.status == 206]
             if done.returncode == 0 and len(data) > 1:
                 spread = data[-1].time - data[0].time
-                return (
-                    f"crimecorpus backfill (one worker): {len(data)} captures fetched in {spread:.1f} s, "
-                    f"{len(data) / spread:.1f} captures/s while fetching; {n} stored in {seconds:.1f} s "
-                    f"from start to exit ({n / seconds:.2f} stored/s)"
+                line = (
+                    f"{pacing} pacing: {len(data)} captures fetched in {spread:.1f} s, "
+                    f"{len(data) / spread:.1f}/s while fetching; {n} stored in {seconds:.1f} s "
+                    f"from start to exit, {n / seconds:.1f}/s"
                 )
+                return line + ("" if n else f"\n{_tail(done.stderr)}")
         note = f"crimecorpus backfill failed, exit {done.returncode}"
     with serve_archive(manifest, latency=latency) as endpoints:
         result = replay(endpoints, args.in_flight)
@@ -349,11 +400,21 @@ def main(argv: list[str] | None = None) -> None:
         "--latency",
         type=float,
         nargs="+",
-        default=[0.0, 0.05, 0.2],
-        help="seconds added to every answer in (b), one run each (default 0 0.05 0.2)",
+        default=[0.05, 0.2],
+        help="seconds added to every answer in (b), one run each (default 0.05 0.2)",
     )
     parser.add_argument(
         "--in-flight", type=int, default=2, help="replay: range requests at a time (data slot)"
+    )
+    parser.add_argument(
+        "--pacing",
+        nargs="+",
+        choices=list(PACING),
+        default=list(PACING),
+        help="(b): archive slots as shipped, their own pacing alone (polite), none (open)",
+    )
+    parser.add_argument(
+        "--b-captures", type=int, default=300, help="(b): captures of the outlet (default 300)"
     )
     parser.add_argument("--keep", type=Path, help="build the archive here, or reuse the one found there")
     parser.add_argument("--scan", action="store_true", help="also run ingest-warc over every file")
@@ -419,10 +480,15 @@ def main(argv: list[str] | None = None) -> None:
             ratio = (warc_bytes / denominator) / ((index_bytes + data_bytes) / n)
             print(f"  the backfill downloads {ratio:,.0f}x fewer bytes per stored article")
 
-        print("\n(b) captures per second per worker, the network simulated by a delay on every answer")
+        print("\n(b) captures per second, one worker, the network simulated by a delay on every answer")
+        b_archive = outlet_archive(
+            (args.keep or work) / f"outlet-{args.b_captures}", args.b_captures, args.seed + 1000
+        )
+        print(f"  an archive of the outlet's {len(b_archive.captures)} captures alone")
         for latency in args.latency:
-            line = captures_per_second(manifest, sources, work, args, use_cli, latency)
-            print(f"  {latency * 1000:.0f} ms: {line}")
+            for pacing in args.pacing if use_cli else ["replay"]:
+                line = captures_per_second(b_archive, sources, work, args, use_cli, latency, pacing)
+                print(f"  {latency * 1000:.0f} ms, {line}")
     finally:
         shutil.rmtree(work, ignore_errors=True)  # the archive too, unless it was built in --keep
 

@@ -940,6 +940,7 @@ class _Handler(BaseHTTPRequestHandler):
     state: _State
     endpoint: str
     protocol_version = "HTTP/1.1"  # keep-alive, as the real services; a cut response closes
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server_version = "crimecorpus-archive/1"
 
     def log_message(self, format: str, *args: object) -> None:
