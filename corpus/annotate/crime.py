@@ -22,6 +22,8 @@ from functools import cache, lru_cache
 
 import simplemma
 
+from corpus.annotate.literals import find_all, may_match
+
 __all__ = [
     "CATEGORIES",
     "CLASSIFIER_VERSION",
@@ -829,6 +831,28 @@ def _term_index() -> tuple[dict[str, int], re.Pattern[str], dict[str, int]]:
     return by_form, re.compile(alternation), parts
 
 
+@lru_cache(maxsize=65536)
+def _token_term(token: str) -> int | None:
+    """The index of the term a word of the text is a form of, or None.
+
+    A pure function of the word and the lexicon, so it is remembered: the same few thousand
+    words recur in every article, and the lemma and compound-part search were most of the cost
+    of reading one.
+    """
+    if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
+        return None
+    by_form, part_pattern, parts = _term_index()
+    index = by_form.get(token)
+    if index is None:  # lemmatise only words whose own form is not a term
+        index = by_form.get(_lemma(token))
+    if index is None and "-" in token:  # "ddos-aanval", "sim-swapper": each part as a word
+        index = next((by_form[p] for p in token.split("-") if p in by_form), None)
+    if index is None:
+        part = part_pattern.search(token)
+        index = parts[part.group()] if part else None
+    return index
+
+
 def _term_key(form: str) -> str:
     """The evidence key of the term that lists ``form``."""
     return f"term {_term_index()[0][form]}"
@@ -879,6 +903,7 @@ class _Layout:
         self.clauses = sorted(clause_starts)
         self.quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(full)]
         self._clause_flags: dict[int, tuple[bool, bool]] = {}
+        self._words: dict[int, tuple[list[int], list[int]]] = {}
 
     def span(self, starts: list[int], offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(starts, offset) - 1
@@ -906,15 +931,38 @@ class _Layout:
             )
         return self._clause_flags[start]
 
+    def _clause_words(self, start: int, end: int) -> tuple[list[int], list[int]]:
+        """Start and end offsets of the words of the clause at ``start``, found once per clause."""
+        words = self._words.get(start)
+        if words is None:
+            spans = [(start + m.start(), start + m.end()) for m in _WORD.finditer(self.lower[start:end])]
+            words = self._words[start] = ([s for s, _ in spans], [e for _, e in spans])
+        return words
+
     def negated(self, offset: int) -> bool:
-        start, _ = self.span(self.clauses, offset)
-        before = _WORD.findall(self.lower[start:offset])[-_NEGATION_WINDOW:]
+        start, end = self.span(self.clauses, offset)
+        # The last words of the clause before ``offset``: as _WORD.findall(lower[start:offset])
+        # would find them (a word running past ``offset`` cut there), from the clause's words
+        # found once instead of a new scan for every term.
+        starts, ends = self._clause_words(start, end)
+        complete = bisect.bisect_right(ends, offset)
+        first = max(0, complete - _NEGATION_WINDOW)
+        before = [self.lower[s:e] for s, e in zip(starts[first:complete], ends[first:complete], strict=True)]
+        if complete < len(starts) and starts[complete] < offset:
+            before.append(self.lower[starts[complete] : offset])
+        before = before[-_NEGATION_WINDOW:]
         for word in reversed(before):
             if word in _NEGATION_STOP:
                 return False
             if word in _NEGATION_WORDS:
                 return True
         return False
+
+    def reported(self, pattern: re.Pattern[str]) -> bool:
+        """Whether ``pattern`` matches somewhere the article reports directly."""
+        if not may_match(pattern, self.lower):
+            return False
+        return any(self.reading(m.start()) == "direct" for m in pattern.finditer(self.lower))
 
     def reading(self, offset: int) -> str:
         """'direct' when the article reports it here; 'indirect' (quoted, background) or 'denied'."""
@@ -960,13 +1008,16 @@ def _stage(layout: _Layout) -> str:
     """The most advanced stage the article reports, clause by clause, skipping what is quoted,
     denied, background or only announced."""
     found: set[str] = set()
+    # A stage whose pattern cannot match anywhere in the article cannot match in a clause of it;
+    # the others are tried only on clauses holding one of their required words (may_match).
+    patterns = [(stage, pattern) for stage, pattern in _STAGE_PATTERNS if may_match(pattern, layout.lower)]
     for i, start in enumerate(layout.clauses):
         end = layout.clauses[i + 1] if i + 1 < len(layout.clauses) else len(layout.full)
         clause = layout.lower[start:end]
         sentence_start, sentence_end = layout.span(layout.sentences, start)
         sentence = layout.lower[sentence_start:sentence_end]
-        for stage, pattern in _STAGE_PATTERNS:
-            if stage in found:
+        for stage, pattern in patterns:
+            if stage in found or not may_match(pattern, clause):
                 continue
             for m in re.finditer(pattern, clause, flags=re.MULTILINE):
                 if layout.reading(start + m.start()) != "direct":
@@ -1008,9 +1059,11 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     flags: dict[str, tuple[bool, bool, str]] = {}  # key -> (shooting, threat, role)
 
     fake_gun = False
+    # find_all: re.finditer's matches, found without scanning the whole text for every pattern
+    # (corpus.annotate.literals): the scans were most of the cost of this function.
     for phrase in _METAPHORS:
         found = False
-        for match in re.finditer(phrase.pattern, work):
+        for match in find_all(phrase.pattern, work):
             work = _blank(work, match)
             found = True
         fake_gun = fake_gun or (found and phrase.label == "nepwapen")
@@ -1019,7 +1072,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             evidence.append(f"neg:idiom {phrase.label} {phrase.weight:+.1f}")
     for phrase in _PHRASES:
         key = f"phrase {phrase.label}"
-        for match in re.finditer(phrase.pattern, work):
+        for match in find_all(phrase.pattern, work):
             work = _blank(work, match)
             _note(reading, key, layout.reading(match.start()), layout.position(match.start()), match.start())
             labels[key], weights[key] = key, phrase.weight
@@ -1032,19 +1085,9 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         _note(reading, key, layout.reading(om.start()), layout.position(om.start()), om.start())
         labels[key], weights[key], term_categories[key], flags[key] = "word:OM", 2.0, (), (False, False, "")
 
-    by_form, part_pattern, parts = _term_index()
     for match in _WORD.finditer(work):
         token = match.group()
-        if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
-            continue
-        index = by_form.get(token)
-        if index is None:  # lemmatise only words whose own form is not a term
-            index = by_form.get(_lemma(token))
-        if index is None and "-" in token:  # "ddos-aanval", "sim-swapper": each part as a word
-            index = next((by_form[p] for p in token.split("-") if p in by_form), None)
-        if index is None:
-            part = part_pattern.search(token)
-            index = parts[part.group()] if part else None
+        index = _token_term(token)
         if index is None:
             continue
         term = _TERMS[index]
@@ -1089,8 +1132,8 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         primary_weight[category] = sum(w * 0.5**i for i, w in enumerate(sorted(pieces, reverse=True)))
 
     # Conventions that combine evidence (docs/classification.md, "Categories").
-    direct_death = any(layout.reading(m.start()) == "direct" for m in _DEATH.finditer(layout.lower))
-    injury = any(layout.reading(m.start()) == "direct" for m in _INJURY.finditer(layout.lower))
+    direct_death = layout.reported(_DEATH)
+    injury = layout.reported(_INJURY)
     violent = category_weight[_G] - threat_weight - shooting_weight
     if category_weight[_L] < _CATEGORY_MIN and direct_death and category_weight[_V] < _CATEGORY_MIN:
         misdrijf = _term_key("misdrijf")
@@ -1125,7 +1168,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         # The damage of an explosion, a burglary or a robbery (a window smashed to get in) is no
         # vandalism: openbare_orde only when arson or rioting is reported as well.
         category_weight[_R] = 0.0
-    prostitution = any(layout.reading(m.start()) == "direct" for m in _PROSTITUTION.finditer(layout.lower))
+    prostitution = layout.reported(_PROSTITUTION)
     if category_weight[_M] >= _CATEGORY_MIN and category_weight[_Z] < _CATEGORY_MIN and prostitution:
         category_weight[_Z] = _CATEGORY_MIN  # exploitation in prostitution is mensenhandel + zeden
     if category_weight[_R] >= _CATEGORY_MIN and injury and category_weight[_G] < _CATEGORY_MIN:
@@ -1134,7 +1177,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
 
     for domain, pattern in _negative_patterns().items():
         weight, cap, _ = _NEGATIVE[domain]
-        hits = sorted(set(pattern.findall(work)))
+        hits = sorted(set(pattern.findall(work))) if may_match(pattern, work) else []
         if hits:
             total = max(cap, weight * len(hits))
             raw += total

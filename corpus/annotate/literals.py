@@ -1,0 +1,186 @@
+"""Literal strings a regular expression cannot match without: a free test before a costly scan.
+
+The crime rules run about seventy patterns over every article; Python's regex engine tries each
+of them at every position of the text, which on a long report costs more than extracting it.
+Most patterns need a word that most articles do not contain ("poging ... tot", "openlijke
+geweldpleging"), and ``word in text`` is a C substring search, a hundred times cheaper than the
+scan. :func:`required_literals` reads the pattern's syntax tree and returns strings of which
+every match contains at least one; when none of them occurs in the text, the pattern cannot
+match there and its scan is skipped. The answer is conservative: a pattern it cannot reason
+about (case-insensitive, or with nothing literal it must contain) gets None and is always run,
+so skipping never changes what the rules find.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+_c: Any
+_p: Any
+try:  # the regex parser of the standard library (private modules, stable since 3.11)
+    _c = importlib.import_module("re._constants")
+    _p = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - another Python: no prefilter, every pattern runs
+    _c = _p = None
+
+
+def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective requirement: longest shortest string, then fewest alternatives."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def _sequence(items: Any) -> frozenset[str] | None:
+    """What a sequence of regex items requires: any one item's requirement is the sequence's."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        found: frozenset[str] | None = None
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & re.IGNORECASE:
+                found = _sequence(sub)
+        elif op is _c.BRANCH:
+            branches = [_sequence(branch) for branch in av[1]]
+            if all(branches):
+                found = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, sub = av
+            if low >= 1:
+                found = _sequence(sub)
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            found = _sequence(av)
+        # Anything else (character classes, any character, anchors, look-arounds, back
+        # references) requires no literal we can name; it only ends the literal run.
+        if found:
+            candidates.append(found)
+    flush()
+    return _best(candidates)
+
+
+@cache
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings of which every match of ``pattern`` contains one; None when none can be named.
+
+    ``pattern`` cannot match a text that contains none of them (see the module docstring).
+    """
+    if _p is None or flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _p.parse(pattern, flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _sequence(parsed)
+
+
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+
+
+def _leading(items: Any) -> frozenset[str] | None:
+    """Literals one of which every match of a sequence starts with (after zero-width tests)."""
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            break
+        if str(op) in _ZERO_WIDTH:
+            continue  # \b, ^, look-arounds: they consume nothing, the match starts after them
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            return None if add_flags & re.IGNORECASE else _leading(sub)
+        if op is _c.BRANCH:
+            branches = [_leading(branch) for branch in av[1]]
+            return frozenset().union(*branches) if all(branches) else None  # type: ignore[arg-type]
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, sub = av
+            return _leading(sub) if low >= 1 else None
+        if op is getattr(_c, "ATOMIC_GROUP", None):
+            return _leading(av)
+        return None  # a character class, any character, a back reference: no literal start
+    return frozenset({"".join(run)}) if run else None
+
+
+@cache
+def leading_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings of which every match of ``pattern`` starts with one; None when none can be named."""
+    if _p is None or flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _p.parse(pattern, flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _leading(parsed)
+
+
+MIN_LEADING = 3
+"""Leading literals shorter than this occur too often to be worth trying one by one."""
+MAX_TRIES = 64
+"""Past this many possible starts, a scan of the whole text costs less than trying each."""
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    at = text.find(literal)
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + 1)
+
+
+def find_all(pattern: str, text: str) -> Iterator[re.Match[str]]:
+    """``re.finditer(pattern, text)``, the same matches, tried only where one can start.
+
+    When every match starts with one of a few literals (:func:`leading_literals`), the regex is
+    tried (``match`` at a position, which sees the text before it for ``\b`` and look-behinds, as
+    a scan does) only where one of them occurs, in text order and past the previous match's end:
+    exactly the positions a scan would find a match at. Otherwise, a pattern whose required
+    literals are all absent yields nothing, and any other is scanned.
+    """
+    starts = leading_literals(pattern)
+    positions: list[int] = []
+    if starts is not None and min(len(s) for s in starts) >= MIN_LEADING:
+        positions = sorted({at for literal in starts for at in _occurrences(text, literal)})
+        if not positions:
+            return
+    if not positions or len(positions) > MAX_TRIES:
+        # No selective start (a short literal occurs everywhere): one scan costs less.
+        if may_match(pattern, text):
+            yield from re.finditer(pattern, text)
+        return
+    compiled = re.compile(pattern)
+    end = 0
+    for at in positions:
+        if at < end:
+            continue
+        match = compiled.match(text, at)
+        if match is not None:
+            yield match
+            end = max(match.end(), at + 1)
+
+
+def may_match(pattern: str | re.Pattern[str], text: str) -> bool:
+    """False only when ``pattern`` cannot match anywhere in ``text`` (a required literal is missing)."""
+    if isinstance(pattern, re.Pattern):
+        needed = required_literals(pattern.pattern, pattern.flags & ~re.UNICODE)
+    else:
+        needed = required_literals(pattern)
+    return needed is None or any(s in text for s in needed)
