@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import lxml.html
@@ -288,6 +289,24 @@ def tree_depth(tree: Any) -> int:
     return deepest
 
 
+@lru_cache(maxsize=8)
+def _reaches(depth: int) -> etree.XPath:
+    """An XPath that is true when the tree holds a node ``depth`` levels deep (the tree is level 1).
+
+    libxml2 walks the levels in C; :func:`tree_depth` calls back into Python for every element
+    of the page, which on a page of a thousand menu links cost as much as its dates.
+    ``node()[not(self::text())]``: elements, comments and processing instructions, the nodes
+    ``etree.iterwalk`` counts."""
+    return etree.XPath("boolean(" + "*/" * (depth - 2) + "node()[not(self::text())])")
+
+
+def deeper_than(tree: Any, max_depth: int) -> bool:
+    """Whether ``tree_depth(tree) >= max_depth``, without walking the tree in Python."""
+    if max_depth <= 2:
+        return tree_depth(tree) >= max_depth
+    return bool(_reaches(max_depth)(tree))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """An extracted article, or None with the reason and detail of the refusal."""
@@ -311,9 +330,8 @@ def checked_extract(
     Size and time limits are the caller's (the analysis pipeline and the worker pool).
     """
     tree = parse_html(html) if isinstance(html, (str, bytes)) else html
-    if tree is not None:
-        depth = tree_depth(tree)
-        if depth >= max_depth:
-            return Outcome(None, "too_deep", f"elements nested {depth} deep (limit {max_depth})")
+    if tree is not None and deeper_than(tree, max_depth):
+        depth = tree_depth(tree)  # the exact figure, for the refusal's detail only
+        return Outcome(None, "too_deep", f"elements nested {depth} deep (limit {max_depth})")
     article = extract_article(tree, url, context) if tree is not None else None
     return Outcome(article, None if article else "no_text", "" if article else "no main text found")
