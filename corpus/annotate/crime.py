@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 
 import simplemma
 
-from corpus.annotate.literals import find_all, may_match
+from corpus.annotate.literals import find_all, may_match, present_literals
 
 __all__ = [
     "CATEGORIES",
@@ -1009,15 +1009,20 @@ def _stage(layout: _Layout) -> str:
     denied, background or only announced."""
     found: set[str] = set()
     # A stage whose pattern cannot match anywhere in the article cannot match in a clause of it;
-    # the others are tried only on clauses holding one of their required words (may_match).
-    patterns = [(stage, pattern) for stage, pattern in _STAGE_PATTERNS if may_match(pattern, layout.lower)]
+    # the others are tried only on clauses holding one of their required words that the article
+    # holds (present_literals; a clause is part of the article, so no other can be in it).
+    patterns = [
+        (stage, pattern, present)
+        for stage, pattern in _STAGE_PATTERNS
+        if (present := present_literals(pattern, layout.lower)) != ()
+    ]
     for i, start in enumerate(layout.clauses):
         end = layout.clauses[i + 1] if i + 1 < len(layout.clauses) else len(layout.full)
         clause = layout.lower[start:end]
         sentence_start, sentence_end = layout.span(layout.sentences, start)
         sentence = layout.lower[sentence_start:sentence_end]
-        for stage, pattern in patterns:
-            if stage in found or not may_match(pattern, clause):
+        for stage, pattern, present in patterns:
+            if stage in found or (present is not None and not any(word in clause for word in present)):
                 continue
             for m in re.finditer(pattern, clause, flags=re.MULTILINE):
                 if layout.reading(start + m.start()) != "direct":

@@ -177,6 +177,18 @@ def find_all(pattern: str, text: str) -> Iterator[re.Match[str]]:
             end = max(match.end(), at + 1)
 
 
+def present_literals(pattern: str, text: str) -> tuple[str, ...] | None:
+    """The literals ``pattern`` requires (:func:`required_literals`) that occur in ``text``.
+
+    Empty: the pattern cannot match in ``text``, nor in any part of it; otherwise it can match in
+    a part of ``text`` only where one of these occurs. None when it requires none we can name.
+    """
+    needed = required_literals(pattern)
+    if needed is None:
+        return None
+    return tuple(s for s in sorted(needed) if s in text)
+
+
 def may_match(pattern: str | re.Pattern[str], text: str) -> bool:
     """False only when ``pattern`` cannot match anywhere in ``text`` (a required literal is missing)."""
     if isinstance(pattern, re.Pattern):

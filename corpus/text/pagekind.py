@@ -209,7 +209,9 @@ def _section_h1(tree: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def section_page(tree: lxml.html.HtmlElement, text: str, teasers: Teasers, jsonld: str) -> PageKind | None:
+def section_page(
+    tree: lxml.html.HtmlElement, text: str, teasers: Teasers, jsonld: str, words: int | None = None
+) -> PageKind | None:
     """A section page by structure: teasers linking elsewhere hold the text, backed by page signals.
 
     Real outlets' section pages mark themselves ``og:type`` website, name the section in a short
@@ -217,10 +219,13 @@ def section_page(tree: lxml.html.HtmlElement, text: str, teasers: Teasers, jsonl
     (``<article>`` or card blocks holding a headline link to another page). An article with a
     related-articles box has the same teasers, but also running text of its own outside them.
     Article markup does not decide: some CMSs put it on every page.
+
+    ``words``: :func:`prose_words` of ``text``, when the caller has counted them already.
     """
     if teasers.targets < MIN_TEASERS:
         return None
-    words = prose_words(text)
+    if words is None:
+        words = prose_words(text)
     own = _words_outside(text, teasers)
     signals = []
     if tree.xpath("//meta[@property='og:type'][@content='website']"):
@@ -330,7 +335,7 @@ def classify_page(
     if figures >= 6 and words < 40 * figures and (words < 250 or _GALLERY_URL.search(path)):
         return PageKind("gallery", f"gallery: {figures} figures, {words} words")
     jsonld = " ".join(html_tree.xpath("//script[@type='application/ld+json']/text()"))
-    section = section_page(html_tree, text, teasers, jsonld)
+    section = section_page(html_tree, text, teasers, jsonld, words)
     if section is not None:
         return section
     if words < MIN_ARTICLE_WORDS:
