@@ -146,7 +146,7 @@ def _from_html(
     tree: lxml.html.HtmlElement, main_text: str, day: dt.date | None, zone: ZoneInfo
 ) -> list[tuple[str | None, str]]:
     best: list[tuple[str | None, str]] = []
-    text_key = normalise_for_hash(main_text)
+    text_key: str | None = None  # normalised once, and only for a page with entry-like blocks
     for members in _candidates(tree):
         entries = []
         for block in members:
@@ -164,6 +164,8 @@ def _from_html(
                 break
             entries.append((_clock_moment(value, day, zone), text))
         else:
+            if text_key is None:
+                text_key = normalise_for_hash(main_text)
             kept = sum(
                 all(
                     normalise_for_hash(line) in text_key for line in text.split("\n") if word_count(line) >= 3
