@@ -69,7 +69,7 @@ from corpus.crawl.distributed import connect, worker_id
 from corpus.crawl.ingest import HostIndex
 from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
 from corpus.crawl.lifecycle import crawl_failure, stopping
-from corpus.sources.profiles import consent_detail, consent_redirect
+from corpus.sources.profiles import consent_detail, consent_redirect, url_target
 from corpus.sources.registry import Source
 from corpus.store.archivework import (
     NewItem,
@@ -137,6 +137,7 @@ class BackfillSpider(SourceSpider):
         self._outstanding: dict[int, int] = {}
         self._bytes: dict[int, int] = {}
         self._settled: list[int] = []
+        self._discovery_keys: dict[str, set[str]] = {}
         self._encoding: EncodingMiddleware | None = None
         self._tdm: TdmMiddleware | None = None
         self._closing = False
@@ -286,6 +287,9 @@ class BackfillSpider(SourceSpider):
             M.STAGE: M.ARCHIVE_STAGE,
             "download_slot": _slot(endpoint),
             "dont_obey_robotstxt": True,
+            # The slot's delay is the archive's documented limit: AutoThrottle would replace it
+            # after every response (with DOWNLOAD_DELAY at least, whatever the slot says).
+            "autothrottle_dont_adjust_delay": True,
             "max_retry_times": ARCHIVE_RETRIES,
             **extra,
         }
@@ -459,7 +463,20 @@ class BackfillSpider(SourceSpider):
             return "url_profile"
         if kind is None and source.article_urls:
             return "not_article_url"
+        if kind is None and self._discovery_page(source, url):
+            return "discovery_page"
         return None
+
+    def _discovery_page(self, source: Source, url: str) -> bool:
+        """A page a live crawl reads for links, never as an article: the home page, or one of the
+        source's own feeds, sitemaps and section pages (an archive holds captures of them all)."""
+        if url_target(url) == "/":
+            return True
+        keys = self._discovery_keys.get(source.name)
+        if keys is None:
+            keys = {frontier_key(u) for u in (*source.feeds, *source.sitemaps, *source.start_urls)}
+            self._discovery_keys[source.name] = keys
+        return frontier_key(url) in keys
 
     # -- capture callbacks ------------------------------------------------------------------------
     def parse_cc_record(self, response: Response, item_id: int) -> Iterator[Any]:
