@@ -73,7 +73,7 @@ FIELD_DOCS: dict[str, str] = {
     "fetched_at": "when the article was first fetched (UTC)",
     "obtained_via": "how the stored copy was obtained: `live`, `warc_file`, `cc_index` or `wayback`",
     "captured_at": "when the stored copy was captured (the fetch, or the archive's capture time; UTC)",
-    "record_id": "the archive record the copy came from (a WARC-Record-ID), if any",
+    "record_id": "the archive record the copy came from (a WARC-Record-ID, or `ia:<timestamp>/<url>` for a Wayback capture), if any",
     "crimecorpus_version": "version of crimecorpus that wrote the record",
     "classifier_version": "version of the crime rules that labelled it (`corpus.annotate.crime.CLASSIFIER_VERSION`)",
     "git_commit": "commit of the crimecorpus checkout that wrote it (null for an installed package)",
@@ -98,6 +98,7 @@ class CardContext:
     software: Mapping[str, Any]
     database: Mapping[str, Any] = field(default_factory=dict)
     tdm: Mapping[str, str] = field(default_factory=dict)  # source -> TDM reservation status
+    archive_jobs: Sequence[str] = ()  # one sentence per backfill or distributed ingest (archivework)
 
 
 PRETTY_NAME = "crimecorpus: Dutch and Flemish crime news"
@@ -274,7 +275,7 @@ def _months_section(t: Tally) -> list[str]:
     return [*lines, *_table(header, rows)]
 
 
-def _items_section(t: Tally) -> list[str]:
+def _items_section(t: Tally, archive_jobs: Sequence[str] = ()) -> list[str]:
     """Kinds of news item, paywalls and wire copies: what a reader of the texts must know first."""
     lines = ["## News items, paywalls, wire copies and provenance", ""]
     lines += _table(
@@ -297,6 +298,9 @@ def _items_section(t: Tally) -> list[str]:
         + " (`live`: fetched from the outlet; `warc_file`: read from a WARC file; `cc_index`, "
         "`wayback`: fetched from a web archive by its index).",
     ]
+    if archive_jobs:
+        # What was asked of the archives, so a reader can tell a gap in the past from a span never backfilled.
+        lines += ["", "Archive work recorded in the database:", "", *(f"- {job}" for job in archive_jobs)]
     return lines
 
 
@@ -553,7 +557,7 @@ def render_card(ctx: CardContext) -> str:
         _files_section(ctx),
         _outlets_section(t, ctx.tdm),
         _months_section(t),
-        _items_section(t),
+        _items_section(t, ctx.archive_jobs),
         _categories_section(t),
         _plots_section(ctx),
         _places_section(t),

@@ -55,6 +55,7 @@ from corpus.outputs.export import (
 from corpus.outputs.plots import write_plots
 from corpus.outputs.splits import SplitSpec, Splitter
 from corpus.outputs.tally import Tally
+from corpus.store.archivework import job_summaries
 from corpus.store.models import CrawlRun, TdmDeclaration
 from corpus.store.ownership import SNAPSHOT, atomic_dir, write_marker
 
@@ -358,6 +359,7 @@ def build_dataset(
             software=software_versions(),
             database=database_state(engine),
             tdm=tdm_status(engine),
+            archive_jobs=[job.describe() for job in job_summaries(engine)],
         )
         (tmp / "README.md").write_text(render_card(context), encoding="utf-8", newline="\n")
         write_marker(tmp, SNAPSHOT)  # before the manifest, which lists every file

@@ -478,3 +478,58 @@ def stored_keys(engine: Engine, keys: Iterable[str]) -> set[str]:
         for chunk in _chunks(wanted):
             found.update(conn.scalars(select(Article.id).where(Article.id.in_(chunk))))
     return found
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """One archive job as a data card reports it: what was asked, and how far it got."""
+
+    kind: str
+    spec: dict[str, Any]
+    done: int
+    failed: int
+    open: int
+
+    def describe(self) -> str:
+        """One sentence: which sources, which span and archives, how many work units ended how."""
+        what = "captures" if self.kind == "backfill" else "WARC files"
+        head = (
+            f"backfill of {', '.join(self.spec.get('sources', [])) or 'no source'} "
+            f"from {self.spec.get('from')} to {self.spec.get('to')} "
+            f"({' and '.join(ARCHIVE_NAMES.get(a, a) for a in self.spec.get('archives', []))})"
+            if self.kind == "backfill"
+            else "distributed WARC ingest"
+        )
+        return f"{head}: {self.done} {what} done, {self.failed} failed, {self.open} not yet done"
+
+
+ARCHIVE_NAMES = {"cc": "Common Crawl", "ia": "the Internet Archive's Wayback Machine"}
+
+
+def job_summaries(engine: Engine) -> list[JobSummary]:
+    """Every archive job, oldest first, counted by its work units (captures or WARC files)."""
+    jobs = cast(Table, ArchiveJob.__table__)
+    out: list[JobSummary] = []
+    with engine.connect() as conn:
+        for job_id, kind, spec in conn.execute(
+            select(jobs.c.id, jobs.c.kind, jobs.c.spec).order_by(jobs.c.id)
+        ):
+            unit = "capture" if kind == "backfill" else "warc_file"
+            counts = {
+                status: int(n)
+                for status, n in conn.execute(
+                    select(_TABLE.c.status, func.count())
+                    .where(_TABLE.c.job_id == job_id, _TABLE.c.kind == unit)
+                    .group_by(_TABLE.c.status)
+                )
+            }
+            out.append(
+                JobSummary(
+                    kind,
+                    dict(spec or {}),
+                    counts.get(DONE, 0),
+                    counts.get(FAILED, 0),
+                    counts.get(PENDING, 0) + counts.get(LEASED, 0),
+                )
+            )
+    return out

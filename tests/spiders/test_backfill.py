@@ -325,6 +325,15 @@ def test_demo_backfill_stores_what_the_live_demo_crawl_stores_dated_the_same(tmp
         assert published == gold[key]["published"], key
     records = [json.loads(line) for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert records and all(r["captured_at"] and r["record_id"] and r["obtained_via"] for r in records)
+    # The data card counts articles per provenance and says what was asked of the archives.
+    built = run_cli("dataset", "build", "--db", str(out / "corpus.sqlite"), "--out", str(tmp_path / "ds"))
+    assert built.returncode == 0, built.stderr
+    card = (tmp_path / "ds" / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"Provenance \(`obtained_via`\): cc_index \d+", card)
+    assert (
+        "- backfill of courant, deltamedia, polderpost, scheldebode from 2018-01 to 2024-12 "
+        "(Common Crawl and the Internet Archive's Wayback Machine): "
+    ) in card
 
 
 def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_done_by_the_other(
