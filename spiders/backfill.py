@@ -47,6 +47,7 @@ from scrapy.http import Request
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 from twisted.python.failure import Failure
 
 from corpus.archive.cdx import (
@@ -141,6 +142,7 @@ class BackfillSpider(SourceSpider):
         self._encoding: EncodingMiddleware | None = None
         self._tdm: TdmMiddleware | None = None
         self._closing = False
+        self._watch: task.LoopingCall | None = None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -217,6 +219,9 @@ class BackfillSpider(SourceSpider):
         self._encoding = encoding_middleware(self.crawler)
         self._tdm = find_tdm_middleware(self.crawler)
         self.queue = self._open_queue()
+        # A signal stops the reading of start() where it waits; this watch hands the items back.
+        self._watch = task.LoopingCall(self._watch_stop)
+        self._watch.start(0.2, now=False)
         self.crawler.stats.set_value("corpus/backfill/job", self.job_id)
         last_renew = time.monotonic()
         while not stopping(self.crawler) and not self._closing:
@@ -249,6 +254,32 @@ class BackfillSpider(SourceSpider):
             self._complete_settled()
             await sleep(0.05)
         self._complete_settled()
+        if stopping(self.crawler):
+            self._hand_back()
+
+    def _watch_stop(self) -> None:
+        if stopping(self.crawler) and self._watch is not None:
+            self._watch.stop()
+            self._watch = None
+            self._hand_back()
+
+    def _hand_back(self) -> None:
+        """A stopping worker hands back what it holds at once, rather than at the close (which a
+        second signal or the stop grace may never reach): other workers need not wait for the
+        leases to expire. A request of such an item that still completes only stores its page
+        again (storage is an upsert on the canonical URL)."""
+        if self.queue is None or crawl_failure(self.crawler) is not None:
+            return
+        unfinished = [i for i in self._active if i not in self._settled]
+        if not unfinished:
+            return
+        try:
+            self.queue.release(unfinished)
+        except Exception:  # a lost database or Redis: the leases run out instead
+            logger.warning("could not release %d archive items; their leases will expire", len(unfinished))
+            return
+        for item_id in unfinished:
+            self._active.pop(item_id, None)
 
     def _give_up(self, why: str) -> None:
         if self._closing:
@@ -263,14 +294,9 @@ class BackfillSpider(SourceSpider):
         """A worker that stops gracefully hands its unfinished items back at once (no lease wait)."""
         if self.queue is None:
             return
-        unfinished = [i for i in self._active if i not in self._settled]
-        if unfinished and crawl_failure(self.crawler) is None:
-            try:
-                self.queue.release(unfinished)
-            except Exception:  # a lost database or Redis: the leases run out instead
-                logger.warning(
-                    "could not release %d archive items; their leases will expire", len(unfinished)
-                )
+        if self._watch is not None and self._watch.running:
+            self._watch.stop()
+        self._hand_back()
         self.queue.close()
 
     def _on_callback_error(self, failure: Failure, response: Response, spider: Any) -> None:

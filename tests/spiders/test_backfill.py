@@ -411,3 +411,37 @@ def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_do
     # What A held when it died was done by B, as a second attempt.
     assert taken and all(i.status == "done" and i.attempts >= 2 for i in taken)
     assert all(not (i.leased_by or "").endswith(f":{a.pid}") for i in taken)
+
+
+def test_sigterm_stops_a_backfill_and_hands_its_items_back(
+    archive: ArchiveManifest, sources: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "corpus.sqlite"
+    with serve_archive(archive, latency=0.2) as served:
+        args = _args(served, sources, f"sqlite:///{db}", concurrency=1)
+        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                time.sleep(0.1)
+                try:
+                    leased = _rows(db, "SELECT count(*) FROM archive_items WHERE status = 'leased'")[0][0]
+                except sqlite3.OperationalError:  # not created yet
+                    continue
+                if leased >= 2:
+                    break
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 130, stderr
+        assert stderr.strip().splitlines()[-1].startswith("crimecorpus: interrupted by SIGTERM")
+        # Nothing is left leased: another worker (or the next run) takes the items at once.
+        assert _rows(db, "SELECT count(*) FROM archive_items WHERE status = 'leased'") == [(0,)]
+        again = run_cli(*_args(served, sources, f"sqlite:///{db}"))
+    assert again.returncode == 0, again.stderr
+    assert _rows(db, "SELECT DISTINCT status FROM archive_items") == [("done",)]
