@@ -197,9 +197,7 @@ class ScopeMiddleware:
         if self._archives is None:
             settings = self.crawler.settings
             self._archives = frozenset(
-                url_host(settings.get(name))
-                for name in ARCHIVE_ENDPOINTS
-                if settings.get(name)
+                url_host(settings.get(name)) for name in ARCHIVE_ENDPOINTS if settings.get(name)
             )
         return self._archives
 
