@@ -960,9 +960,7 @@ class _Layout:
 
     def reported(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` matches somewhere the article reports directly."""
-        if not may_match(pattern, self.lower):
-            return False
-        return any(self.reading(m.start()) == "direct" for m in pattern.finditer(self.lower))
+        return any(self.reading(m.start()) == "direct" for m in find_all(pattern, self.lower))
 
     def reading(self, offset: int) -> str:
         """'direct' when the article reports it here; 'indirect' (quoted, background) or 'denied'."""

@@ -146,16 +146,17 @@ def _occurrences(text: str, literal: str) -> Iterator[int]:
         at = text.find(literal, at + 1)
 
 
-def find_all(pattern: str, text: str) -> Iterator[re.Match[str]]:
+def find_all(pattern: str | re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """``re.finditer(pattern, text)``, the same matches, tried only where one can start.
 
     When every match starts with one of a few literals (:func:`leading_literals`), the regex is
-    tried (``match`` at a position, which sees the text before it for ``\b`` and look-behinds, as
+    tried (``match`` at a position, which sees the text before it for ``\\b`` and look-behinds, as
     a scan does) only where one of them occurs, in text order and past the previous match's end:
     exactly the positions a scan would find a match at. Otherwise, a pattern whose required
     literals are all absent yields nothing, and any other is scanned.
     """
-    starts = leading_literals(pattern)
+    compiled = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
+    starts = leading_literals(compiled.pattern, compiled.flags & ~re.UNICODE)
     positions: list[int] = []
     if starts is not None and min(len(s) for s in starts) >= MIN_LEADING:
         positions = sorted({at for literal in starts for at in _occurrences(text, literal)})
@@ -163,10 +164,9 @@ def find_all(pattern: str, text: str) -> Iterator[re.Match[str]]:
             return
     if not positions or len(positions) > MAX_TRIES:
         # No selective start (a short literal occurs everywhere): one scan costs less.
-        if may_match(pattern, text):
-            yield from re.finditer(pattern, text)
+        if may_match(compiled, text):
+            yield from compiled.finditer(text)
         return
-    compiled = re.compile(pattern)
     end = 0
     for at in positions:
         if at < end:

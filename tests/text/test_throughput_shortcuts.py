@@ -87,11 +87,18 @@ def test_a_pattern_said_not_to_match_finds_nothing() -> None:
 
 
 def test_find_all_finds_what_a_scan_finds() -> None:
-    patterns = [p.pattern for p in (*crime._METAPHORS, *crime._PHRASES)]
+    patterns: list[str | re.Pattern[str]] = [p.pattern for p in (*crime._METAPHORS, *crime._PHRASES)]
     patterns += [p.pattern for p in crime._negative_patterns().values()]
     patterns += [r"\bfoo", r"(?<!a)foo\w*", r"foo|foobar", r"(?:ab)+c", r"a(?=b)"]
+    patterns += [
+        crime._DEATH,
+        crime._INJURY,
+        crime._PROSTITUTION,
+        re.compile(r"(?i)\bdader"),
+        re.compile("^hof", re.M),
+    ]
     texts = [crime._lower(f"{title}\n{text}") for title, text, _ in _texts()]
-    texts += ["foo foobar afoo xfoo ababc abc ab", "xfoo\nfoo", "aaaa"]
+    texts += ["foo foobar afoo xfoo ababc abc ab", "xfoo\nfoo", "aaaa", "De DADER, de dader.\nhof en hof"]
     found = 0
     for text in texts:
         for pattern in patterns:
