@@ -792,6 +792,7 @@ class LoggedRequest:
     status: int
     sent: int  # body bytes written
     time: float  # time.time() when the answer was written
+    agent: str = ""  # the User-Agent the request carried
 
 
 @dataclass
@@ -1015,6 +1016,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status,
                 sent,
                 time.time(),
+                self.headers.get("User-Agent") or "",
             )
         )
 

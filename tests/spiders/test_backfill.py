@@ -237,7 +237,7 @@ def test_a_503_with_retry_after_is_waited_out_and_a_truncated_range_is_recorded(
     assert _stored_count(result.stdout) == len(_rows(db, "SELECT id FROM articles")) > 5
 
 
-def test_requests_to_an_archive_are_spaced_by_its_slot(
+def test_requests_to_an_archive_are_spaced_by_its_slot_and_name_the_crawler(
     archive: ArchiveManifest, sources: Path, tmp_path: Path
 ) -> None:
     with serve_archive(archive) as served:
@@ -246,6 +246,8 @@ def test_requests_to_an_archive_are_spaced_by_its_slot(
         )
         log = list(served.log)
     assert result.returncode == 0, result.stderr
+    # Every request names the crawler and where to reach its operator.
+    assert log and all(r.agent.startswith("crimecorpus/") and "+http" in r.agent for r in log)
     cdx = sorted(r.time for r in log if r.endpoint == "ia_cdx")
     assert len(cdx) >= 3
     # Scrapy spaces a slot's requests by 0.5 to 1.5 times its delay.
