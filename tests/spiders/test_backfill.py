@@ -19,9 +19,10 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,7 @@ from corpus.store.models import ArchiveItem, Article
 from corpus.store.storage import open_database
 from corpus.text.pagekind import NEWS_KINDS
 from tests.conftest import DEMO_DUTCH_ARTICLES, FAST, ROOT, demo_gold, run_cli
+from tests.faults.fixtures.forwarder import Forwarder
 
 COURANT = DEMO_BASES["courant"]
 MOVED = f"{COURANT}/archief/2019/overval-juwelier"  # listed as 200, captured as a 301
@@ -447,3 +449,52 @@ def test_sigterm_stops_a_backfill_and_hands_its_items_back(
         again = run_cli(*_args(served, sources, f"sqlite:///{db}"))
     assert again.returncode == 0, again.stderr
     assert _rows(db, "SELECT DISTINCT status FROM archive_items") == [("done",)]
+
+
+def test_a_distributed_backfill_worker_cut_off_from_redis_stops_non_zero_with_one_line(
+    archive: ArchiveManifest,
+    sources: Path,
+    tmp_path: Path,
+    pg_url: str,
+    real_redis: tuple[str, str, redis.Redis],
+) -> None:
+    url, prefix, _client = real_redis
+    parts = urlsplit(url)
+    open_database(pg_url).dispose()
+    with (
+        Forwarder((parts.hostname or "127.0.0.1", parts.port or 6379)) as forwarder,
+        serve_archive(archive, latency=0.3) as served,
+    ):
+        via = urlunsplit((parts.scheme, f"127.0.0.1:{forwarder.port}", parts.path, "", ""))
+        args = _args(served, sources, pg_url, "--distributed", "--redis", via, "--redis-prefix", prefix)
+        args += ["-s", "CORPUS_REDIS_LOST_SECONDS=3", "-s", "CORPUS_ARCHIVE_IN_FLIGHT=2"]
+        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "corpus", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            engine = open_database(pg_url)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and worker.poll() is None:
+                with Session(engine) as s:
+                    if s.scalar(select(func.count()).where(ArchiveItem.kind == "capture")):
+                        break  # planning is done, captures are being fetched
+                time.sleep(0.1)
+            engine.dispose()
+            assert worker.poll() is None, worker.communicate()[1][-3000:]
+            forwarder.cut()
+            out, err = worker.communicate(timeout=90)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait(10)
+    assert worker.returncode == 1, err[-3000:]
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("crimecorpus: error: lost Redis at"), err[-3000:]
+    assert "Traceback" not in err and len(err) < 20_000
+    assert "redis_lost" in out
