@@ -107,7 +107,13 @@ class StorePipeline:
 
     def tdm_declared(self, rows: list[dict[str, Any]]) -> None:
         # Written at once, outside the batch: declarations are evidence, not crawl outcomes.
-        record_declarations(self.store.engine, rows)
+        if self._stopped() is not None:
+            return  # the store failed: the run's one error line says so, no second error
+        try:
+            record_declarations(self.store.engine, rows)
+        except STORE_ERRORS as exc:
+            # Sent from the close, where Scrapy would only log the traceback: fail as every store does.
+            fail_crawl(self.crawler, exc)
 
     def open_spider(self) -> None:
         names = [s.name for s in getattr(self.crawler.spider, "sources", [])]

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from corpus.devtools.archive import (
@@ -42,6 +43,7 @@ from corpus.store.storage import open_database
 from corpus.text.pagekind import NEWS_KINDS
 from tests.conftest import DEMO_DUTCH_ARTICLES, FAST, ROOT, demo_gold, run_cli
 from tests.faults.fixtures.forwarder import Forwarder
+from tests.faults.fixtures.store_failed import ERROR_PREFIX, wait_until
 
 COURANT = DEMO_BASES["courant"]
 MOVED = f"{COURANT}/archief/2019/overval-juwelier"  # listed as 200, captured as a 301
@@ -498,3 +500,52 @@ def test_a_distributed_backfill_worker_cut_off_from_redis_stops_non_zero_with_on
     assert lines[-1].startswith("crimecorpus: error: lost Redis at"), err[-3000:]
     assert "Traceback" not in err and len(err) < 20_000
     assert "redis_lost" in out
+
+
+def test_postgresql_lost_mid_backfill_stops_in_one_line_and_the_rerun_finishes(
+    archive: ArchiveManifest, sources: Path, pg_url: str
+) -> None:
+    direct = make_url(pg_url)
+    forwarder = Forwarder((direct.host or "127.0.0.1", direct.port or 5432))
+    through = direct.set(host="127.0.0.1", port=forwarder.port).render_as_string(hide_password=False)
+    engine = open_database(pg_url)
+
+    def captures_done() -> int:
+        with Session(engine) as s:
+            return int(
+                s.scalar(
+                    select(func.count()).where(ArchiveItem.kind == "capture", ArchiveItem.status == "done")
+                )
+                or 0
+            )
+
+    try:
+        with serve_archive(archive, latency=0.1) as served:
+            args = _args(served, sources, through, "-s", "CORPUS_BATCH_SIZE=2", concurrency=1)
+            env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "corpus", *args],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            wait_until(proc, lambda: captures_done() >= 3, "fetched three captures")
+            forwarder.cut()  # the server is gone for the backfill (the real one runs on)
+            out, err = proc.communicate(timeout=90)
+            assert proc.returncode == 1, (out, err[-3000:])
+            lines = [line for line in err.splitlines() if line.strip()]
+            assert len(lines) == 1 and lines[0].startswith(ERROR_PREFIX), err[-3000:]
+            assert out.startswith("backfill run 1: store_failed"), out
+            forwarder.restore()
+            again = run_cli(*_args(served, sources, through))
+        assert again.returncode == 0, again.stderr[-3000:]
+        with Session(engine) as s:
+            statuses = set(s.scalars(select(ArchiveItem.status).distinct()))
+            urls = list(s.scalars(select(Article.url)))
+        assert statuses == {"done"}
+        assert len(urls) == len(set(urls)) >= 10
+    finally:
+        forwarder.close()
+        engine.dispose()
