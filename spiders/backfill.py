@@ -664,10 +664,10 @@ class BackfillSpider(SourceSpider):
         if item.kind in ("cc_page", "ia_page"):
             # New items only: a URL another page or archive planned already is not planned again.
             self.crawler.stats.inc_value("corpus/backfill/planned", len(new))
-            self.crawler.stats.inc_value(
-                "corpus/backfill/not_planned/planned_already", len(children) - len(new)
-            )
-
+            if len(children) > len(new):
+                self.crawler.stats.inc_value(
+                    "corpus/backfill/not_planned/planned_already", len(children) - len(new)
+                )
         self.crawler.stats.inc_value(f"corpus/backfill/done/{item.kind}")
         self._active.pop(item.id, None)
         if new:
