@@ -138,6 +138,8 @@ class BackfillSpider(SourceSpider):
         self._outstanding: dict[int, int] = {}
         self._bytes: dict[int, int] = {}
         self._settled: list[int] = []
+        self._last_mark = 0.0
+        self.checkpoint_seconds = 5.0
         self._discovery_keys: dict[str, set[str]] = {}
         self._encoding: EncodingMiddleware | None = None
         self._tdm: TdmMiddleware | None = None
@@ -165,6 +167,7 @@ class BackfillSpider(SourceSpider):
         spider.hosts = HostIndex(spider.sources)
         spider.in_flight = max(1, settings.getint("CORPUS_ARCHIVE_IN_FLIGHT"))
         spider.lease_seconds = settings.getfloat("CORPUS_ARCHIVE_LEASE_SECONDS")
+        spider.checkpoint_seconds = settings.getfloat("CORPUS_WARC_CHECKPOINT_SECONDS")
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._settled_item, signal=signal)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
@@ -230,7 +233,8 @@ class BackfillSpider(SourceSpider):
                 self.queue.renew(list(self._active))
                 last_renew = time.monotonic()
             claimed: list[WorkItem] = []
-            free = self.in_flight - len(self._active)
+            # Settled items only wait for their mark: they hold no request and no pipeline slot.
+            free = self.in_flight - (len(self._active) - len(self._settled))
             if free > 0:
                 try:
                     claimed = self.queue.claim(free)
@@ -251,9 +255,9 @@ class BackfillSpider(SourceSpider):
             # Others hold the rest (or it is in our pipelines): wait for them or their leases.
             await sleep(0.1)
         while self._active and not stopping(self.crawler) and not self._closing:
-            self._complete_settled()
+            self._complete_settled(force=True)
             await sleep(0.05)
-        self._complete_settled()
+        self._complete_settled(force=True)
         if stopping(self.crawler):
             self._hand_back()
 
@@ -270,7 +274,9 @@ class BackfillSpider(SourceSpider):
         again (storage is an upsert on the canonical URL)."""
         if self.queue is None or crawl_failure(self.crawler) is not None:
             return
-        unfinished = [i for i in self._active if i not in self._settled]
+        # Settled but not yet marked counts as unfinished: its mark cannot be vouched for now,
+        # and doing it again only stores the same rows (an upsert).
+        unfinished = list(self._active)
         if not unfinished:
             return
         try:
@@ -593,8 +599,8 @@ class BackfillSpider(SourceSpider):
         """A capture that is not a page: a redirect (to a consent wall, or elsewhere) or an error."""
         source = self.sources_by_name.get(item.source or "")
         declared = source.consent_hosts if source is not None else ()
-        if location and consent_redirect(capture.url, location, declared):
-            host = consent_redirect(capture.url, location, declared) or ""
+        host = consent_redirect(capture.url, location, declared) if location else None
+        if location and host:
             yield from self._capture_rejected(
                 item, capture, M.FETCH, "consent_wall", consent_detail(host, location)
             )
@@ -642,10 +648,20 @@ class BackfillSpider(SourceSpider):
         else:
             self._outstanding[work_id] = left
 
-    def _complete_settled(self) -> None:
-        """Mark the captures whose outcome is settled as done, after the store has written it."""
+    def _complete_settled(self, *, force: bool = False) -> None:
+        """Mark the captures whose outcome is settled as done, after the store has written it.
+
+        Every few seconds (``CORPUS_WARC_CHECKPOINT_SECONDS``), not at every pass of the loop:
+        each mark first makes the store write what it holds, which would otherwise cut its
+        batches down to a row or two. A kill loses at most that many seconds of marks; those
+        captures are fetched again and stored by upsert.
+        """
         if not self._settled:
             return
+        now = time.monotonic()
+        if not force and now - self._last_mark < self.checkpoint_seconds:
+            return
+        self._last_mark = now
         # The mark must not get ahead of the rows it vouches for: the store writes first.
         request_checkpoint(self.crawler)
         if crawl_failure(self.crawler) is not None:

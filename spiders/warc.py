@@ -34,17 +34,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
-from scrapy.http import Request
-from scrapy.http.headers import Headers
-from scrapy.responsetypes import responsetypes
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from corpus.crawl import meta as M
 from corpus.crawl.archivequeue import RedisLost, RedisQueue
 from corpus.crawl.discoveries import request_checkpoint
 from corpus.crawl.distributed import connect, worker_id
@@ -58,10 +53,12 @@ from corpus.store.storage import crawler_engine
 from corpus.store.warcfiles import begin_file, checkpoint
 from corpus.warc.read import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
 from spiders._base import SourceSpider, source_names
-from spiders.middlewares.encoding import EncodingMiddleware
+from spiders.archived import archived_response, encoding_middleware
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+    from spiders.middlewares.encoding import EncodingMiddleware
 
 MAX_IN_FLIGHT = 64
 """Items handed to the pipelines and not yet settled; reading waits above it (bounded memory)."""
@@ -136,10 +133,7 @@ class WarcSpider(SourceSpider):
     # -- reading ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         stats = self.crawler.stats
-        try:
-            self._encoding = EncodingMiddleware.from_crawler(self.crawler)
-        except NotConfigured:
-            self._encoding = None
+        self._encoding = encoding_middleware(self.crawler)
         if self.distributed:
             async for out in self._start_distributed():
                 yield out
@@ -365,15 +359,9 @@ class WarcSpider(SourceSpider):
         """The response a crawl would have handed to ``parse_article``, and what that makes of it."""
         source = self.hosts.source_for(page.url)
         assert source is not None  # the reader only returns wanted URLs
-        headers = Headers(page.headers)
-        # The body is decoded already, as HttpCompressionMiddleware leaves it.
-        for name in (b"Content-Encoding", b"Transfer-Encoding"):
-            headers.pop(name, None)
-        request = Request(page.url, meta={M.SOURCE: source.name, M.STAGE: M.FETCH})
-        cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body)
-        response = cls(url=page.url, status=page.status, headers=headers, body=page.body, request=request)
-        if self._encoding is not None:
-            response = self._encoding.process_response(request, response)
+        response = archived_response(
+            page.url, page.status, page.headers, page.body, source.name, self._encoding
+        )
         discovery = discoveries.get(frontier_key(page.url)) or Discovery("warc")
         for item in self.parse_article(response, source.name, asdict(discovery)):
             if isinstance(item, ArticleItem):

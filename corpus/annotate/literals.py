@@ -73,21 +73,25 @@ def _sequence(items: Any) -> frozenset[str] | None:
     return _best(candidates)
 
 
-@cache
-def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """Strings of which every match of ``pattern`` contains one; None when none can be named.
-
-    ``pattern`` cannot match a text that contains none of them (see the module docstring).
-    """
+def _parsed(pattern: str, flags: int) -> Any:
+    """The pattern's syntax tree, or None where nothing can be reasoned about it (case folding)."""
     if _p is None or flags & re.IGNORECASE:
         return None
     try:
         parsed = _p.parse(pattern, flags)
     except (re.error, TypeError, ValueError):
         return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    return _sequence(parsed)
+    return None if parsed.state.flags & re.IGNORECASE else parsed
+
+
+@cache
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Strings of which every match of ``pattern`` contains one; None when none can be named.
+
+    ``pattern`` cannot match a text that contains none of them (see the module docstring).
+    """
+    parsed = _parsed(pattern, flags)
+    return None if parsed is None else _sequence(parsed)
 
 
 _ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
@@ -122,15 +126,8 @@ def _leading(items: Any) -> frozenset[str] | None:
 @cache
 def leading_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Strings of which every match of ``pattern`` starts with one; None when none can be named."""
-    if _p is None or flags & re.IGNORECASE:
-        return None
-    try:
-        parsed = _p.parse(pattern, flags)
-    except (re.error, TypeError, ValueError):
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    return _leading(parsed)
+    parsed = _parsed(pattern, flags)
+    return None if parsed is None else _leading(parsed)
 
 
 MIN_LEADING = 3

@@ -229,20 +229,23 @@ def _paging(page: int | None, num_pages: bool) -> list[tuple[str, str]]:
     return [("page", str(page))]
 
 
-def cc_query(api: str, host: str, span: Span, *, page: int | None = None, num_pages: bool = False) -> str:
-    """A Common Crawl index query for the HTML 200 captures of ``host`` and its subdomains in ``span``.
-
-    The filters run on the index server, so redirects, errors and images never travel.
-    """
-    params = [
+def _host_span(host: str, span: Span) -> list[tuple[str, str]]:
+    """What both CDX APIs are asked alike: the host and its subdomains, the span, JSON lines."""
+    return [
         ("url", host),
         ("matchType", "domain"),
         ("from", span.cdx_from),
         ("to", span.cdx_to),
         ("output", "json"),
-        ("filter", "=status:200"),
-        ("filter", "~mime:html"),
     ]
+
+
+def cc_query(api: str, host: str, span: Span, *, page: int | None = None, num_pages: bool = False) -> str:
+    """A Common Crawl index query for the HTML 200 captures of ``host`` and its subdomains in ``span``.
+
+    The filters run on the index server, so redirects, errors and images never travel.
+    """
+    params = [*_host_span(host, span), ("filter", "=status:200"), ("filter", "~mime:html")]
     return _with_query(api, params + _paging(page, num_pages))
 
 
@@ -253,11 +256,7 @@ def ia_query(cdx_url: str, host: str, span: Span, *, page: int | None = None, nu
     page or a popular article); ``fl`` names the fields so the answer's shape is known.
     """
     params = [
-        ("url", host),
-        ("matchType", "domain"),
-        ("from", span.cdx_from),
-        ("to", span.cdx_to),
-        ("output", "json"),
+        *_host_span(host, span),
         ("filter", "statuscode:200"),
         ("filter", "mimetype:text/html"),
         ("collapse", "urlkey"),

@@ -201,7 +201,7 @@ CORPUS_ARCHIVE_MAX_BYTES = 1024**3
 CORPUS_WARC_FILES: list[str] = []
 #: "ingest": new articles from the files; "reextract": only stored articles, every file again.
 CORPUS_WARC_MODE = "ingest"
-#: How often a WARC file's settled offset is recorded (s).
+#: How often a WARC file's settled offset, or a backfill's settled captures, are recorded (s).
 CORPUS_WARC_CHECKPOINT_SECONDS = 5.0
 # Backfill from web archives (docs/backfill.md)
 #: Common Crawl's URL index server (collinfo.json and one CDX API per crawl).

@@ -304,34 +304,33 @@ def lease_ids(
         return _lease(conn, chosen, worker, now)
 
 
-def renew(engine: Engine, ids: Iterable[int], worker: str, now: dt.datetime | None = None) -> None:
-    """Move the leases ``worker`` still holds on ``ids`` to now (a lease another took is left alone)."""
-    now = _now(now)
-    wanted = sorted(set(ids))
+def _update_held(engine: Engine, ids: Iterable[int], worker: str, **values: Any) -> None:
+    """Set ``values`` on those of ``ids`` that ``worker`` still holds (a lease another took is left alone)."""
     with engine.begin() as conn:
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(sorted(set(ids))):
             conn.execute(
                 update(_TABLE)
                 .where(_TABLE.c.id.in_(chunk), _TABLE.c.status == LEASED, _TABLE.c.leased_by == worker[:128])
-                .values(leased_at=now)
+                .values(**values)
             )
+
+
+def renew(engine: Engine, ids: Iterable[int], worker: str, now: dt.datetime | None = None) -> None:
+    """Move the leases ``worker`` still holds on ``ids`` to now (a lease another took is left alone)."""
+    _update_held(engine, ids, worker, leased_at=_now(now))
 
 
 def release(engine: Engine, ids: Iterable[int], worker: str) -> None:
     """Hand items back unfinished (a worker stopping cleanly): pending again, the attempt not counted."""
-    wanted = sorted(set(ids))
-    with engine.begin() as conn:
-        for chunk in _chunks(wanted):
-            conn.execute(
-                update(_TABLE)
-                .where(_TABLE.c.id.in_(chunk), _TABLE.c.status == LEASED, _TABLE.c.leased_by == worker[:128])
-                .values(
-                    status=PENDING,
-                    leased_by=None,
-                    leased_at=None,
-                    attempts=case((_TABLE.c.attempts > 0, _TABLE.c.attempts - 1), else_=0),
-                )
-            )
+    _update_held(
+        engine,
+        ids,
+        worker,
+        status=PENDING,
+        leased_by=None,
+        leased_at=None,
+        attempts=case((_TABLE.c.attempts > 0, _TABLE.c.attempts - 1), else_=0),
+    )
 
 
 def release_job(engine: Engine, job_id: int) -> int:

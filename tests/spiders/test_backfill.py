@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -136,10 +137,24 @@ def _args(
         "-s",
         "RETRY_TIMES=2",
         *FAST,
+        # Captures are marked done soon after they settle: a kill lands in the middle of a job.
+        "-s",
+        "CORPUS_WARC_CHECKPOINT_SECONDS=0.2",
     ]
     for name, value in served.settings().items():
         args += ["-s", f"{name}={value}"]
     return [*args, *extra]
+
+
+def _spawn(
+    args: list[str], *, stdout: Any = subprocess.PIPE, stderr: Any = subprocess.PIPE
+) -> subprocess.Popen[Any]:
+    """``python -m corpus ARGS`` started as a user would, with only the database the args name."""
+    env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
+    text = stdout is subprocess.PIPE or stderr is subprocess.PIPE
+    return subprocess.Popen(
+        [sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env, stdout=stdout, stderr=stderr, text=text
+    )
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -264,8 +279,7 @@ def test_a_killed_backfill_is_resumed_without_waiting_and_stores_every_article_o
     db = tmp_path / "corpus.sqlite"
     with serve_archive(archive, latency=0.05) as served:
         args = _args(served, sources, f"sqlite:///{db}", "-s", "CORPUS_BATCH_SIZE=2")
-        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
-        proc = subprocess.Popen([sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env)
+        proc = _spawn(args, stdout=None, stderr=None)
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
@@ -351,7 +365,6 @@ def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_do
 ) -> None:
     redis_url, prefix = redis_url
     engine = open_database(pg_url)  # the schema first, as every worker would find it
-    env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
     with serve_archive(archive, latency=0.05) as served:
         args = _args(served, sources, pg_url, "--distributed", "--redis", redis_url, "--redis-prefix", prefix)
         args += [
@@ -363,12 +376,7 @@ def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_do
             "CORPUS_ARCHIVE_IN_FLIGHT=4",
         ]
         logs = {name: (tmp_path / f"{name}.log").open("wb") for name in "ab"}
-        a, b = (
-            subprocess.Popen(
-                [sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env, stderr=logs[n], stdout=logs[n]
-            )
-            for n in "ab"
-        )
+        a, b = (_spawn(args, stdout=logs[n], stderr=logs[n]) for n in "ab")
         held: list[int] = []
         try:
             deadline = time.monotonic() + 120
@@ -425,10 +433,7 @@ def test_sigterm_stops_a_backfill_and_hands_its_items_back(
     db = tmp_path / "corpus.sqlite"
     with serve_archive(archive, latency=0.2) as served:
         args = _args(served, sources, f"sqlite:///{db}", concurrency=1)
-        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "corpus", *args], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
-        )
+        proc = _spawn(args, stdout=None)
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
@@ -470,15 +475,7 @@ def test_a_distributed_backfill_worker_cut_off_from_redis_stops_non_zero_with_on
         via = urlunsplit((parts.scheme, f"127.0.0.1:{forwarder.port}", parts.path, "", ""))
         args = _args(served, sources, pg_url, "--distributed", "--redis", via, "--redis-prefix", prefix)
         args += ["-s", "CORPUS_REDIS_LOST_SECONDS=3", "-s", "CORPUS_ARCHIVE_IN_FLIGHT=2"]
-        env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "corpus", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        worker = _spawn(args)
         try:
             engine = open_database(pg_url)
             deadline = time.monotonic() + 120
@@ -522,15 +519,7 @@ def test_postgresql_lost_mid_backfill_stops_in_one_line_and_the_rerun_finishes(
     try:
         with serve_archive(archive, latency=0.1) as served:
             args = _args(served, sources, through, "-s", "CORPUS_BATCH_SIZE=2", concurrency=1)
-            env = {k: v for k, v in os.environ.items() if k != "CRIMECORPUS_DB"}
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "corpus", *args],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            proc = _spawn(args)
             wait_until(proc, lambda: captures_done() >= 3, "fetched three captures")
             forwarder.cut()  # the server is gone for the backfill (the real one runs on)
             out, err = proc.communicate(timeout=90)
