@@ -21,13 +21,17 @@ Evidence, strongest first, as recorded in ``PublishedDate.source``:
 * ``url``: a date in the URL path (``/2019/08/05/``, ``2019-08-05``, ``20190805``).
 * ``text``: a visible date ("12 maart 2024", "di 5 aug. 2019", "05-08-2019", "zaterdag 1 juni
   2019 om 09:12") in a date-like element of the article (class or id with "date", "datum",
-  "time", "publi", "byline" ...) or after a label ("Gepubliceerd op"), skipping update stamps
+  "time", "publi", "byline" ...) or after a label ("Gepubliceerd op", "Aangemaakt op"), skipping update stamps
   ("Bijgewerkt", "Geüpdatet", "Laatst gewijzigd", "Aangepast", "update:", before or after the
   publication on the same line, or in a list under such a label), copyright lines, related-article
   boxes, teasers (an ``<article>`` inside the article, repeated ``datePublished`` microdata),
   quotes and embedded posts (``<blockquote>``), and links, whose text names another document. An
   ``<aside>`` or ``<footer>`` of the article whose class names its metadata ("meta", "byline") is
-  the article's own; the wrappers around ``<main>`` are layout. A label's day may stand in the
+  the article's own, and so is any footer inside the content (an ``<article>``, ``<main>`` or a
+  container named "main", "main-content", "article"): the article's colophon. A container whose
+  class or id names the main content ("main", the BEM element "layout__main") holds the article
+  whatever else its classes say ("subnav_true main", "sidebar__main"); the wrappers around it and
+  around ``<main>`` are layout. A label's day may stand in the
   element after it ("Verschenen op:" ``<h2>12.03.2024</h2>``). Without any of these, the first
   short line under the headline that opens with a date ("1 februari 2024, Jan Jansen"), or a
   dateline opening the body ("12.03.2024 – De politie ..."); a date inside a sentence there is an
@@ -57,6 +61,9 @@ Decision rules (what a researcher slicing by month wants: the day the article fi
    own dates does not count against it.
 1b. Generic date tags (``date``, ``DC.date``, ``dcterms.date``) name no event and often carry the
    last modification: when they are the page's only claims, an earlier visible date wins.
+1c. A slashed numeric date in a tag whose first two parts could both be the month
+   ("11/01/2023", as an en-US server culture writes 1 November) is read day-first, unless the rest
+   of the evidence names its month-first day and never its day-first one.
 2. A full URL date is minted once, when the article is created, and never changes. A page claim
    more than one day away from it is taken for a re-dated or mislabelled stamp: another piece of
    evidence that agrees with the URL is used instead, or the URL date itself.
@@ -376,6 +383,9 @@ class _Evidence:
     # A generic date tag ("date", "DC.date"): it names no event, and CMSs fill it with the last
     # modification as often as with the publication.
     weak: bool = False
+    # The other reading of an ambiguous numeric date ("11/01/2023": 11 January day-first, 1
+    # November month-first), see _settle_ambiguous.
+    swapped: datetime.date | datetime.datetime | None = None
 
 
 def _is_utc(value: datetime.datetime) -> bool:
@@ -512,31 +522,49 @@ _META_RANK = {name: rank for rank, name in enumerate(_META_NAMES)}
 _WEAK_META_RANK = min(_META_RANK[name] for name in ("dc.date", "dcterms.date", "date"))
 
 
-def _meta(tree: lxml.html.HtmlElement, tz: str) -> list[tuple[datetime.date | datetime.datetime, bool]]:
+_Value = datetime.date | datetime.datetime
+# A slashed numeric date whose first two parts could both be the month: "11/01/2023" is 11 January
+# as Dutch and German write it and 1 November as an en-US server culture writes it into a tag.
+_AMBIGUOUS_SLASHED = re.compile(r"^\s*(?P<first>0?[1-9]|1[0-2])/(?P<second>0?[1-9]|1[0-2])/\d{4}(?!\d)")
+
+
+def _swapped(raw: str, value: _Value) -> _Value | None:
+    """The month-first reading of an ambiguous slashed date in a tag, None when it has none."""
+    match = _AMBIGUOUS_SLASHED.match(raw)
+    if match is None or int(match.group("first")) == int(match.group("second")):
+        return None
+    try:
+        return value.replace(month=value.day, day=value.month)
+    except ValueError:  # pragma: no cover - both parts are at most 12
+        return None
+
+
+def _meta(tree: lxml.html.HtmlElement, tz: str) -> list[tuple[_Value, bool, _Value | None]]:
     """Publication claims in meta tags and microdata, strongest first, each with whether it is a
-    generic date tag (weak)."""
-    found: list[tuple[int, int, datetime.date | datetime.datetime]] = []
+    generic date tag (weak) and the other reading of an ambiguous slashed date."""
+    found: list[tuple[int, int, _Value, _Value | None]] = []
     for position, element in enumerate(tree.iter("meta")):
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             rank = _META_RANK.get((element.get(attribute) or "").strip().lower())
             if rank is not None:
-                value = parse_dutch_date(element.get("content") or "", tz=tz)
+                raw = element.get("content") or ""
+                value = parse_dutch_date(raw, tz=tz)
                 if value is not None:
-                    found.append((rank, position, value))
+                    found.append((rank, position, value, _swapped(raw, value)))
                 break
     if not found:
         # Microdata on visible elements: <span itemprop="datePublished" content="...">
         for element in tree.xpath('//*[@itemprop="datePublished"][not(self::meta or self::time)]')[:5]:
-            raw = element.get("content") or element.get("datetime") or element.text_content()
-            value = parse_dutch_date(raw or "", tz=tz)
+            raw = element.get("content") or element.get("datetime") or element.text_content() or ""
+            value = parse_dutch_date(raw, tz=tz)
             if value is not None:
-                found.append((_META_RANK["datepublished"], 0, value))
+                found.append((_META_RANK["datepublished"], 0, value, _swapped(raw, value)))
     found.sort(key=lambda item: item[:2])
     # One claim per tag: a page has one publication date, and the repeats of a tag in the body are
     # the microdata of listed articles (<meta itemprop="datePublished"> in every teaser), which
     # must not outvote the page's own claim.
-    first = {rank: value for rank, _position, value in reversed(found)}
-    return [(value, rank >= _WEAK_META_RANK) for rank, value in sorted(first.items())]
+    first = {rank: (value, swapped) for rank, _position, value, swapped in reversed(found)}
+    return [(value, rank >= _WEAK_META_RANK, swapped) for rank, (value, swapped) in sorted(first.items())]
 
 
 # Containers whose dates belong to other articles, comments or the site, not to this article.
@@ -577,29 +605,82 @@ def _classes(element: etree._Element) -> str:
 _METADATA_BOX_CLASS = re.compile(r"meta|byline|dateline|date|datum|author|auteur", re.IGNORECASE)
 
 
+# A class or id token that names the page's main content ("main", "main-content", the BEM
+# element "layout__main"): the container holds the article whatever else its classes say
+# ("subnav_true main" is the main column of a page with a sub-navigation, "sidebar__main" the main
+# column of a layout with a sidebar), and the wrappers around it are layout, as around <main>.
+_MAIN_TOKEN = re.compile(r"^(?:main|main[-_]?content|content[-_]?main|[\w-]+__main)$", re.IGNORECASE)
+# A footer inside the content ("rez_footer" of a review, <div class="footer"> of an article) is the
+# article's colophon: who wrote it, when it appeared. The content is an <article>, <main>, or a
+# container named for it ("main", "main-content", "article", "post"; not the bare "content", which
+# forum and portal skins wrap around the whole page, page footer included).
+_CONTENT_TOKEN = re.compile(r"^(?:article|post|entry)$", re.IGNORECASE)
+_FOOTER_CLASS = re.compile(r"footer", re.IGNORECASE)
+
+
+def _names_main(element: etree._Element) -> bool:
+    return any(_MAIN_TOKEN.match(token) for token in _classes(element).split())
+
+
+def _holds_content(element: etree._Element) -> bool:
+    return (
+        element.tag in ("article", "main")
+        or (element.get("role") or "").lower() == "main"
+        or any(_MAIN_TOKEN.match(token) or _CONTENT_TOKEN.match(token) for token in _classes(element).split())
+    )
+
+
+def _is_page_main(element: etree._Element) -> bool:
+    return element.tag == "main" or (element.get("role") or "").lower() == "main" or _names_main(element)
+
+
 def _in_boilerplate(element: etree._Element) -> bool:
     ancestors = list(element.iterancestors())
     for position, ancestor in enumerate(ancestors):
         if ancestor.tag in ("body", "html"):
             # Page-wide classes ("has-sidebar", "nav-open") say nothing about this element.
             break
+        if ancestor.tag not in _BOILERPLATE_TAGS and _names_main(ancestor):
+            break  # the page's main content, see _MAIN_TOKEN
         classes = _classes(ancestor)
-        if _BOILERPLATE_CLASS.search(classes):
-            return True
         outer = ancestors[position + 1 :]
+        if _BOILERPLATE_CLASS.search(classes) and not (_only_footer(classes) and _in_content(outer)):
+            return True
         if ancestor.tag == "article" and any(a.tag == "article" for a in outer):
             return True  # an article inside the article: a teaser of another story
         if ancestor.tag in _BOILERPLATE_TAGS:
-            in_article = any(a.tag == "article" for a in outer)
-            if not (
-                in_article and ancestor.tag in ("aside", "footer") and _METADATA_BOX_CLASS.search(classes)
-            ):
+            own_box = ancestor.tag in ("aside", "footer") and (
+                (_METADATA_BOX_CLASS.search(classes) and any(a.tag == "article" for a in outer))
+                or (ancestor.tag == "footer" and _in_content(outer))
+            )
+            if not own_box:
                 return True
-        if ancestor.tag == "main" or (ancestor.get("role") or "").lower() == "main":
+        if _is_page_main(ancestor):
             # The page's main content: the wrappers around it ("page-wrapper nav-open",
             # "left-navigation-wrapper") are layout, like the body's classes.
             break
     return False
+
+
+def _in_content(ancestors: list[etree._Element]) -> bool:
+    """Whether ``ancestors`` (innermost first) put an element inside the page's content: an
+    <article>, <main> or a container named for the content, before any boilerplate container."""
+    for ancestor in ancestors:
+        if ancestor.tag in ("body", "html") or ancestor.tag in _BOILERPLATE_TAGS:
+            return False
+        if _holds_content(ancestor):
+            return True
+        classes = _classes(ancestor)
+        if _BOILERPLATE_CLASS.search(classes) and not _only_footer(classes):
+            return False
+    return False
+
+
+def _only_footer(classes: str) -> bool:
+    """Whether "footer" is the only boilerplate word in ``classes``."""
+    return bool(_FOOTER_CLASS.search(classes)) and not _BOILERPLATE_CLASS.search(
+        _FOOTER_CLASS.sub(" ", classes)
+    )
 
 
 def _article_root(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -690,9 +771,10 @@ def _update_times(
 _WITH_NAMES = etree.XPath(".//*[@class or @id]")
 # Labels of the publication day; stems without the first letter match both capitalisations.
 # "Datum:" and "Verschenen op" are how Dutch press releases and magazines label the day; "epost"
-# covers "Gepost op" and the German "gepostet".
+# covers "Gepost op" and the German "gepostet"; "Aangemaakt op" (and the German "Erstellt am") is
+# the day the article was created in the CMS, which the reader is shown as its publication.
 _LABEL_STEMS = (
-    *("epubliceerd", "eplaatst", "erschenen", "rschienen", "atum:", "epost"),
+    *("epubliceerd", "eplaatst", "erschenen", "rschienen", "atum:", "epost", "angemaakt", "rstellt am"),
     *("ublished", "eröffentlicht", "ublié", "osted"),
 )
 _LABEL_TEXTS = etree.XPath(
@@ -995,6 +1077,21 @@ def _without_updates(
     return kept if len(kept) < len(page) and alternatives else page
 
 
+def _settle_ambiguous(page: list[_Evidence], witnesses: list[_Evidence]) -> list[_Evidence]:
+    """Read an ambiguous slashed claim ("11/01/2023") month-first when the rest of the evidence
+    (the other claims, the visible date, the URL, discovery) names its month-first day and never
+    its day-first one; otherwise day-first stands."""
+    settled = []
+    for claim in page:
+        if claim.swapped is not None and not claim.from_utc:
+            others = {e.day for e in [*page, *witnesses] if e is not claim and e.swapped is None}
+            swapped_day = _as_date(claim.swapped)
+            if swapped_day in others and claim.day not in others and _plausible(swapped_day):
+                claim = dataclasses.replace(claim, value=claim.swapped, day=swapped_day, swapped=None)
+        settled.append(claim)
+    return settled
+
+
 def _decide(
     page: list[_Evidence],
     discovery: list[_Evidence],
@@ -1092,6 +1189,10 @@ def _needs_text(page: list[_Evidence], discovery: list[_Evidence], url_date: _Ur
     """
     if not page:
         return True
+    if any(e.swapped is not None for e in page):
+        return True  # the visible date may tell how an ambiguous "11/01/2023" is meant
+    if all(e.weak for e in page):
+        return True  # generic date tags alone yield to an earlier visible date (rule 1b)
     if len({e.day for e in page}) > 1:
         return True
     if url_date is not None and url_date.day is not None and any(e.day != url_date.day for e in page):
@@ -1178,13 +1279,15 @@ def _find_published(
     updates: list[_Evidence] = []
     paired = False
     if tree is not None:
-        claims = [("jsonld", _jsonld(tree, url, tz), False)]
-        claims += [("meta", value, weak) for value, weak in _meta(tree, tz)[:3]]
+        claims: list[tuple[str, _Value | None, bool, _Value | None]] = [
+            ("jsonld", _jsonld(tree, url, tz), False, None)
+        ]
+        claims += [("meta", value, weak, swapped) for value, weak, swapped in _meta(tree, tz)[:3]]
         root = _article_root(tree)
-        claims.append(("time", _time_elements(tree, root, tz), False))
+        claims.append(("time", _time_elements(tree, root, tz), False, None))
         page = [
-            dataclasses.replace(e, weak=weak)
-            for source, value, weak in claims
+            dataclasses.replace(e, weak=weak, swapped=swapped)
+            for source, value, weak, swapped in claims
             if (e := _evidence(source, value, zone))
         ]
         if _needs_text(page, discovery, url_date) or _shows_update(root):
@@ -1197,6 +1300,7 @@ def _find_published(
     url_evidence = []
     if url_date is not None and url_date.day is not None:
         url_evidence.append(_Evidence("url", url_date.day, url_date.day))
+    page = _settle_ambiguous(page, [*discovery, *url_evidence, *([text] if text else [])])
     if updates:
         # The visible publication date counts against an update-dated claim only when it was
         # printed beside the update stamp; a site header's "Last updated" says nothing of it.

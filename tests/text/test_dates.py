@@ -760,3 +760,100 @@ def test_update_label_in_the_line_before_the_date_under_the_headline():
     lines = "<p><span>Stand:</span> <span>07.11.2023, 07:30 Uhr</span></p>"
     head += '<meta name="DC.Date" content="2023-11-07T07:30+01:00">'
     assert find_published(_headline_page(lines, head), URL).day == datetime.date(2023, 11, 6)
+
+
+# --- class E of docs/dates.md: boilerplate names, labels, ambiguous tags, datelines -------------
+
+
+@pytest.mark.parametrize(
+    "main_column",
+    [
+        "<div id='main' class='clearfix subnav_true'>",  # a main column beside a sub-navigation
+        "<div class='layout__main'>",  # the BEM main element of a layout with a sidebar
+        "<div class='sidebar__main'>",
+    ],
+)
+def test_main_column_is_not_boilerplate_whatever_else_its_classes_say(main_column):
+    html = (
+        f"<html><body><div class='site-nav-open'>{main_column}<h1>Inbraak</h1>"
+        f"<div class='artikel-meta'><span class='datum'>12.03.2024</span></div>{BODY}</p></div>"
+        "<div class='sidebar__aside'><span class='datum'>19.03.2024</span></div></div></body></html>"
+    )
+    found = find_published(html, URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+
+
+def test_main_navigation_is_not_a_main_column():
+    # "main-nav" is the main navigation, not the main content: its date stays boilerplate.
+    html = (
+        "<html><body><div class='main-nav'><span class='datum'>19.03.2024</span></div>"
+        f"<div><h2>Inbraak</h2>{BODY}</p></div></body></html>"
+    )
+    assert find_published(html, URL).source != "text"
+
+
+def test_footer_of_the_article_holds_its_own_publication_claim():
+    # The article's own footer (a div, not <footer>) carries <time itemprop="datePublished">; the
+    # generic date tags carry the last change.
+    head = '<meta name="date" content="2024-03-15T10:00:00+01:00">'
+    html = (
+        f"<html><head>{head}</head><body><div class='row main'><div class='artikel'><h1>Inbraak</h1>"
+        f"{BODY}</p><div class='footer'><p><span class='news-list-date'>"
+        "<time itemprop='datePublished' datetime='2024-03-12'>12.03.2024</time></span></p></div>"
+        "</div></div><div class='footer'>Voorbeeldkrant</div></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_colophon_in_the_footer_of_the_content_gives_the_label_date():
+    # A review's colophon: last change and first appearance, in a footer inside the main column.
+    html = (
+        f"<html><body><div id='main'><div class='recensie'><h1>Inbraak</h1>{BODY}</p></div>"
+        "<div class='recensie_footer'><p class='footerRegel'>Laatst gewijzigd: 15.03.2024 - 14:49"
+        "<br>Verschenen op: 12.03.2024<br>Gelezen: 61<br>© Voorbeeldkrant</p></div></div>"
+        "</body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_page_footer_inside_a_content_wrapper_is_still_boilerplate():
+    # Forum skins wrap the whole page, the footer with its clock included, in "#content".
+    html = (
+        f"<html><body><div id='content'><div><h2>Huisregels</h2>{BODY}</p></div>"
+        "<div id='gfooter'><div class='current-time'>Huidige datum: 11-02-2020, 19:22</div></div>"
+        "</div></body></html>"
+    )
+    assert find_published(html, URL).source != "text"
+
+
+@pytest.mark.parametrize("label", ["Aangemaakt op", "Aangemaakt:", "Erstellt am:"])
+def test_creation_label_gives_the_publication_date(label):
+    # The generic date tag carries the last change; the label shows when the article was made.
+    head = '<meta name="date" content="2024-03-15T10:00:00+01:00">'
+    header = f"<p>{label} 12.03.2024</p>"
+    assert find_published(page(header, head), URL).day == datetime.date(2024, 3, 12)
+
+
+def test_ambiguous_slashed_tag_is_read_month_first_when_the_page_says_so():
+    # "03/12/2024 10:15:00" from an en-US server culture is 12 March; the visible label says so.
+    head = '<meta name="date" content="03/12/2024 10:15:00">'
+    html = (
+        f"<html><head>{head}</head><body><div><h1>Inbraak</h1>{BODY}</p>"
+        "<p>Aangemaakt op: 12.03.2024</p></div></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 3, 12)
+
+
+def test_ambiguous_slashed_tag_stays_day_first_without_other_evidence():
+    head = '<meta name="date" content="03/12/2024 10:15:00">'
+    html = f"<html><head>{head}</head><body><div><h1>Inbraak</h1>{BODY}</p></div></body></html>"
+    assert find_published(html, URL).day == datetime.date(2024, 12, 3)
+
+
+def test_ambiguous_slashed_tag_stays_day_first_when_the_page_confirms_it():
+    head = '<meta name="date" content="03/12/2024 10:15:00">'
+    html = (
+        f"<html><head>{head}</head><body><div><h1>Inbraak</h1>{BODY}</p>"
+        "<p>Aangemaakt op: 03.12.2024</p></div></body></html>"
+    )
+    assert find_published(html, URL).day == datetime.date(2024, 12, 3)
