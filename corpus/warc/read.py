@@ -23,6 +23,8 @@ from urllib.parse import urljoin
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from corpus.warc.write import CAPTURE_ID, OBTAINED_VIA
+
 HEAD_BYTES = 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -56,6 +58,10 @@ class Page:
     body: bytes
     date: dt.datetime | None
     record_id: str | None = None  # WARC-Record-ID, e.g. "<urn:uuid:...>"
+    # A capture copied from another web archive into ours (corpus.warc.write.write_capture):
+    # the archive it came from ("cc_index", "wayback") and its id there; None for anything else.
+    obtained_via: str | None = None
+    capture_id: str | None = None
 
 
 @dataclass
@@ -353,7 +359,15 @@ def _read_response(record: object, url: str, offset: int, max_bytes: int) -> Pag
         return Broken(offset, "bad_encoding", f"{type(exc).__name__}: {exc}"[:500], url)
     warc = rec.headers  # type: ignore[attr-defined]
     return Page(
-        offset, url, 200, headers, body, _warc_date(warc.get("WARC-Date")), warc.get("WARC-Record-ID")
+        offset,
+        url,
+        200,
+        headers,
+        body,
+        _warc_date(warc.get("WARC-Date")),
+        warc.get("WARC-Record-ID"),
+        warc.get(OBTAINED_VIA) or None,
+        warc.get(CAPTURE_ID) or None,
     )
 
 

@@ -1,5 +1,9 @@
 """Write fetched HTTP exchanges to WARC files: request and response records, gzip per record, rotated by size.
 
+A page copied out of another web archive (a backfill's capture) is written as one response
+record of its own: :meth:`RotatingWarcWriter.write_capture`, dated when it was captured and
+naming where it was copied from (:data:`OBTAINED_VIA`, :data:`CAPTURE_ID`).
+
 Each record is its own gzip member and the file is flushed after each exchange, so a crawl
 killed mid-write leaves at most one cut record at the end (the reader skips and counts it), and
 every file can be read from any record offset. Names sort by time: ``PREFIX-YYYYmmddHHMMSS-
@@ -23,6 +27,19 @@ DEFAULT_MAX_BYTES = 1024**3
 # The body of a fetched response has already lost its chunking: the header that announced it is
 # kept under another name (as Common Crawl does), so readers do not try to undo it again.
 _RENAMED = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
+# A copied capture's body is written decoded (the archive's transfer and content codings undone):
+# the headers that described the coded bytes are kept under other names, as Common Crawl does.
+_RENAMED_DECODED = {
+    "transfer-encoding": "X-Crawler-Transfer-Encoding",
+    "content-encoding": "X-Crawler-Content-Encoding",
+    "content-length": "X-Crawler-Content-Length",
+}
+OBTAINED_VIA = "Crimecorpus-Obtained-Via"
+"""WARC header of a copied capture: the archive it came from, as ``Article.obtained_via`` names it."""
+CAPTURE_ID = "Crimecorpus-Capture-Id"
+"""WARC header of a copied capture: its id in the archive it came from (``Article.record_id``)."""
+SOURCE_URI = "WARC-Source-URI"
+"""Where a copied record was fetched from (a field proposed by the IIPC for records copied between archives)."""
 
 
 def _warc_date(when: dt.datetime) -> str:
@@ -124,6 +141,53 @@ class RotatingWarcWriter:
         )
         writer.write_record(response)
         writer.write_record(request)
+        self._fh.flush()
+        return self._fh.tell() - start
+
+    def write_capture(
+        self,
+        *,
+        url: str,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        captured_at: dt.datetime,
+        obtained_via: str,
+        capture_id: str | None = None,
+        source_uri: str | None = None,
+        refers_to: str | None = None,
+    ) -> int:
+        """Write a page copied from another web archive as one response record; return the bytes written.
+
+        ``body`` is the decoded body (its transfer and content codings undone) and ``headers``
+        the page's own, as the archive kept them: the coding headers are renamed so that a reader
+        does not decode the body again. ``WARC-Date`` is ``captured_at``, the time the archive
+        captured the page, not now. ``refers_to`` is the original record's ``WARC-Record-ID``
+        where it has one (Common Crawl). No request record: the request was not ours.
+        """
+        if self._fh is not None and self._fh.tell() >= self.max_bytes:
+            self.close()
+        writer = self._writer or self._open()
+        assert self._fh is not None
+        start = self._fh.tell()
+        renamed = [(_RENAMED_DECODED.get(k.lower(), k), v) for k, v in headers]
+        http = StatusAndHeaders(status_line(status), renamed, protocol="HTTP/1.1")
+        warc_headers = {"WARC-Date": _warc_date(captured_at), OBTAINED_VIA: obtained_via}
+        if capture_id:
+            warc_headers[CAPTURE_ID] = capture_id
+        if source_uri:
+            warc_headers[SOURCE_URI] = source_uri
+        if refers_to:
+            warc_headers["WARC-Refers-To"] = refers_to
+        record = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=None,
+            http_headers=http,
+            warc_headers_dict=warc_headers,
+        )
+        writer.write_record(record)
         self._fh.flush()
         return self._fh.tell() - start
 
