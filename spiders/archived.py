@@ -8,7 +8,7 @@ callback, so every later stage sees exactly what a live fetch gives it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
@@ -16,12 +16,28 @@ from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
 from corpus.crawl import meta as M
+from corpus.crawl.items import Discovery
+from spiders.middlewares.archive import WarcArchiveMiddleware
 from spiders.middlewares.encoding import EncodingMiddleware
 from spiders.middlewares.tdm import TdmMiddleware
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from corpus.warc.write import RotatingWarcWriter
+
+_M = TypeVar("_M")
+
+
+VIA = {"cc": "cc_index", "ia": "wayback"}
+"""The provenance (``Article.obtained_via``) of a capture from each web archive."""
+ARCHIVE_OF = {via: archive for archive, via in VIA.items()}
+
+
+def capture_discovery(archive: str) -> Discovery:
+    """How an article copied from a web archive (``cc``, ``ia``) was found: that archive's index."""
+    return Discovery(f"archive:{archive}")
 
 
 TRANSPORT_HEADERS = (b"Content-Encoding", b"Transfer-Encoding", b"Content-Length")
@@ -36,15 +52,30 @@ def encoding_middleware(crawler: Crawler) -> EncodingMiddleware | None:
         return None
 
 
-def find_tdm_middleware(crawler: Crawler) -> TdmMiddleware | None:
-    """The crawl's TDMRep middleware, to read an archived page's own reservation (None: switched off)."""
+def _downloader_middleware(crawler: Crawler, cls: type[_M]) -> _M | None:
     engine = crawler.engine
     if engine is None:
         return None
     for mw in engine.downloader.middleware.middlewares:
-        if isinstance(mw, TdmMiddleware):
+        if isinstance(mw, cls):
             return mw
     return None
+
+
+def find_tdm_middleware(crawler: Crawler) -> TdmMiddleware | None:
+    """The crawl's TDMRep middleware, to read an archived page's own reservation (None: switched off)."""
+    return _downloader_middleware(crawler, TdmMiddleware)
+
+
+def archive_writer(crawler: Crawler) -> RotatingWarcWriter | None:
+    """The writer of the crawl's own WARC archive (``CORPUS_ARCHIVE = "warc"``), None where it is off.
+
+    The archive middleware owns it (it opens the files in ``CORPUS_ARCHIVE_DIR`` and closes them
+    when the spider closes); a spider whose pages do not come through the downloader, such as
+    the backfill's copies of captures, writes through the same writer.
+    """
+    mw = _downloader_middleware(crawler, WarcArchiveMiddleware)
+    return mw.writer if mw is not None else None
 
 
 def archived_response(

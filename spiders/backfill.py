@@ -18,6 +18,11 @@ instead of scanning whole archives (what ``ingest-warc`` does with CC-NEWS):
    ``parse_article`` as a live page, with the capture time as the fetch time (the date stage
    dates the article as for a live page; a year-less date takes the capture's year) and the
    archive record's id, and runs through the same pipelines into the same database.
+3. **Keep.** With our own WARC archive switched on (``CORPUS_ARCHIVE = "warc"``: ``backfill
+   --keep-warc``), every capture that reaches the page stage is also written there as a response
+   record dated at its capture time and naming the archive it came from
+   (:meth:`corpus.warc.write.RotatingWarcWriter.write_capture`), so ``reextract`` rebuilds
+   backfilled articles, provenance included, without asking the archive again.
 
 Everything is a work item in the database (``corpus.store.archivework``): index pages and
 captures done are recorded there, so a killed backfill starts again where it stopped, and with
@@ -68,7 +73,7 @@ from corpus.crawl.archivequeue import ArchiveQueue, DatabaseQueue, RedisLost, Re
 from corpus.crawl.discoveries import request_checkpoint
 from corpus.crawl.distributed import connect, worker_id
 from corpus.crawl.ingest import HostIndex
-from corpus.crawl.items import ArticleItem, Discovery, RejectionItem
+from corpus.crawl.items import ArticleItem, RejectionItem
 from corpus.crawl.lifecycle import crawl_failure, stopping
 from corpus.sources.profiles import consent_detail, consent_redirect, url_target
 from corpus.sources.registry import Source
@@ -86,13 +91,21 @@ from corpus.store.frontier import frontier_key
 from corpus.store.storage import crawler_engine
 from corpus.warc.read import Broken, NotOk, Page, read_record
 from spiders._base import SourceSpider
-from spiders.archived import archived_response, encoding_middleware, find_tdm_middleware
+from spiders.archived import (
+    VIA,
+    archive_writer,
+    archived_response,
+    capture_discovery,
+    encoding_middleware,
+    find_tdm_middleware,
+)
 from spiders.middlewares.refusals import Refused
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+    from corpus.warc.write import RotatingWarcWriter
     from spiders.middlewares.encoding import EncodingMiddleware
     from spiders.middlewares.tdm import TdmMiddleware
 
@@ -105,8 +118,6 @@ MAX_WAYBACK_HOPS = 3
 ARCHIVE_RETRIES = 4
 """Retries of an archive request (a 503 while the archive is busy is common) before the item fails."""
 REDIS_LOST = "redis_lost"
-VIA = {"cc": "cc_index", "ia": "wayback"}
-"""The provenance (``Article.obtained_via``) of a capture from each archive."""
 
 
 def _slot(endpoint: str) -> str:
@@ -143,6 +154,7 @@ class BackfillSpider(SourceSpider):
         self._discovery_keys: dict[str, set[str]] = {}
         self._encoding: EncodingMiddleware | None = None
         self._tdm: TdmMiddleware | None = None
+        self._archive: RotatingWarcWriter | None = None
         self._closing = False
         self._watch: task.LoopingCall | None = None
 
@@ -221,6 +233,9 @@ class BackfillSpider(SourceSpider):
     async def start(self) -> AsyncIterator[Any]:
         self._encoding = encoding_middleware(self.crawler)
         self._tdm = find_tdm_middleware(self.crawler)
+        self._archive = archive_writer(self.crawler)
+        if self._archive is None and self.crawler.settings.get("CORPUS_ARCHIVE"):
+            logger.warning("CORPUS_ARCHIVE is set but its middleware is off: captures are not kept")
         self.queue = self._open_queue()
         # A signal stops the reading of start() where it waits; this watch hands the items back.
         self._watch = task.LoopingCall(self._watch_stop)
@@ -534,7 +549,7 @@ class BackfillSpider(SourceSpider):
         if isinstance(record, NotOk):
             yield from self._capture_not_ok(item, capture, record.status, record.location)
             return
-        yield from self._capture_page(item, capture, record)
+        yield from self._capture_page(item, capture, record, response.url)
 
     def parse_wayback(self, response: Response, item_id: int, hops: int = 0) -> Iterator[Any]:
         item = self._active.get(item_id)
@@ -566,9 +581,9 @@ class BackfillSpider(SourceSpider):
             date=capture.captured_at,
             record_id=record_id(capture.timestamp, capture.url),
         )
-        yield from self._capture_page(item, capture, page)
+        yield from self._capture_page(item, capture, page, response.url)
 
-    def _capture_page(self, item: WorkItem, capture: Capture, page: Page) -> Iterator[Any]:
+    def _capture_page(self, item: WorkItem, capture: Capture, page: Page, fetched_from: str) -> Iterator[Any]:
         source = self.sources_by_name.get(item.source or "") or self.hosts.source_for(page.url)
         if source is None:
             yield from self._capture_rejected(item, capture, "archive", "not_in_scope", page.url)
@@ -583,7 +598,10 @@ class BackfillSpider(SourceSpider):
             except Refused as exc:
                 yield from self._capture_rejected(item, capture, M.FETCH, exc.reason, exc.detail)
                 return
-        discovery = Discovery(f"archive:{capture.archive}")
+        if self._archive is not None:
+            # After the page's own TDM reservation is read: a reserved page is not copied.
+            self._keep(capture, page, fetched_from)
+        discovery = capture_discovery(capture.archive)
         out = list(self.parse_article(response, source.name, asdict(discovery)))
         for produced in out:
             if isinstance(produced, ArticleItem):
@@ -592,6 +610,25 @@ class BackfillSpider(SourceSpider):
                 produced.obtained_via = VIA[capture.archive]
         self.crawler.stats.inc_value(f"corpus/backfill/captures/{capture.archive}")
         yield from self._track(item, out)
+
+    def _keep(self, capture: Capture, page: Page, fetched_from: str) -> None:
+        """Write the capture into our own WARC archive, dated and named as the article will be."""
+        assert self._archive is not None
+        written = self._archive.write_capture(
+            url=page.url,
+            status=page.status,
+            headers=page.headers,
+            body=page.body,
+            captured_at=page.date or capture.captured_at,
+            obtained_via=VIA[capture.archive],
+            capture_id=page.record_id,
+            source_uri=fetched_from,
+            refers_to=page.record_id if capture.archive == "cc" else None,
+        )
+        stats = self.crawler.stats
+        stats.inc_value("corpus/archive/captures")
+        stats.inc_value("corpus/archive/bytes", written)
+        stats.set_value("corpus/archive/files", len(self._archive.files))
 
     def _capture_not_ok(
         self, item: WorkItem, capture: Capture, status: int, location: str | None

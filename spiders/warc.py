@@ -23,6 +23,10 @@ is pending or being read.
 Mode ``reextract`` (``CORPUS_WARC_MODE``) rebuilds the stored articles from the archive instead:
 only records of URLs already stored, newest file first and the newest copy of each URL only,
 with the discovery metadata (feed title and date) the frontier kept, every file read again.
+
+A record a backfill copied into our archive (``backfill --keep-warc``) names the web archive the
+capture came from and its id there; in either mode the article keeps that provenance
+(``obtained_via`` ``cc_index`` or ``wayback``, ``record_id``), and ``WARC-Date`` is its capture time.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ from corpus.store.storage import crawler_engine
 from corpus.store.warcfiles import begin_file, checkpoint
 from corpus.warc.read import Broken, Page, ReadStats, Tick, file_identity, iter_pages, looks_like_record_start
 from spiders._base import SourceSpider, source_names
-from spiders.archived import archived_response, encoding_middleware
+from spiders.archived import ARCHIVE_OF, VIA, archived_response, capture_discovery, encoding_middleware
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -362,18 +366,24 @@ class WarcSpider(SourceSpider):
         response = archived_response(
             page.url, page.status, page.headers, page.body, source.name, self._encoding
         )
-        discovery = discoveries.get(frontier_key(page.url)) or Discovery("warc")
+        # A capture a backfill copied into our archive names the web archive it came from.
+        copied = ARCHIVE_OF.get(page.obtained_via or "")
+        discovery = discoveries.get(frontier_key(page.url)) or (
+            capture_discovery(copied) if copied else Discovery("warc")
+        )
         for item in self.parse_article(response, source.name, asdict(discovery)):
             if isinstance(item, ArticleItem):
                 if page.date is not None:
                     item.fetched_at = page.date  # the capture time
                 item.record_id = page.record_id
-                # Ingest: the copy comes from the file. Reextract: our own archive of how the
-                # article was first obtained, which stays what it was.
-                key = frontier_key(page.url)
-                item.obtained_via = (
-                    "warc_file" if self.mode == "ingest" else self._obtained_via.get(key, "live")
-                )
+                if copied:
+                    item.obtained_via = VIA[copied]
+                    item.record_id = page.capture_id
+                elif self.mode == "ingest":
+                    item.obtained_via = "warc_file"  # the copy comes from the file
+                else:
+                    # Our own archive of a live fetch: how the article was first obtained stays.
+                    item.obtained_via = self._obtained_via.get(frontier_key(page.url), "live")
             yield item
 
     def _stored_keys(self) -> tuple[set[str], dict[str, Discovery]]:

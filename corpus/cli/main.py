@@ -447,6 +447,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="Common Crawl, the Internet Archive, or both (default)",
     )
     p.add_argument(
+        "--keep-warc",
+        action="store_true",
+        help="also write every capture fetched into our own WARC archive (CORPUS_ARCHIVE=warc), dated at "
+        "its capture and naming the archive it came from, so that reextract can rebuild it",
+    )
+    p.add_argument(
+        "--archive-dir",
+        metavar="DIR",
+        help="our WARC archive's directory, as for crawl and reextract (default: data/warc)",
+    )
+    p.add_argument(
         "--distributed",
         action="store_true",
         help="share index pages and captures with other machines running the same command (--redis, a shared --db)",

@@ -165,6 +165,11 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         "CORPUS_BACKFILL_ARCHIVES": ["cc", "ia"] if args.archive == "both" else [args.archive],
         **quiet(args),
     }
+    # Writing our own archive is CORPUS_ARCHIVE, as for a crawl (--archive names the web archives read).
+    if args.keep_warc:
+        extra["CORPUS_ARCHIVE"] = "warc"
+    if args.archive_dir:
+        extra["CORPUS_ARCHIVE_DIR"] = args.archive_dir
     if args.distributed:
         extra.update(_distributed_extra(args))
     settings = build_settings(

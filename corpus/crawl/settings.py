@@ -191,7 +191,7 @@ CORPUS_NEARDUP_THRESHOLD = 0.7
 #: Show the live progress line; the CLI turns it on when stderr is a terminal.
 CORPUS_PROGRESS = False
 # Raw archive and WARC ingest (docs/warc.md)
-#: "warc": every fetched article response into WARC files; None: no archive.
+#: "warc": every fetched article response (and a backfill's captures) into WARC files; None: no archive.
 CORPUS_ARCHIVE = None
 #: Directory of the WARC archive.
 CORPUS_ARCHIVE_DIR = "data/warc"

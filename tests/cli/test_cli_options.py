@@ -65,6 +65,8 @@ EXPECTED = {
         "--from",
         "--to",
         "--archive",
+        "--keep-warc",
+        "--archive-dir",
         "--distributed",
     },
     "reextract": {"--db", "--archive-dir", "--sources", "-s/--set", "-v/--verbose"},
