@@ -34,8 +34,9 @@ Evidence, strongest first, as recorded in ``PublishedDate.source``:
   around ``<main>`` are layout. A label's day may stand in the
   element after it ("Verschenen op:" ``<h2>12.03.2024</h2>``). Without any of these, the first
   short line under the headline that opens with a date ("1 februari 2024, Jan Jansen"), or a
-  dateline opening the body ("12.03.2024 – De politie ..."); a date inside a sentence there is an
-  event's. The article is the ``<article>`` with the headline; several without one are teasers,
+  dateline opening the body ("12.03.2024 – De politie ..."), past an image caption and a
+  standfirst ("intro", "lead"); a date inside a sentence there is an event's. A page without a
+  headline is read the same way from the start of the block holding most of its paragraphs. The article is the ``<article>`` with the headline; several without one are teasers,
   and then ``<main>`` or the block around the story's ``<h1>`` is read first. A date printed
   without its year ("12 maart", "vr 8 maart om 21:40") takes the year of the earliest discovery
   date, else of the fetch time (``fetched_at``): the last such day on or before it; with neither
@@ -839,6 +840,10 @@ MAX_HEADLINE_TEXTS = 12
 MAX_LINE_CHARS = 100
 MAX_LEAD_IN_CHARS = 4
 _FOLLOWING_TEXTS = etree.XPath("following::text()[normalize-space()]")
+# The standfirst between the headline and the body: "intro", "lead", "inleiding", "Einleitung".
+_STANDFIRST_CLASS = re.compile(
+    r"intro|inleiding|einleitung|(?<![a-z])lead(?![a-z])|standfirst|chapeau", re.IGNORECASE
+)
 
 
 def _date_under_headline(
@@ -846,18 +851,25 @@ def _date_under_headline(
 ) -> None:
     """The last resort for the visible date: the first short line under the headline that holds
     one ("1 februari 2024, Jan Jansen", "12-03-2024 | Politie"), or a date opening the body's
-    first paragraph (a dateline, "12.03.2024 – De politie ..."). Reading stops at the body."""
+    first paragraph (a dateline, "12.03.2024 – De politie ..."). Reading stops at the body.
+    A page without a headline is read from the start of its text block (see _text_block)."""
     headline = next((h for h in scope.iter("h1") if not _in_boilerplate(h)), None)
-    if headline is None:
+    if headline is not None:
+        texts = _FOLLOWING_TEXTS(headline)
+    elif (block := _text_block(scope)) is not None:
+        texts = _TEXTS(block)
+    else:
         return
     before = ""
-    for text in _FOLLOWING_TEXTS(headline)[:MAX_HEADLINE_TEXTS]:
+    for text in texts[:MAX_HEADLINE_TEXTS]:
         label, before = before, " ".join(str(text).split())
         holder = text.getparent()
         if holder is None or holder.tag in _BOILERPLATE_TAGS or _in_boilerplate(holder):
             continue
         if holder.tag == "a":
             continue  # a link names another document
+        if any(e.tag in ("figure", "figcaption") for e in (holder, *holder.iterancestors())):
+            continue  # an image's caption is neither the byline nor the body
         line = " ".join(str(text).split())
         long_line = len(line) > MAX_LINE_CHARS
         # The line must open with the date (a short word such as "op" or "am" before it): a date
@@ -870,8 +882,33 @@ def _date_under_headline(
             if publication is not None:
                 seen.publication = publication
                 return
-        if long_line:
-            return  # the body has begun
+        if long_line and not _STANDFIRST_CLASS.search(_classes(holder)):
+            return  # the body has begun (the standfirst above it is not the body yet)
+
+
+_TEXTS = etree.XPath(".//text()[normalize-space()]")
+# A text block holds at least this much paragraph text; less is a teaser list or a form.
+MIN_TEXT_BLOCK_CHARS = 400
+
+
+def _text_block(scope: lxml.html.HtmlElement) -> etree._Element | None:
+    """Without a headline, the element whose paragraphs hold the most text, outside boilerplate:
+    the story, whose first line may be its dateline or kicker ("16-10-2021 | Politie")."""
+    totals: dict[etree._Element, int] = {}
+    for paragraph in scope.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            totals[parent] = totals.get(parent, 0) + len(" ".join(paragraph.text_content().split()))
+    for parent, total in sorted(totals.items(), key=lambda item: -item[1]):
+        if total < MIN_TEXT_BLOCK_CHARS:
+            return None
+        if (
+            parent.tag not in _BOILERPLATE_TAGS
+            and not _BOILERPLATE_CLASS.search(_classes(parent))
+            and not _in_boilerplate(parent)
+        ):
+            return parent
+    return None
 
 
 def _headline_block(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

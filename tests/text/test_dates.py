@@ -857,3 +857,50 @@ def test_ambiguous_slashed_tag_stays_day_first_when_the_page_confirms_it():
         "<p>Aangemaakt op: 03.12.2024</p></div></body></html>"
     )
     assert find_published(html, URL).day == datetime.date(2024, 12, 3)
+
+
+def test_dateline_after_an_image_caption_and_the_standfirst():
+    # The caption and the standfirst are long lines, but not yet the body that opens with the date.
+    lines = (
+        "<figure><img src='/foto.jpg'><figcaption>"
+        + "De woning aan de Dorpsstraat waar de inbrekers binnenkwamen via de achterdeur. " * 2
+        + "<a href='/fotograaf'>Foto: Jan</a></figcaption></figure><p class='artikel-intro'>"
+        + "De politie zoekt getuigen van een inbraak in een woning in het centrum van het dorp. " * 2
+        + "</p><p>01.02.2024 – "
+        + "De politie heeft een man aangehouden na de inbraak. " * 4
+        + "</p>"
+    )
+    found = find_published(_headline_page(lines), URL)
+    assert (found.day, found.source) == (datetime.date(2024, 2, 1), "text")
+
+
+def test_long_line_without_a_standfirst_class_still_ends_the_reading():
+    lines = (
+        "<p>" + "De politie zoekt getuigen van een inbraak in een woning in het centrum. " * 2 + "</p>"
+        "<p>01.02.2024 – " + "De politie heeft een man aangehouden na de inbraak. " * 4 + "</p>"
+    )
+    assert find_published(_headline_page(lines), URL).source != "text"
+
+
+def test_page_without_a_headline_reads_the_first_line_of_its_text_block():
+    # No <h1>: the story is the block with the most paragraph text, opened by its kicker line.
+    story = "".join(
+        f"<p>De politie onderzoekt de inbraak in de woning aan de Dorpsstraat, deel {n}.</p>"
+        for n in range(8)
+    )
+    html = (
+        "<html><body><div class='kolom'><p>Nieuws van de gemeente</p><ul><li>Agenda</li></ul></div>"
+        f"<div class='kolom'><p>16-10-2021 | Politie<br><h4>Inbraak aan de Dorpsstraat</h4></p>{story}"
+        "</div></body></html>"
+    )
+    found = find_published(html, URL)
+    assert (found.day, found.source) == (datetime.date(2021, 10, 16), "text")
+
+
+def test_page_without_a_headline_does_not_read_an_event_date_in_its_text():
+    story = "".join(
+        f"<p>De zitting over de inbraak aan de Dorpsstraat is op 5 februari 2025, deel {n}.</p>"
+        for n in range(8)
+    )
+    html = f"<html><body><div class='kolom'>{story}</div></body></html>"
+    assert find_published(html, URL).source != "text"
