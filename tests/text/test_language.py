@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from langdetect import detector_factory
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
 from corpus.text.language import MAX_CHARS, LanguageResult, detect_language
+from tests.conftest import ROOT
 
 DUTCH_ARTICLE = (
     "De politie heeft dinsdagavond in een loods aan de rand van het industrieterrein een "
@@ -270,3 +273,48 @@ def test_result_is_immutable_and_reports_evidence() -> None:
         result.lang = "af"  # type: ignore[misc]
     assert "html lang nl" in result.evidence
     assert "country be" in result.evidence
+
+
+# Our own Finnish and Hungarian paragraphs: languages outside the detectors' candidate list, which
+# lingua can only map onto the nearest candidate it knows, with full confidence and sometimes Dutch.
+FINNISH = (
+    "Vuoden vaihteessa kaupungin keskustassa tapahtui useita ilkivaltatapauksia. Poliisi kertoo, "
+    "että ikkunoita rikottiin ja autoja vahingoitettiin. Tekijöitä ei ole vielä tavoitettu. Alueen "
+    "asukkaat ovat huolissaan, ja kaupunki harkitsee kameravalvonnan lisäämistä. Poliisi pyytää "
+    "yleisöltä havaintoja. Tapauksia tutkitaan vahingontekona. Kaupunginvaltuusto keskustelee "
+    "asiasta ensi viikolla, ja valtuutetut ovat esittäneet lisää valaistusta puistoihin. "
+    "Nuorisotyöntekijät aikovat liikkua alueella iltaisin."
+)
+"""lingua, choosing among its candidates only, calls this Dutch with 0.99."""
+HUNGARIAN = (
+    "A rendőrség kedden három férfit vett őrizetbe, akiket több betöréssel gyanúsítanak a "
+    "belvárosban. A férfiak húsz és harminc év közöttiek. A rendőrség szerint a betöréseket "
+    "éjszaka követték el üzletekben és kávézókban, ahonnan pénzt és elektronikai eszközöket "
+    "vittek el. A nyomozás vezetője szerint a gyanúsítottak korábban is ismerték egymást, és "
+    "mindhárman büntetett előéletűek. Az ügyben lopás miatt folyik eljárás. A rendőrség kéri, "
+    "hogy aki hétfőről keddre virradó éjjel a környéken járt, jelentkezzen. A belvárosi kereskedők "
+    "aggódnak a biztonság miatt, de remélik, hogy az őrizetbe vételek után megnyugszik a helyzet."
+)
+
+
+@pytest.mark.parametrize("text", [FINNISH, HUNGARIAN, f"{FINNISH} {FINNISH} {FINNISH}"])
+@pytest.mark.parametrize("country", [None, "nl"])
+def test_a_language_outside_the_candidates_is_never_dutch(text: str, country: str | None) -> None:
+    result = detect_language(text, country=country)
+    assert not result.is_dutch, result
+
+
+def test_dutch_prose_has_the_common_words_the_check_asks_for() -> None:
+    # Our written crime texts, and the independent ones where the shared benchmarks sit beside the
+    # checkout, are all Dutch prose: none may fall to the common-word check.
+    paths = [ROOT / "tests" / "annotate" / "data" / "crime_written.jsonl"]
+    paths += [p for p in [ROOT.parent / "shared" / "benchmarks" / "crime" / "dev.jsonl"] if p.is_file()]
+    texts = [
+        json.loads(line)["text"]
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(texts) >= 180
+    results = [detect_language(text, country="nl") for text in texts]
+    assert not [r for r in results if any(e.startswith("dutch common words") for e in r.evidence)]
