@@ -60,7 +60,7 @@ def analyse_page(
     context = PageContext.of(context, **fields)
     tree = parse_html(html)
     # extract
-    outcome = checked_extract(tree, url, context, max_depth)
+    outcome = checked_extract(tree, url, context, max_depth, source=html)
     extracted = outcome.article
     if extracted is None:
         return Analysis(stage="extract", reason=outcome.reason or "no_text", detail=outcome.detail)

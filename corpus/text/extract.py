@@ -205,13 +205,16 @@ def extract_article(
     html: str | bytes | lxml.html.HtmlElement,
     url: str,
     context: PageContext | None = None,
+    *,
+    source: str | bytes | None = None,
     **fields: Any,
 ) -> ExtractedArticle | None:
     """Extract the article on a page (HTML or an already parsed tree, left unchanged), or None
     when the page holds no main text.
 
     ``context`` carries the outlet's country and the discovery dates (its fields may also be
-    given as keywords: ``country="be"``).
+    given as keywords: ``country="be"``). ``source`` is the HTML a given tree was parsed from,
+    which lets cheap text searches spare walks of the tree.
 
     The publication date comes from :func:`corpus.text.dates.find_published` (all the evidence,
     Dutch date formats, the discovery dates when given), not from trafilatura's metadata, whose
@@ -223,7 +226,10 @@ def extract_article(
     (:mod:`corpus.text.photos`) are part of the text.
     """
     context = PageContext.of(context, **fields)
-    tree = html if isinstance(html, lxml.html.HtmlElement) else parse_html(html)
+    if isinstance(html, lxml.html.HtmlElement):
+        tree = html
+    else:
+        tree, source = parse_html(html), html
     if tree is None:
         return None
     try:
@@ -231,7 +237,7 @@ def extract_article(
     except (ValueError, TypeError, etree.LxmlError):
         return None
     nodes = jsonld.objects(tree)  # read once; the paywall, live-blog and byline steps share them
-    wall = paywall.detect(tree, url, nodes)
+    wall = paywall.detect(tree, url, nodes, source)
     if raw is None and wall.body is None and not wall.paywalled:
         return None
     hints = head_hints(tree)
@@ -321,6 +327,8 @@ def checked_extract(
     url: str,
     context: PageContext | None = None,
     max_depth: int = MAX_DEPTH,
+    *,
+    source: str | bytes | None = None,
 ) -> Outcome:
     """Refuse a page too deep to parse faithfully (``too_deep``), else extract it.
 
@@ -329,9 +337,12 @@ def checked_extract(
     :func:`parse_html`: a page is parsed once for the depth check, extraction and later stages.
     Size and time limits are the caller's (the analysis pipeline and the worker pool).
     """
-    tree = parse_html(html) if isinstance(html, (str, bytes)) else html
+    if isinstance(html, (str, bytes)):
+        tree, source = parse_html(html), html
+    else:
+        tree = html
     if tree is not None and deeper_than(tree, max_depth):
         depth = tree_depth(tree)  # the exact figure, for the refusal's detail only
         return Outcome(None, "too_deep", f"elements nested {depth} deep (limit {max_depth})")
-    article = extract_article(tree, url, context) if tree is not None else None
+    article = extract_article(tree, url, context, source=source) if tree is not None else None
     return Outcome(article, None if article else "no_text", "" if article else "no main text found")

@@ -312,8 +312,9 @@ def classify_page(
     the page is judged on its text and HTML alone.
     """
     words = prose_words(text)
-    consent_hits = len(_CONSENT.findall(text))
-    if words < 200 and consent_hits >= 2:
+    # Consent phrases are counted only where they can decide: a long text is no consent wall.
+    consent_hits = len(_CONSENT.findall(text)) if words < 200 else 0
+    if consent_hits >= 2:
         return PageKind("consent", f"consent wall: {consent_hits} consent phrases in {words} words")
     if html_tree is None:
         return (
