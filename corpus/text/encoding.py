@@ -144,9 +144,12 @@ def declare_utf8(html: str) -> str:
 
     Once a body has been re-encoded as UTF-8, an old declaration such as
     ``<meta charset="windows-1252">`` would make the next reader decode it wrongly again.
+    Returns ``html`` itself when it declares nothing else.
     """
-    head, rest = html[:_META_SCAN_CHARS], html[_META_SCAN_CHARS:]
-    return _META_CHARSET.sub(lambda match: f"{match.group(1)}utf-8", head) + rest
+    head = html[:_META_SCAN_CHARS]
+    rewritten = _META_CHARSET.sub(lambda match: f"{match.group(1)}utf-8", head)
+    # The very same object when nothing changed, so a caller can tell without comparing pages.
+    return html if rewritten == head else rewritten + html[_META_SCAN_CHARS:]
 
 
 def _decode(body: bytes, declared: str | None) -> tuple[str, str, str | None]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
-from w3lib.encoding import http_content_type_encoding
+from w3lib.encoding import http_content_type_encoding, read_bom, resolve_encoding
 
 from corpus.crawl import meta as M
 from corpus.text.encoding import declare_utf8, decode_html
@@ -59,9 +59,20 @@ class EncodingMiddleware:
             "note": decoded.note,
         }
         self._count(decoded.encoding, decoded.replacements, decoded.repaired)
+        text = declare_utf8(decoded.text)
+        # A body that was strict UTF-8 already, with nothing repaired and no declaration to
+        # rewrite, would be re-encoded to the very same bytes: keep it (most pages are).
+        as_sent = (
+            decoded.encoding == "utf-8"
+            and not decoded.repaired
+            and text is decoded.text
+            and not read_bom(response.body)[0]
+        )
+        if as_sent and declared is not None and resolve_encoding(declared) == "utf-8":
+            return response
         headers = response.headers.copy()
         headers["Content-Type"] = "text/html; charset=utf-8"
-        body = declare_utf8(decoded.text).encode("utf-8")
+        body = response.body if as_sent else text.encode("utf-8")
         return response.replace(body=body, headers=headers, encoding="utf-8")
 
     def _count(self, encoding: str, replacements: int, repaired: bool) -> None:

@@ -245,6 +245,35 @@ def test_middleware_counts_repairs_and_replacements() -> None:
     assert stats["corpus/encoding/replacement_chars"] == 2
 
 
+def test_a_utf8_page_is_handed_on_as_sent_and_every_other_as_the_long_way_would() -> None:
+    middleware, _ = _middleware()
+    bodies = [
+        UTF8_PAGE,
+        UTF8_PAGE.replace(b"<head>", b'<head><meta charset="utf-8">'),
+        UTF8_PAGE.replace(b"<head>", b'<head><meta charset="UTF-8">'),
+        UTF8_PAGE.replace(b"<head>", b'<head><meta charset="windows-1252">'),
+        b"\xef\xbb\xbf" + UTF8_PAGE,
+        CP1252_PAGE,
+        UTF8_PAGE.decode("cp1252").encode("utf-8"),
+    ]
+    for body in bodies:
+        for content_type in (None, "text/html", "text/html; charset=utf-8", "text/html; charset=UTF8"):
+            request = Request("http://example.nl/artikel")
+            headers = {"Content-Type": content_type} if content_type else {}
+            response = HtmlResponse(request.url, body=body, headers=headers)
+            result = middleware.process_response(request, response)
+            declared = content_type.partition("charset=")[2] or None if content_type else None
+            long_way = declare_utf8(decode_html(body, declared).text).encode("utf-8")
+            assert result.body == long_way, (body[:60], content_type)
+            assert result.headers["Content-Type"] == b"text/html; charset=utf-8" or result is response
+            assert result.text == long_way.decode("utf-8")
+    # The common case, a UTF-8 page that says so in its header, is not copied at all.
+    request = Request("http://example.nl/artikel")
+    response = HtmlResponse(request.url, body=UTF8_PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
+    assert middleware.process_response(request, response) is response
+    assert request.meta["corpus_encoding"]["encoding"] == "utf-8"
+
+
 def test_middleware_leaves_non_html_responses_alone() -> None:
     middleware, _ = _middleware()
     request = Request("http://example.nl/feed.xml")
