@@ -36,7 +36,9 @@ Evidence, strongest first, as recorded in ``PublishedDate.source``:
   short line under the headline that opens with a date ("1 februari 2024, Jan Jansen"), or a
   dateline opening the body ("12.03.2024 – De politie ..."), past an image caption and a
   standfirst ("intro", "lead"); a date inside a sentence there is an event's. A page without a
-  headline is read the same way from the start of the block holding most of its paragraphs. The article is the ``<article>`` with the headline; several without one are teasers,
+  headline is read the same way from the start of the block holding most of its paragraphs. Last,
+  a short box anywhere that links to this very page and dates it (a blog sidebar's "about this
+  article": "<a href=this page>...</a> werd op 19 mei 2010 geplaatst"). The article is the ``<article>`` with the headline; several without one are teasers,
   and then ``<main>`` or the block around the story's ``<h1>`` is read first. A date printed
   without its year ("12 maart", "vr 8 maart om 21:40") takes the year of the earliest discovery
   date, else of the fetch time (``fetched_at``): the last such day on or before it; with neither
@@ -114,6 +116,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import htmldate
@@ -813,9 +816,11 @@ def _visible_text(
     root: lxml.html.HtmlElement,
     tz: str,
     reference: datetime.date | None = None,
+    url: str = "",
 ) -> _Visible:
     """The visible publication date in a date-like element, the article's own first, and the
-    update stamps met on the way. ``reference`` gives the year of dates printed without one."""
+    update stamps met on the way. ``reference`` gives the year of dates printed without one;
+    ``url`` finds a box elsewhere that names this page (see _date_beside_self_link)."""
     seen = _Visible()
     scopes = (root, tree) if root is not tree else (_headline_block(tree), tree)
     for scope in scopes:
@@ -831,7 +836,42 @@ def _visible_text(
         if seen.publication is not None:
             return seen
     _date_under_headline(scopes[0], tz, reference, seen)
+    if seen.publication is None and url:
+        _date_beside_self_link(tree, url, tz, reference, seen)
     return seen
+
+
+_LINKS = etree.XPath("//a[@href]")
+MAX_SELF_LINKS = 5
+
+
+def _date_beside_self_link(
+    tree: lxml.html.HtmlElement, url: str, tz: str, reference: datetime.date | None, seen: _Visible
+) -> None:
+    """A box that links to this very page and dates it ("<a href=this page>De titel</a> werd op
+    19 mei 2010 geplaatst", the "about this article" box of a blog's sidebar) speaks of this
+    article, wherever it stands. The date must stand beside the link, not in its text, and the
+    box must be one short line. Not read: an item of a list (recent posts, recent comments, an
+    archive: lists of other things with their own dates) and a link to a part of the page
+    ("#comment-5", whose date is the comment's)."""
+    own = [
+        a
+        for a in _LINKS(tree)
+        if "#" not in (a.get("href") or "") and _same_url(urljoin(url, a.get("href") or ""), url)
+    ][:MAX_SELF_LINKS]
+    for link in own:
+        box = link.getparent()
+        if box is None or box.tag in ("body", "html", "li", "dd", "dt", "td") or len(box.findall(".//a")) > 5:
+            continue
+        text = " ".join(box.text_content().split())
+        link_text = " ".join(link.text_content().split())
+        if not 0 < len(text) <= 200 or any(_search(link_text, tz, reference)):
+            continue
+        publication, updates = _publication_in(text.replace(link_text, " ", 1), tz, reference)
+        seen.updates.extend(updates)
+        if publication is not None:
+            seen.publication = publication
+            return
 
 
 # How far under the headline a date without a class or label is looked for: the standfirst,
@@ -1328,7 +1368,7 @@ def _find_published(
             if (e := _evidence(source, value, zone))
         ]
         if _needs_text(page, discovery, url_date) or _shows_update(root):
-            seen = _visible_text(tree, root, tz, _reference_day(discovery, fetched_at, zone))
+            seen = _visible_text(tree, root, tz, _reference_day(discovery, fetched_at, zone), url)
             text = _evidence("text", seen.publication, zone)
             stamps = [*seen.updates, *_update_times(tree, root, tz)]
             updates = [e for value in stamps if (e := _evidence("text", value, zone))]

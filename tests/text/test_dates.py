@@ -904,3 +904,36 @@ def test_page_without_a_headline_does_not_read_an_event_date_in_its_text():
     )
     html = f"<html><body><div class='kolom'>{story}</div></body></html>"
     assert find_published(html, URL).source != "text"
+
+
+BLOG_URL = "https://www.voorbeeldblog.nl/2024/03/inbraak-dorpsstraat/"
+
+
+def _blog_page(sidebar: str) -> str:
+    return (
+        "<html><body><div id='kop'><h1><a href='/'>Voorbeeldblog</a></h1></div>"
+        f"<div id='sidebar'>{sidebar}</div><div id='inhoud'><div class='post'>"
+        f"<h2><a href='{BLOG_URL}' rel='bookmark'>Inbraak aan de Dorpsstraat</a></h2>"
+        f"<div class='entry'>{BODY}</p></div></div></div></body></html>"
+    )
+
+
+def test_sidebar_box_about_this_very_page_gives_its_date():
+    # The blog's sidebar says when this article (linked by its own URL) was posted.
+    box = (
+        "<h3>Over dit artikel</h3><p class='nieuws'><a href='/2024/03/inbraak-dorpsstraat/'>Inbraak aan"
+        " de Dorpsstraat</a> werd op <nobr>12 maart 2024</nobr> om 21:03 geplaatst.</p>"
+    )
+    found = find_published(_blog_page(box), BLOG_URL)
+    assert (found.day, found.source) == (datetime.date(2024, 3, 12), "text")
+
+
+def test_sidebar_list_of_posts_and_links_to_other_pages_give_no_date():
+    others = "".join(
+        f"<li><a href='/2024/03/bericht-{n}/'>Bericht {n}</a> 1{n} maart 2024</li>" for n in range(6)
+    )
+    box = (
+        f"<ul>{others}<li><a href='{BLOG_URL}'>Inbraak</a> 19 maart 2024</li></ul>"
+        f"<p>Jan op <a href='{BLOG_URL}#reactie-5'>Inbraak aan de Dorpsstraat</a> 20 maart 2024</p>"
+    )
+    assert find_published(_blog_page(box), BLOG_URL).source != "text"
