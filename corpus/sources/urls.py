@@ -96,8 +96,11 @@ def article_id(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4096)
 def url_host(url: str) -> str:
-    """The host (with a non-default port) that scope checks compare, ``www.`` folded, in ASCII."""
+    """The host (with a non-default port) that scope checks compare, ``www.`` folded, in ASCII.
+
+    Cached: the middlewares, the spider and the frontier ask it about a dozen times per page."""
     parts = urlsplit(url)
     host = _hostname(url)
     if host.startswith("www."):
