@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 
 import simplemma
 
-from corpus.annotate.literals import find_all, may_match, present_literals
+from corpus.annotate.literals import find_all, present_literals
 
 __all__ = [
     "CATEGORIES",
@@ -1180,7 +1180,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
 
     for domain, pattern in _negative_patterns().items():
         weight, cap, _ = _NEGATIVE[domain]
-        hits = sorted(set(pattern.findall(work))) if may_match(pattern, work) else []
+        hits = sorted({match.group() for match in find_all(pattern, work)})
         if hits:
             total = max(cap, weight * len(hits))
             raw += total
