@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 META_RULE = M.TDM_RULE
 META_DECISION = M.TDM_DECISION
 
+page_refused = object()
+"""Signal (``request``): a page is refused for a reservation, just before :class:`Refused` is
+raised. The WARC archive middleware then drops the copy it holds of a downloaded page."""
+
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
@@ -137,6 +141,7 @@ class TdmMiddleware:
         if self.research_exception:
             stats.inc_value("corpus/tdm/kept_research_exception")
             return
+        self.crawler.signals.send_catch_log(page_refused, request=request)
         raise Refused(
             "tdm_reserved",
             f"reserved by {decision.via}" + (f"; policy {decision.policy}" if decision.policy else ""),
