@@ -108,11 +108,7 @@ class RotatingWarcWriter:
         ip: str | None = None,
     ) -> int:
         """Write a response record and the request record that produced it; return the bytes written."""
-        if self._fh is not None and self._fh.tell() >= self.max_bytes:
-            self.close()
-        writer = self._writer or self._open()
-        assert self._fh is not None
-        start = self._fh.tell()
+        writer, start = self._ready()
         date = _warc_date(when)
         http = StatusAndHeaders(status_line(status), response_headers(headers), protocol=protocol)
         warc_headers = {"WARC-Date": date}
@@ -141,8 +137,7 @@ class RotatingWarcWriter:
         )
         writer.write_record(response)
         writer.write_record(request)
-        self._fh.flush()
-        return self._fh.tell() - start
+        return self._written(start)
 
     def write_capture(
         self,
@@ -165,11 +160,7 @@ class RotatingWarcWriter:
         captured the page, not now. ``refers_to`` is the original record's ``WARC-Record-ID``
         where it has one (Common Crawl). No request record: the request was not ours.
         """
-        if self._fh is not None and self._fh.tell() >= self.max_bytes:
-            self.close()
-        writer = self._writer or self._open()
-        assert self._fh is not None
-        start = self._fh.tell()
+        writer, start = self._ready()
         renamed = [(_RENAMED_DECODED.get(k.lower(), k), v) for k, v in headers]
         http = StatusAndHeaders(status_line(status), renamed, protocol="HTTP/1.1")
         warc_headers = {"WARC-Date": _warc_date(captured_at), OBTAINED_VIA: obtained_via}
@@ -188,6 +179,20 @@ class RotatingWarcWriter:
             warc_headers_dict=warc_headers,
         )
         writer.write_record(record)
+        return self._written(start)
+
+    def _ready(self) -> tuple[WARCWriter, int]:
+        """The open writer, in a new file once this one reached ``max_bytes``, and the offset the
+        next record starts at."""
+        if self._fh is not None and self._fh.tell() >= self.max_bytes:
+            self.close()
+        writer = self._writer or self._open()
+        assert self._fh is not None
+        return writer, self._fh.tell()
+
+    def _written(self, start: int) -> int:
+        """Flush the records just written and return their bytes (a killed crawl keeps them)."""
+        assert self._fh is not None
         self._fh.flush()
         return self._fh.tell() - start
 
