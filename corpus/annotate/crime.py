@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "2"
+CLASSIFIER_VERSION = "3"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -111,7 +111,7 @@ class _Term:
     compound: bool = False  # also match inside compounds ("woninginbraak", "drugslab")
     shooting: bool = False  # its geweld is a shooting's: a lethal shooting is not also geweld
     threat: bool = False  # its geweld is a threat: part of a robbery, it adds no geweld
-    role: str = ""  # "generic" (the word geweld), "firearm", "damage": see the conventions
+    role: str = ""  # "generic" (the word geweld), "firearm", "damage", "shot": see the conventions
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # Systems, regions and people "held hostage" by a thing: ransomware, weather, a feud.
     _Phrase(
         "gijzelen (metaphor)",
-        r"\b(?:gijzel\w*|gegijzeld)\b(?: \w+){0,4} (?:computer\w*|systemen|systeem|bestanden|"
+        r"\b(?:gijzel(?!software)\w*|gegijzeld)\b(?: \w+){0,4} (?:computer\w*|systemen|systeem|bestanden|"
         r"netwerk\w*|servers?|data|gegevens|regio|stad|land|wijk|buurt|oorlog|\w+oorlog|ijzel|"
         r"sneeuw|verkeer|economie|debat|politiek|planning|wachtlijst\w*|agenda|formatie|vergadering)\b|\b(?:computer\w*|systemen|bestanden|netwerk\w*|"
         r"servers?|data|regio|stad|land|wijk|buurt|ijzel|sneeuw)\b(?: \w+){0,3} (?:in gijzeling|"
@@ -157,11 +157,21 @@ _METAPHORS: tuple[_Phrase, ...] = (
         r"\bkapot(?:ge)?sla\w*|\bstukgeslagen",
         0.0,
     ),
-    # "Steelt de show": nothing is stolen.
+    # "Steelt de show", "steelt de punten": nothing is stolen.
     _Phrase(
         "steelt de show",
         r"\b(?:steelt|stal|stalen|stelen|gestolen)\b (?:\w+ ){0,3}(?:de show|het hart|de harten|de aandacht|"
-        r"de blikken)\b|\b(?:de show|het hart|de harten) (?:\w+ ){0,3}(?:gestolen|stelen|steelt|stal)\b",
+        r"de blikken|(?:de |drie |een |alle )?punt(?:en)?|de zege|de overwinning)\b|\b(?:de show|het hart|"
+        r"de harten|de punten|de zege) (?:\w+ ){0,3}(?:gestolen|stelen|steelt|stal)\b",
+        -1.0,
+    ),
+    # "Van de zege beroofd": a lost match.
+    _Phrase(
+        "van de zege beroofd",
+        r"\bberoofd? (?:\w+ ){0,2}van (?:de |het |een |zijn |haar |hun )?(?:\w+ )?(?:zege|punten|punt|"
+        r"overwinning|titel|kans|medaille|finaleplaats|podiumplaats)\b|\bvan (?:de |het |een |zijn |haar |"
+        r"hun )?(?:\w+ )?(?:zege|punten|punt|overwinning|titel|medaille|finaleplaats|podiumplaats)\b"
+        r"(?: \w+){0,2} beroofd\b",
         -1.0,
     ),
     # A threat of dismissal or eviction is no violence.
@@ -250,9 +260,20 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "gedwongen prostitutie",
-        r"\bgedwongen (?:tot )?prostitutie|dwong \w+ (?:\w+ )?(?:\w+ )?tot prostitutie",
+        r"\bgedwongen (?:tot )?prostitutie|dwong\w*\b(?: [\w-]+){1,8} tot (?:de )?prostitutie|"
+        r"\btot (?:de )?prostitutie (?:\w+ ){0,2}(?:dwong|dwongen|dwingt|dwingen|gedwongen|te dwingen)\b",
         3.0,
         (_M, _Z),
+    ),
+    # Withheld passports are the usual mark of exploited workers ("paspoorten in beslag" is the police).
+    _Phrase(
+        "paspoorten ingenomen",
+        r"\b(?:paspoorten|paspoort|identiteitspapieren|identiteitsbewijzen)\b(?: \w+){0,3} (?:ingenomen|afgenomen|"
+        r"afgepakt|ingehouden|achtergehouden)\b|\b(?:nam|namen|pakte|pakten|hield|hielden) (?:\w+ ){0,3}"
+        r"(?:paspoorten|paspoort|identiteitspapieren)\b(?: \w+){0,2} (?:in|af|achter)\b"
+        r"(?! (?:beslag|ontvangst|handen|de|het|een|zijn|haar|hun)\b)",
+        2.5,
+        (_M,),
     ),
     _Phrase(
         "dwong te dealen",
@@ -269,6 +290,25 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_G, _W),
         shooting=True,
     ),
+    # A shot that hit someone: "in zijn been getroffen door een kogel".
+    _Phrase(
+        "door een kogel getroffen",
+        r"\b(?:getroffen|geraakt|gewond|verwond)\b(?: \w+){0,2} door (?:een |de |twee |meerdere )?kogels?\b|"
+        r"\bkogels? (?:\w+ ){0,3}(?:getroffen|geraakt)\b",
+        3.0,
+        (_G, _W),
+        shooting=True,
+    ),
+    # A cash machine blown up is a plofkraak by another name.
+    _Phrase(
+        "geldautomaat opgeblazen",
+        r"\b(?:geld|pin|bank)automa(?:at|ten)\b(?: [\w-]+){0,6} (?:opgeblazen|ontploft|ontploften|tot "
+        r"ontploffing gebracht)|\b(?:opgeblazen|bliezen|blies|blazen)\b(?: \w+){0,3} (?:geld|pin|bank)automa\w+|"
+        r"\b(?:explosie|ontploffing)\w* (?:\w+ ){0,3}(?:bij|aan|in|op) (?:een |de |het )?(?:\w+ )?"
+        r"(?:geld|pin|bank)automa\w+",
+        3.0,
+        (_I, _W),
+    ),
     _Phrase(
         "brak in bij",
         r"\b(?:brak|braken|breekt|breken)\b (?:\w+ ){0,2}in bij\b",
@@ -280,13 +320,17 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\b(?:schoot|schoten|schiet|schieten)\b (?:\w+ ){0,3}op (?:hem|haar|hen|de|een|het|zijn)\b",
         2.5,
         (_W,),
+        role="shot",
     ),
     _Phrase(
         "schot gelost",
         r"\b(?:loste|losten|lossen) (?:\w+ ){0,2}(?:schot|schoten|kogels?)\b|\b(?:schot|schoten) (?:\w+ ){0,2}"
-        r"gelost\b|\bwerd (?:er )?(?:\w+ ){0,2}geschoten\b",
+        r"gelost\b|\bwerd (?:er )?(?:\w+ ){0,2}geschoten\b|\b(?:vuurde|vuurden)\b(?! (?:\w+ )?(?:vragen|vraag|kritiek))(?: \w+){0,3} (?:op (?:hem|haar|"
+        r"hen|de|het|een)|meerdere (?:keren|schoten|kogels)|\w+ keer|schoten|kogels?)\b|\b(?:meerdere keren|"
+        r"meermaals|\w+ schoten|\w+ kogels) (?:\w+ )?(?:vuurde|vuurden|afvuurde|afvuurden)\b",
         2.5,
         (_W,),
+        role="shot",
     ),
     _Phrase(
         "in de hals gestoken",
@@ -299,6 +343,8 @@ _PHRASES: tuple[_Phrase, ...] = (
         "digitale inbraak",
         r"\bdigitale inbra\w+|\b(?:inbra\w+|ingebroken|binnengedrongen|toegang)\b(?: \w+){0,4} "
         r"\w*(?:computer|systemen|systeem|netwerk|server|mailaccount|account|database)\w*\b|"
+        r"\b(?:hackers?|criminelen|onbekenden|aanvallers|daders|ze|zij|hij) (?:\w+ ){0,4}(?:computer|systemen|"
+        r"systeem|netwerk|server|database)\w*\b(?: \w+){0,5} (?:binnengedrongen|binnendrongen|ingebroken)\b|"
         r"\b(?:stelen|stal|stalen|steelt|kopieerden|kopieerde)\b(?: \w+){0,3} \w*(?:gegevens|data|wachtwoorden)\b|"
         r"\binloggegevens\b(?: \w+){0,4} (?:buitmaken|buitgemaakt|ontfutseld|gestolen|afhandig)",
         3.0,
@@ -328,6 +374,25 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_F,),
     ),
     _Phrase("valsheid in geschrifte", r"\bvalsheid in geschrifte", 3.0, (_F,)),
+    # Embezzlement in other words: money someone "zich heeft toegeëigend".
+    _Phrase(
+        "geld toegeëigend",
+        r"\b(?:euro|geld|gelden|bedragen|vermogen|spaargeld|kas)\b[^.]{0,80}\b(?:toegeëigend|toe te eigenen|"
+        r"toe-?eigende|toe-?eigenden|toeëigenen|toe-eigenen)\b|\b(?:toe-?eigening|toeëigening) van (?:\w+ ){0,3}"
+        r"(?:geld|gelden|euro|\d)",
+        3.0,
+        (_F,),
+    ),
+    # Callers and visitors posing as police or bank staff: a scam by its usual names.
+    _Phrase(
+        "nepagenten",
+        r"\b(?:nep|valse |zogenaamde |neppe )(?:politie|bank)?(?:agent(?:en)?|politieagent(?:en)?|"
+        r"bankmedewerkers?|bankhelpdesk\w*|helpdeskmedewerkers?|meteropnemers?)\b|\bzich (?:\w+ )?"
+        r"(?:voor(?:doen|deed|deden|gedaan)|uit(?:gaf|gaven|geven|gegeven)) (?:\w+ )?als (?:een )?"
+        r"(?:agent|agenten|politie\w*|bankmedewerker\w*|medewerker\w* van \w+ bank|meteropnemer\w*)\b",
+        3.0,
+        (_F,),
+    ),
     # Drugs in a driver's blood or saliva are a traffic offence, not a drugs offence.
     _Phrase(
         "onder invloed",
@@ -368,6 +433,12 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_V,),
     ),
     _Phrase("door rood", r"\bdoor rood", 1.5, (_V,)),
+    _Phrase(
+        "verkeersruzie",
+        r"\bverkeersruzie\w*|\bruzie (?:\w+ ){0,2}(?:in het verkeer|over (?:de )?voorrang|na een (?:bijna-)?aanrijding)",
+        2.5,
+        (_V,),
+    ),
     _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
     _Phrase(
         "in brand gestoken",
@@ -482,7 +553,12 @@ _TERMS: tuple[_Term, ...] = (
     _Term("doden doodde", 1.0, (_L,)),
     # geweld
     _Term("mishandeld mishandelen mishandeling mishandelde mishandelt", 3.0, (_G,), compound=True),
-    _Term("steekpartij neergestoken neersteken gestoken steekwonden", 2.5, (_G,), compound=True),
+    _Term(
+        "steekpartij neergestoken neersteken gestoken steekwonden steekwond steekwonde messteek messteken",
+        2.5,
+        (_G,),
+        compound=True,
+    ),
     _Term(
         "schietpartij neergeschoten neerschoot neerschoten neerschieten",
         3.0,
@@ -556,7 +632,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("handgranaat explosief explosieven", 3.0, (_W,), compound=True),
     _Term("explosie explosies", 2.5, (_W,)),
     _Term("beschoten beschieten beschieting schietincident schietincidenten", 3.0, (_W,)),
-    _Term("geschoten schieten", 2.0, (_W,)),
+    _Term("geschoten schieten", 2.0, (_W,), role="shot"),
     _Term("kogelgaten kogelinslagen kogelinslag", 2.0, (_W,)),
     _Term("cobra cobra's vuurwerkbom vuurwerkbommen", 3.0, (_W,), compound=True),
     _Term("schoten schutter", 1.0, (_W,)),
@@ -573,7 +649,12 @@ _TERMS: tuple[_Term, ...] = (
     _Term("vervalsing vervalsingen namaak namaakkleding namaakgoederen", 2.5, (_F,), compound=True),
     # cybercrime
     _Term("hack hacker hackers gehackt hacken", 2.5, (_C,), compound=True),
-    _Term("ransomware ddos computervredebreuk cybercrime cybercriminaliteit", 3.0, (_C,), compound=True),
+    _Term(
+        "ransomware gijzelsoftware ddos computervredebreuk cybercrime cybercriminaliteit",
+        3.0,
+        (_C,),
+        compound=True,
+    ),
     _Term("cyberaanval cyberaanvallen malware spyware botnet", 3.0, (_C,), compound=True),
     _Term("datadiefstal gegevensdiefstal datadiefstallen", 3.0, (_C,)),
     _Term("phishing", 3.0, (_C, _F), compound=True),
@@ -618,7 +699,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"toernooi|finale|kwartfinale|medaille|goud|zilver|brons|olympische|wielrenner\w*|"
         r"schaatser\w*|hockey\w*|bokser|knock-out|gelijkspel|zege|speeltijd|var|"
         r"sporttribunaal|doping\w*|geschorst|schorsing|aanvoerder|middenvelder|"
-        r"verdediger|ploeg|topper|shoot-outs|blessuretijd",
+        r"verdediger|ploeg|topper|shoot-outs|blessuretijd|hoekschop\w*|invaller\w*|thuisploeg|buitenspel|"
+        r"klassement|titelstrijd",
     ),
     "weer": (
         -1.0,
@@ -714,7 +796,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bvorder(?:t|de|den)\b[^.]{0,60}(?:cel|straf|jaar|maanden|tbs|levenslang)|"
         r"\b(?:jaar|maanden|weken|cel|straf\w*|tbs|uur|levenslang)\b[^.]{0,40}\b(?:geëist|gevorderd)\b|"
         r"\b(?:geëist|gevorderd) tegen\b|"
-        r"terecht\b|rechtszaak|strafzaak|\bproces\b(?!-)|pro[- ]?formazitting|zitting\b",
+        r"\b(?:sta(?:at|an)|stond(?:en)?)\b[^.]{0,40}\bterecht\b|\bterecht(?:staan|staat|stond|stonden)\b|"
+        r"rechtszaak|strafzaak|\bproces\b(?!-)|pro[- ]?formazitting|zitting\b",
     ),
     (
         "vervolging",
@@ -773,7 +856,7 @@ _BACKGROUND = re.compile(
     r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
     r"\bof het (?:om|een)\b|\b(?:zegt|zei|stelt|stelde|beweert|beweerde|verklaart|verklaarde) dat (?:hij|zij|ze) "
     r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
-    r"bestrijden|aanpakken|preventie) van\b|\been van de grootste problemen\b"
+    r"bestrijden|aanpakken|preventie) van\b|\baan te pakken\b|\bte bestrijden\b|\been van de grootste problemen\b"
 )
 _DEATH = re.compile(
     r"\b(?:dode|overleden|overleed|overlijden|om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
@@ -1153,6 +1236,19 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             primary_weight[_L] += max(primary_weight[_G], _CATEGORY_MIN * _POSITION["lead"])
             raw += 1.0
             evidence.append("rule:dood+misdrijf/geweld +1.0")
+    if (
+        role_weight.get((_W, "shot"))
+        and injury
+        and category_weight[_G] < _CATEGORY_MIN
+        and category_weight[_L] < _CATEGORY_MIN
+        and category_weight[_O] < _CATEGORY_MIN
+    ):
+        # Shots fired and someone hurt: a shooting with injuries is geweld + wapens_explosies,
+        # and the violence is what it names.
+        category_weight[_G] = _CATEGORY_MIN
+        shooting_weight += _CATEGORY_MIN
+        primary_weight[_G] = max(primary_weight[_G], primary_weight[_W])
+        evidence.append("rule:schoten+gewonden")
     if category_weight[_O] >= _CATEGORY_MIN and violent < _CATEGORY_MIN:
         # A threat is part of a robbery; only blows, binding or injury add geweld.
         category_weight[_G] = _CATEGORY_MIN if violent > 0 or injury else 0.0
