@@ -302,7 +302,7 @@ _PHRASES: tuple[_Phrase, ...] = (
     # A cash machine blown up is a plofkraak by another name.
     _Phrase(
         "geldautomaat opgeblazen",
-        r"\b(?:geld|pin|bank)automa(?:at|ten)\b(?: [\w-]+){0,6} (?:opgeblazen|ontploft|ontploften|tot "
+        r"\b(?:geld|pin|bank)automa(?:at|ten)\b(?: [\w-]+){0,10} (?:opgeblazen|ontploft|ontploften|tot "
         r"ontploffing gebracht)|\b(?:opgeblazen|bliezen|blies|blazen)\b(?: \w+){0,3} (?:geld|pin|bank)automa\w+|"
         r"\b(?:explosie|ontploffing)\w* (?:\w+ ){0,3}(?:bij|aan|in|op) (?:een |de |het )?(?:\w+ )?"
         r"(?:geld|pin|bank)automa\w+",
@@ -379,16 +379,17 @@ _PHRASES: tuple[_Phrase, ...] = (
         "geld toegeëigend",
         r"\b(?:euro|geld|gelden|bedragen|vermogen|spaargeld|kas)\b[^.]{0,80}\b(?:toegeëigend|toe te eigenen|"
         r"toe-?eigende|toe-?eigenden|toeëigenen|toe-eigenen)\b|\b(?:toe-?eigening|toeëigening) van (?:\w+ ){0,3}"
-        r"(?:geld|gelden|euro|\d)",
+        r"(?:geld|gelden|euro|\d)|\beigen(?:de|den|t)? zich\b[^.]{0,60}\b(?:euro|geld|gelden|bedrag\w*)\b"
+        r"(?: \w+){0,4} toe\b",
         3.0,
         (_F,),
     ),
     # Callers and visitors posing as police or bank staff: a scam by its usual names.
     _Phrase(
         "nepagenten",
-        r"\b(?:nep|valse |zogenaamde |neppe )(?:politie|bank)?(?:agent(?:en)?|politieagent(?:en)?|"
-        r"bankmedewerkers?|bankhelpdesk\w*|helpdeskmedewerkers?|meteropnemers?)\b|\bzich (?:\w+ )?"
-        r"(?:voor(?:doen|deed|deden|gedaan)|uit(?:gaf|gaven|geven|gegeven)) (?:\w+ )?als (?:een )?"
+        r"\b(?:nep-?|valse |zogenaamde |neppe )(?:politie|bank)?(?:agent(?:en)?|politieagent(?:en)?|"
+        r"bankmedewerkers?|bankhelpdesk\w*|helpdeskmedewerkers?|meteropnemers?)\b|\bnep-?politie\b|\bzich (?:\w+ )?"
+        r"(?:voor(?:doen|deed|deden|gedaan)?|uit(?:gaf|gaven|geven|gegeven)?) (?:\w+ )?als (?:een )?"
         r"(?:agent|agenten|politie\w*|bankmedewerker\w*|medewerker\w* van \w+ bank|meteropnemer\w*)\b",
         3.0,
         (_F,),

@@ -573,3 +573,40 @@ def test_can_go_to_a_counter_is_no_trial():
     )
     assert result.is_crime
     assert result.stage == "incident"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "category"),
+    [
+        (
+            "Penningmeester tennisclub Soest vervolgd",
+            "De penningmeester van een tennisclub in Soest eigende zich volgens het OM 40.000 euro uit de "
+            "clubkas toe. Hij is gedagvaard.",
+            "fraude_witwassen",
+        ),
+        (
+            "Vrouw (88) in Zeist bestolen",
+            "Twee mannen die zich voordeden als agenten hebben in Zeist een vrouw van 88 om haar pinpas "
+            "gevraagd. De politie zoekt getuigen.",
+            "fraude_witwassen",
+        ),
+        (
+            "Bank in Zeist beschadigd",
+            "De geldautomaat in de gevel van de Rabobank in Zeist is vannacht opgeblazen. De politie zoekt "
+            "twee mannen op een scooter.",
+            "inbraak_diefstal",
+        ),
+    ],
+)
+def test_separable_and_longer_forms_of_the_new_phrases(title, text, category):
+    result = classify_crime(title, text)
+    assert result.is_crime
+    assert result.primary_category == category
+
+
+def test_claiming_a_title_or_art_is_no_embezzlement():
+    for text in (
+        "Zij eigende zich de titel toe na een sterke finale in Heerenveen.",
+        "Het museum wordt verweten dat het zich de kunst van anderen toe-eigent.",
+    ):
+        assert not any(e.startswith("phrase geld toegeëigend") for e in classify_crime("", text).evidence)
