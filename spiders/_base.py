@@ -73,6 +73,9 @@ class SourceSpider(scrapy.Spider):
 
     uses_frontier = True
     """Load the frontier at start; a spider that never reads it (WARC ingest) skips the scan."""
+    discovery_first = True
+    """Hold article requests until every feed, sitemap and listing is read
+    (``spiders.middlewares.discoveryfirst``); off where requests are shared or chosen otherwise."""
 
     def __init__(self, sources_file: str | None = None, source: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)

@@ -130,6 +130,7 @@ class BackfillSpider(SourceSpider):
     name = "backfill"
     run_kind = "backfill"
     uses_frontier = False  # what is done is tracked per work item (corpus.store.archivework)
+    discovery_first = False  # captures come from the work queue, not from discovery
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

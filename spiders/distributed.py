@@ -228,6 +228,7 @@ class DistributedSpider(NewsSpider):
     """
 
     name = "distributed"
+    discovery_first = False  # articles go to the shared queue at once; other workers take them
     leases: Leases | None = None
     # All set in from_crawler:
     lease_seconds: float

@@ -35,6 +35,7 @@ class ProbeSpider(FeedsMixin, SitemapsMixin, ListingsMixin):
 
     name = "probe"
     uses_frontier = False  # a probe reads no database: every discovered URL is a candidate
+    discovery_first = False  # it holds its article requests itself, and sends only the newest
 
     def __init__(self, report: ProbeReport | None = None, n: int | str = DEFAULT_N, **kwargs: Any) -> None:
         super().__init__(**kwargs)

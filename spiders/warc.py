@@ -77,6 +77,7 @@ class WarcSpider(SourceSpider):
     name = "warc"
     run_kind = "warc"
     uses_frontier = False  # what is done is tracked per WARC file (corpus.store.warcfiles)
+    discovery_first = False  # pages come from the files, not from requests
 
     def __init__(self, files: str | None = None, mode: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -116,6 +116,9 @@ ITEM_PIPELINES = {
 #: A database error a spider callback or the start requests meet stops the crawl (store_failed).
 SPIDER_MIDDLEWARES = {
     "spiders.extensions.StoreFailureMiddleware": 1000,
+    # Article requests wait until every feed, sitemap and listing is read, so that each page is
+    # dated from every channel that named it, the same in every run.
+    "spiders.middlewares.discoveryfirst.DiscoveryFirstMiddleware": 900,
 }
 
 #: The live progress line (shown when CORPUS_PROGRESS is true).
@@ -186,6 +189,8 @@ CORPUS_ENCODING_ENABLED = True
 CORPUS_SINCE = None
 #: Re-check stored articles discovered within this many days (conditional GET); 0: never.
 CORPUS_REFETCH_DAYS = 0
+#: Article requests held until discovery is over (spiders/middlewares/discoveryfirst.py); past it they go at once; 0: none held.
+CORPUS_HOLD_ARTICLES = 200_000
 #: Estimated Jaccard of word 5-grams from which two pages are near-duplicates (corpus/dedup/neardup.py).
 CORPUS_NEARDUP_THRESHOLD = 0.7
 #: Show the live progress line; the CLI turns it on when stderr is a terminal.
