@@ -406,6 +406,15 @@ def test_two_distributed_workers_share_a_backfill_and_a_killed_ones_items_are_do
                 "worker A finished before it could be killed: " + (tmp_path / "a.log").read_text()[-2000:]
             )
             a.wait()
+            # A may have marked some of them done between the read above and its death; what it
+            # still held when it died is what B must take over.
+            with Session(engine) as s:
+                held = list(
+                    s.scalars(
+                        select(ArchiveItem.id).where(ArchiveItem.id.in_(held), ArchiveItem.status == "leased")
+                    )
+                )
+            assert held, "worker A finished every capture it held before it died"
             assert b.wait(timeout=240) == 0, (tmp_path / "b.log").read_text()[-3000:]
         finally:
             for proc in (a, b):
