@@ -277,7 +277,10 @@ def test_a_killed_backfill_is_resumed_without_waiting_and_stores_every_article_o
     archive: ArchiveManifest, sources: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "corpus.sqlite"
-    with serve_archive(archive, latency=0.05) as served:
+    # A slow archive, so that the run outlasts the first checkpoint (captures are marked done
+    # every CORPUS_WARC_CHECKPOINT_SECONDS, 5 s): the kill must fall in its middle, not after its
+    # end (seen once in CI with a faster archive: the run ended before any capture was marked).
+    with serve_archive(archive, latency=0.5) as served:
         args = _args(served, sources, f"sqlite:///{db}", "-s", "CORPUS_BATCH_SIZE=2")
         proc = _spawn(args, stdout=None, stderr=None)
         try:
