@@ -17,7 +17,7 @@ import io
 import os
 from http import HTTPStatus
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -55,6 +55,20 @@ def status_line(status: int) -> str:
 
 def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(_RENAMED.get(k.lower(), k), v) for k, v in headers]
+
+
+def _response_record(
+    writer: WARCWriter, url: str, http: StatusAndHeaders, body: bytes, warc_headers: dict[str, str]
+) -> Any:
+    """A response record for ``url``: the HTTP head and body, with the WARC headers given."""
+    return writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=None,
+        http_headers=http,
+        warc_headers_dict=warc_headers,
+    )
 
 
 class RotatingWarcWriter:
@@ -114,14 +128,7 @@ class RotatingWarcWriter:
         warc_headers = {"WARC-Date": date}
         if ip:
             warc_headers["WARC-IP-Address"] = ip
-        response = writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            length=None,
-            http_headers=http,
-            warc_headers_dict=warc_headers,
-        )
+        response = _response_record(writer, url, http, body, warc_headers)
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         req_http = StatusAndHeaders(f"{method} {path} {protocol}", request_headers, is_http_request=True)
@@ -170,14 +177,7 @@ class RotatingWarcWriter:
             warc_headers[SOURCE_URI] = source_uri
         if refers_to:
             warc_headers["WARC-Refers-To"] = refers_to
-        record = writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            length=None,
-            http_headers=http,
-            warc_headers_dict=warc_headers,
-        )
+        record = _response_record(writer, url, http, body, warc_headers)
         writer.write_record(record)
         return self._written(start)
 
