@@ -790,8 +790,8 @@ class LoggedRequest:
     path: str  # path and query, as requested
     range: str | None
     status: int
-    sent: int  # body bytes written
-    time: float  # time.time() when the answer was written
+    sent: int  # body bytes the answer carries (written after the entry is logged)
+    time: float  # time.time() when the answer's headers were written
     agent: str = ""  # the User-Agent the request carried
 
 
@@ -999,14 +999,9 @@ class _Handler(BaseHTTPRequestHandler):
         if cut is not None:
             self.send_header("Connection", "close")
         self.end_headers()
-        sent = 0
-        if not head:
-            data = body if cut is None else body[:cut]
-            self.wfile.write(data)
-            sent = len(data)
-        if cut is not None:
-            self.wfile.flush()
-            self.close_connection = True
+        data = b"" if head else body if cut is None else body[:cut]
+        # Logged before the body goes out: a client that has read the answer finds it in the log
+        # (appended after the write, a test reading the log at once could miss the last entry).
         self.state.log.append(
             LoggedRequest(
                 self.endpoint,
@@ -1014,11 +1009,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.path,
                 self.headers.get("Range"),
                 status,
-                sent,
+                len(data),
                 time.time(),
                 self.headers.get("User-Agent") or "",
             )
         )
+        if data:
+            self.wfile.write(data)
+        if cut is not None:
+            self.wfile.flush()
+            self.close_connection = True
 
     def _query(self) -> dict[str, list[str]]:
         return parse_qs(urlsplit(self.path).query, keep_blank_values=True)
