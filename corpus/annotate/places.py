@@ -62,8 +62,6 @@ _CONTEXT_BEFORE = {
     "deelgemeente",
     "regio",
     "tussen",
-    "en",
-    "of",
 }
 _TUSSENVOEGSELS = {"van", "de", "der", "den", "ter", "ten", "'t", "het", "la", "le"}
 _CLUB_PREFIXES = {"FC", "SC", "AFC", "VV", "SV", "KV", "KAA", "RSC", "KRC", "Roda", "Go", "Club"}
@@ -193,9 +191,22 @@ def _has_context(text: str, tokens: list[re.Match[str]], i: int, end: int) -> bo
             return True
         if between.strip() == "," and tokens[i - 1].group() in load_gazetteer():
             return True  # a list of places: "in Mechelen, Lier en Duffel"
+        if prev in {"en", "of"} and _place_ends_at(text, tokens, i - 2):
+            return True  # the second of a pair: "tussen Sint-Martens-Voeren en Teuven"
         if prev == "van" and i > 1 and tokens[i - 2].group()[0].islower():
             return True  # "de burgemeester van Best", not "Peter van Best"
     return i == 0 and bool(_DATELINE_AFTER.match(text[end:]))
+
+
+def _place_ends_at(text: str, tokens: list[re.Match[str]], j: int) -> bool:
+    """True when a gazetteer name ends with token j ("Wijk aan Zee en ...", not "Diptera of ...")."""
+    gazetteer = load_gazetteer()
+    for n in range(1, min(4, j + 1) + 1):
+        span = tokens[j - n + 1 : j + 1]
+        joined = all(text[a.end() : b.start()] == " " for a, b in pairwise(span))
+        if joined and " ".join(t.group() for t in span) in gazetteer:
+            return True
+    return False
 
 
 def _looks_like_surname_or_club(text: str, tokens: list[re.Match[str]], i: int) -> bool:
@@ -243,8 +254,9 @@ def _mentions(text: str) -> Iterator[_Mention]:
                 break
         if found is None and "-" in word:
             # "Amsterdam-Noord", "Rotterdam-Charlois": a district named after its city.
+            # Not a head that needs context: "Oost-Brabant" is no district of a village Oost.
             head, _, tail = word.partition("-")
-            if head in gazetteer and tail[:1].isupper():
+            if head in gazetteer and tail[:1].isupper() and max(e.ambiguous for e in gazetteer[head]) < 2:
                 found = (head, 1, False)
         if found is None and word in adjectives:
             found = (adjectives[word], 1, True)

@@ -96,3 +96,39 @@ def test_province_and_paired_home_towns_are_not_event_places():
 def test_ambiguous_name_in_a_list_of_places():
     text = "De fietsen waren gestolen in Mechelen, Lier en Duffel."
     assert [p.name for p in find_places(text, "be")] == ["Mechelen", "Lier", "Duffel"]
+
+
+# -- the smaller places of GeoNames' cities500 (villages and Belgian deelgemeenten) ---------------
+
+
+def test_villages_and_deelgemeenten_are_found_with_their_province():
+    text = (
+        "Bij een inval in een autohandel in Kallo is beslag gelegd op drie wagens. "
+        "Dezelfde dag werd op een boerderij in Nieuw-Buinen een hennepkwekerij ontdekt."
+    )
+    kallo, buinen = find_places(text)
+    assert (kallo.name, kallo.province, kallo.country) == ("Kallo", "Oost-Vlaanderen", "be")
+    assert (buinen.name, buinen.province, buinen.country) == ("Nieuw-Buinen", "Drenthe", "nl")
+    # cities500 names no municipality, and a nearest-place guess was wrong too often to ship.
+    assert kallo.municipality == buinen.municipality == ""
+
+
+def test_small_places_need_context_like_surnames():
+    assert names("Doelvrouw Veen stopte twee strafschoppen. Trainer Fred Rutten was blij.") == []
+    assert names("Een boer uit Veen is gewond geraakt.") == ["Veen"]
+    assert names("Druk daarna op Enter om het formulier te versturen.") == []
+    assert names("Een 58-jarige boer uit Enter is zwaargewond geraakt.") == ["Enter"]
+    assert names("Hij studeerde aan het Culinary Institute of America.") == []
+
+
+def test_a_compass_word_before_a_region_is_no_district():
+    text = "De politie-eenheid Oost-Brabant en de politie in Oost-Nederland zoeken getuigen."
+    assert names(text) == []
+    assert names("Er is ingebroken in Amsterdam-Noord.") == ["Amsterdam"]
+
+
+def test_the_second_place_of_a_pair_after_a_place():
+    text = "Een motorrijder viel op de weg tussen Sint-Martens-Voeren en Lanklaar."
+    assert names(text, "be") == ["Sint-Martens-Voeren", "Lanklaar"]
+    assert names("Er is ingebroken in Wijk aan Zee en Enter.") == ["Wijk aan Zee", "Enter"]
+    assert names("Het gaat om Peter en Enter.") == []
