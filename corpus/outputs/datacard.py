@@ -339,7 +339,8 @@ def _places_section(t: Tally) -> list[str]:
     lines = ["## Top places", ""]
     if not top:
         return [*lines, "No places found."]
-    return [*lines, *_table(("municipality", "articles"), top)]
+    # A place the gazetteer knows no municipality of (a village of cities500) counts by its name.
+    return [*lines, *_table(("municipality (or place)", "articles"), top)]
 
 
 def _rules_section() -> list[str]:
