@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "3"
+CLASSIFIER_VERSION = "4"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -168,10 +168,17 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # "Van de zege beroofd": a lost match.
     _Phrase(
         "van de zege beroofd",
-        r"\bberoofd? (?:\w+ ){0,2}van (?:de |het |een |zijn |haar |hun )?(?:\w+ )?(?:zege|punten|punt|"
-        r"overwinning|titel|kans|medaille|finaleplaats|podiumplaats)\b|\bvan (?:de |het |een |zijn |haar |"
+        r"\bberoo(?:f|fd|ft|fde|fden) (?:\w+ ){0,2}van (?:de |het |een |zijn |haar |hun )?(?:\w+ )?(?:zege|punten|punt|"
+        r"overwinning|titel|kans|medaille|finaleplaats|podiumplaats|hoop)\b|\bvan (?:de |het |een |zijn |haar |"
         r"hun )?(?:\w+ )?(?:zege|punten|punt|overwinning|titel|medaille|finaleplaats|podiumplaats)\b"
         r"(?: \w+){0,2} beroofd\b",
+        -1.0,
+    ),
+    # A team or rider that "overvalt" or "overrompelt" its opponent, or the leader, wins a match.
+    _Phrase(
+        "overvalt de koploper",
+        r"\b(?:overval(?:t|len|lt)?|overviel(?:en)?|overvallen)\b (?:\w+ ){0,2}(?:koploper|titelfavoriet|"
+        r"tegenstander|favoriet|leider|kampioen|thuisploeg|bezoekers)\b|\bhem (?:een beetje )?overvallen\b",
         -1.0,
     ),
     # A threat of dismissal or eviction is no violence.
@@ -195,6 +202,61 @@ _METAPHORS: tuple[_Phrase, ...] = (
 
 _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("poging tot moord", r"\bpoging(?:en)? tot (?:moord|doodslag)", 3.0, (_G,)),
+    # Offences told in plain words, without their legal name (a robbery at gunpoint, fencing,
+    # a hit-and-run, embezzlement, smuggling of people, forced prostitution, a stabbing).
+    _Phrase(
+        "onder bedreiging van een wapen",
+        r"\bonder (?:bedreiging|dreiging) (?:van|met) (?:een |hun |zijn )?(?:mes|wapen|machete)\w*|"
+        r"\b(?:mes|machete)\b (?:\w+ ){0,2}tegen (?:zijn|haar|het) (?:hoofd|hals|keel)\b",
+        3.0,
+        (_O,),
+        threat=True,
+    ),
+    _Phrase(
+        "onder bedreiging van een vuurwapen",
+        r"\bonder (?:bedreiging|dreiging) (?:van|met) (?:een |hun |zijn )?(?:vuurwapen|pistool|revolver)\w*|"
+        r"\b(?:pistool|vuurwapen|revolver)\b (?:\w+ ){0,2}tegen (?:zijn|haar|het) (?:hoofd|hals|keel|slaap)\b",
+        3.0,
+        (_O, _W),
+        threat=True,
+        role="firearm",
+    ),
+    _Phrase(
+        "niet eerlijk verkregen",
+        r"\bniet eerlijk verkregen|\bvan (?:diefstal|een misdrijf|misdrijven) afkomstig|\bgestolen goederen\b|"
+        r"\bframenummers? (?:\w+ ){0,2}(?:weggevijld|weggeslepen|verwijderd|onleesbaar gemaakt)",
+        3.0,
+        (_I,),
+    ),
+    _Phrase(
+        "reed door na de aanrijding",
+        r"\b(?:na|bij) (?:de|het) (?:aanrijding|botsing|ongeval)\b[^.]{0,50}\b(?:reed|reden) (?:\w+ ){0,2}"
+        r"(?:verder|door|weg)\b|\b(?:aanreed|aanreden)\b[^.]{0,40}\b(?:en|maar) (?:verdween|verdwenen|reed door|"
+        r"reed verder|reed weg|ging er vandoor)\b",
+        3.0,
+        (_V,),
+    ),
+    _Phrase(
+        "naar de eigen rekening",
+        r"\bnaar (?:zijn|haar|hun) eigen (?:bank)?rekening\w* (?:\w+ ){0,2}(?:overgemaakt|overgeboekt|"
+        r"overgemaakt|gesluisd|doorgesluisd|overmaakte|overboekte|sluisde)|\bin (?:zijn|haar|hun) eigen zak\b",
+        3.0,
+        (_F,),
+    ),
+    _Phrase(
+        "gedwongen tot seks met klanten",
+        r"\b(?:dwong|dwongen|dwingt|dwingen|gedwongen)\b(?: [\w'-]+){0,15} (?:seks|seksuele handelingen)\b"
+        r"(?: [\w'-]+){0,3} (?:met )?(?:mannen|klanten)\b",
+        3.0,
+        (_M, _Z),
+    ),
+    _Phrase(
+        "met een mes verwond",
+        r"\bmet een (?:mes|steekwapen|bijl|hamer|knuppel|honkbalknuppel|machete)\b (?:\w+ ){0,2}"
+        r"(?:verwond|gestoken|aangevallen|geslagen|bewerkt|toegetakeld)\b",
+        3.0,
+        (_G,),
+    ),
     # The legal names of robbery include threats: their geweld needs a blow or an injury.
     _Phrase("diefstal met geweld", r"\bdiefstal(?:len)? met geweld", 3.0, (_O, _G), threat=True),
     _Phrase(
@@ -268,8 +330,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     # Withheld passports are the usual mark of exploited workers ("paspoorten in beslag" is the police).
     _Phrase(
         "paspoorten ingenomen",
-        r"\b(?:paspoorten|paspoort|identiteitspapieren|identiteitsbewijzen)\b(?: \w+){0,3} (?:ingenomen|afgenomen|"
-        r"afgepakt|ingehouden|achtergehouden)\b|\b(?:nam|namen|pakte|pakten|hield|hielden) (?:\w+ ){0,3}"
+        r"\b(?:paspoorten|paspoort|identiteitspapieren|identiteitsbewijzen|identiteitskaarten)\b(?: [\w'-]+){0,6} "
+        r"(?:ingenomen|afgenomen|afgepakt|ingehouden|achtergehouden|in een kluis)\b|\b(?:nam|namen|pakte|pakten|hield|hielden) (?:\w+ ){0,3}"
         r"(?:paspoorten|paspoort|identiteitspapieren)\b(?: \w+){0,2} (?:in|af|achter)\b"
         r"(?! (?:beslag|ontvangst|handen|de|het|een|zijn|haar|hun)\b)",
         2.5,
@@ -302,8 +364,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     # A cash machine blown up is a plofkraak by another name.
     _Phrase(
         "geldautomaat opgeblazen",
-        r"\b(?:geld|pin|bank)automa(?:at|ten)\b(?: [\w-]+){0,10} (?:opgeblazen|ontploft|ontploften|tot "
-        r"ontploffing gebracht)|\b(?:opgeblazen|bliezen|blies|blazen)\b(?: \w+){0,3} (?:geld|pin|bank)automa\w+|"
+        r"\b(?:geld|pin|bank)automa(?:at|ten)\b(?: [\w-]+){0,10} (?:opgeblazen|opengeblazen|ontploft|ontploften|tot "
+        r"ontploffing gebracht|met explosieven opengebroken)|\b(?:opgeblazen|bliezen|blies|blazen)\b(?: \w+){0,3} (?:geld|pin|bank)automa\w+|"
         r"\b(?:explosie|ontploffing)\w* (?:\w+ ){0,3}(?:bij|aan|in|op) (?:een |de |het )?(?:\w+ )?"
         r"(?:geld|pin|bank)automa\w+",
         3.0,
@@ -665,6 +727,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("uitbuiting uitgebuit uitbuiten arbeidsuitbuiting", 3.0, (_M,)),
     _Term("loverboy", 3.0, (_M, _Z), compound=True),
     _Term("smokkel smokkelde smokkelden smokkelaars", 2.0, compound=True),
+    _Term("verstekeling verstekelingen", 2.5, (_M,)),
     # openbare orde
     _Term("rellen relschopper relschoppers ongeregeldheden coronarellen voetbalrellen", 3.0, (_R,)),
     _Term(
@@ -701,7 +764,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"schaatser\w*|hockey\w*|bokser|knock-out|gelijkspel|zege|speeltijd|var|"
         r"sporttribunaal|doping\w*|geschorst|schorsing|aanvoerder|middenvelder|"
         r"verdediger|ploeg|topper|shoot-outs|blessuretijd|hoekschop\w*|invaller\w*|thuisploeg|buitenspel|"
-        r"klassement|titelstrijd",
+        r"klassement|titelstrijd|koploper|aftrap|afstandsschot|vrije trap|rebound|nederlaag|"
+        r"slotronde|veldrit|cross|thuiswedstrijd|uitwedstrijd|sportpark",
     ),
     "weer": (
         -1.0,
@@ -865,7 +929,7 @@ _DEATH = re.compile(
 )
 _INJURY = re.compile(
     r"\b(?:gewond|gewonden|zwaargewond|lichtgewond|verwond\w*|hersenschudding|letsel\w*|"
-    r"hoofdwond\w*|brandwond\w*|snijwond\w*|kneuzing\w*|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|"
+    r"hoofdwond\w*|brandwond\w*|snijwond\w*|schaafwond\w*|kneuzing\w*|gekneusde?|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|"
     r"pols|ribben?)|brak \w+ \w+|"
     r"ziekenhuis)\b"
 )
@@ -1035,8 +1099,13 @@ class _Layout:
         if complete < len(starts) and starts[complete] < offset:
             before.append(self.lower[starts[complete] : offset])
         before = before[-_NEGATION_WINDOW:]
-        for word in reversed(before):
+        for i in range(len(before) - 1, -1, -1):
+            word = before[i]
             if word in _NEGATION_STOP:
+                # "geen wapens of drugs", "geen geld en sieraden": a list of nouns under one
+                # negation; a conjunction before a verb or a new subject ends the negation.
+                if word in {"of", "noch"} and i >= 2 and before[i - 2] in {"geen", "noch"}:
+                    continue
                 return False
             if word in _NEGATION_WORDS:
                 return True
