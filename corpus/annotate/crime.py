@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "4"
+CLASSIFIER_VERSION = "5"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -207,7 +207,7 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "onder bedreiging van een wapen",
         r"\bonder (?:bedreiging|dreiging) (?:van|met) (?:een |hun |zijn )?(?:mes|wapen|machete)\w*|"
-        r"\b(?:mes|machete)\b (?:\w+ ){0,2}tegen (?:zijn|haar|het) (?:hoofd|hals|keel)\b",
+        r"\bmes\b (?:\w+ ){0,2}tegen (?:zijn|haar|het) (?:hoofd|hals|keel)\b",
         3.0,
         (_O,),
         threat=True,
@@ -230,11 +230,44 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "reed door na de aanrijding",
-        r"\b(?:na|bij) (?:de|het) (?:aanrijding|botsing|ongeval)\b[^.]{0,50}\b(?:reed|reden) (?:\w+ ){0,2}"
-        r"(?:verder|door|weg)\b|\b(?:aanreed|aanreden)\b[^.]{0,40}\b(?:en|maar) (?:verdween|verdwenen|reed door|"
+        r"\b(?:aanrijding|botsing|ongeval)\b[^.]{0,50}\b(?:reed|reden) (?:\w+ ){0,2}(?:verder|door|weg)\b|\b(?:aanreed|aanreden)\b[^.]{0,40}\b(?:en|maar) (?:verdween|verdwenen|reed door|"
         r"reed verder|reed weg|ging er vandoor)\b",
         3.0,
         (_V,),
+    ),
+    _Phrase(
+        "afhandig gemaakt",
+        r"\bafhandig (?:gemaakt|maakte|maakten|maken|te maken)\b",
+        3.0,
+        (_I,),
+    ),
+    _Phrase(
+        "eisten de kluis",
+        r"\b(?:eiste|eisten|eist)\b (?:\w+ ){0,2}(?:gsm|telefoon|smartphone|portefeuille|portemonnee|handtas|"
+        r"dagopbrengst|kassa|kassalade|sieraden|horloge|code van de kluis|pincode)\b",
+        3.0,
+        (_O,),
+        threat=True,
+    ),
+    _Phrase(
+        "valse facturen",
+        r"\b(?:valse|vervalste|fictieve|nep) facturen\b|\b(?:leverancier|bedrijf|firma|onderaannemer)\w* "
+        r"die niet bestond\b|\bverzonnen (?:leverancier|leveranciers|facturen|uitgaven|onkosten)\b",
+        3.0,
+        (_F,),
+    ),
+    _Phrase(
+        "dreigende brief",
+        r"\bdreigende (?:brief|brieven|mail|mails|berichten|sms|sms'en|berichtjes)\b",
+        2.5,
+        (_G,),
+        threat=True,
+    ),
+    _Phrase(
+        "overdosis toegediend",
+        r"\b(?:dodelijke )?overdosis\b(?: [\w'-]+){0,3} (?:toediende|toegediend|toedienen|gaf|gegeven|inspoot)\b",
+        3.0,
+        (_L,),
     ),
     _Phrase(
         "naar de eigen rekening",
@@ -252,8 +285,10 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "met een mes verwond",
-        r"\bmet een (?:mes|steekwapen|bijl|hamer|knuppel|honkbalknuppel|machete)\b (?:\w+ ){0,2}"
-        r"(?:verwond|gestoken|aangevallen|geslagen|bewerkt|toegetakeld)\b",
+        r"\bmet een (?:mes|steekwapen|bijl|hamer|knuppel|honkbalknuppel|machete|bierglas|fles)\b (?:\w+ ){0,7}"
+        r"(?:verwond|gestoken|aangevallen|geslagen|sloeg|sloegen|bewerkt|toegetakeld|geraakt)\b|"
+        r"\b(?:sloeg|sloegen|slaat|geslagen)\b(?: [\w'-]+){0,6} (?:in|op|tegen) (?:het|zijn|haar) "
+        r"(?:gezicht|hoofd)\b|\bbewusteloos (?:geslagen|sloeg|sloegen|te hebben geslagen)\b",
         3.0,
         (_G,),
     ),
@@ -331,7 +366,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "paspoorten ingenomen",
         r"\b(?:paspoorten|paspoort|identiteitspapieren|identiteitsbewijzen|identiteitskaarten)\b(?: [\w'-]+){0,6} "
-        r"(?:ingenomen|afgenomen|afgepakt|ingehouden|achtergehouden|in een kluis)\b|\b(?:nam|namen|pakte|pakten|hield|hielden) (?:\w+ ){0,3}"
+        r"(?:ingenomen|afgenomen|afgepakt|ingehouden|achtergehouden|in een kluis)\b|\b(?:paspoorten|"
+        r"identiteitsbewijzen|identiteitspapieren) (?:bewaarde|bewaarden|hield|hielden)\b|\b(?:nam|namen|pakte|pakten|hield|hielden) (?:\w+ ){0,3}"
         r"(?:paspoorten|paspoort|identiteitspapieren)\b(?: \w+){0,2} (?:in|af|achter)\b"
         r"(?! (?:beslag|ontvangst|handen|de|het|een|zijn|haar|hun)\b)",
         2.5,
@@ -339,10 +375,18 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "dwong te dealen",
-        r"\b(?:dwong|dwongen|gedwongen|dwingen)\b(?: \w+){0,4} te (?:verkopen|dealen|stelen|werken|"
-        r"bedelen|smokkelen)\b",
+        r"\b(?:dwong|dwongen|gedwongen|dwingen)\b(?: \w+){0,8} te (?:verkopen|dealen|stelen|werken|"
+        r"bedelen|smokkelen|vervoeren)\b",
         3.0,
         (_M,),
+    ),
+    # Children forced to run deliveries carry drugs: mensenhandel + drugs (the words between,
+    # "cocaïne" among them, are blanked with the phrase).
+    _Phrase(
+        "dwong rond te brengen",
+        r"\b(?:dwong|dwongen|gedwongen|dwingen)\b(?: \w+){0,8} (?:rond|af) te (?:brengen|leveren)\b",
+        3.0,
+        (_M, _D),
     ),
     _Phrase(
         "in het been geschoten",
@@ -469,7 +513,10 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("met drugs op", r"\bmet (?:te veel )?(?:drugs|alcohol|drank) op\b", 3.0, (_V,)),
     _Phrase(
         "rijbewijs ingevorderd",
-        r"\brijbewijs (?:is |werd |werden )?(?:\w+ ){0,4}(?:ingevorderd|ingetrokken|kwijt)",
+        r"\brijbewijs (?:is |werd |werden )?(?:\w+ ){0,4}(?:ingevorderd|ingetrokken|kwijt)|"
+        r"\b(?:verliest|verliezen|verloor|verloren) (?:hun |zijn |haar |het )?rijbewijs\b|"
+        r"\b\d{2,3} (?:kilometer per uur|km/u|km per uur)\b[^.]{0,60}\bwaar(?: maar)? \d{2,3} (?:is )?"
+        r"(?:toegestaan|mag|is toegestaan)\b",
         3.0,
         (_V,),
     ),
@@ -818,7 +865,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"kabinet|minister|staatssecretaris|tweede kamer|kamerleden|kamerbrief|begroting|gemeenteraad|"
         r"raadsleden|wetsvoorstel|raadsvoorstel|voorstel|"
         r"vacatures|bezuinig\w*|korpschef|politiebonden|vakbonden|politieacademie|uniform\w*|"
-        r"extra geld|salarissen|boa's",
+        r"extra geld|salarissen|boa's|cameratoezicht|handhavers|oppositiepartijen|ingestemd|"
+        r"gevoel van veiligheid|veiligheidsgevoel",
     ),
 }
 
@@ -894,6 +942,8 @@ _DEMAND = re.compile(
 
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
+# Words in which a compound term's letters appear without being a part of the word.
+_NOT_COMPOUNDS = ("stoplicht",)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 # A point after a capital initial ("Dirk V. (58)", "Mohamed B. is") ends no sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)[\s'’\"”]+(?=[A-Z0-9'‘\"“„(])|\n+")
@@ -988,6 +1038,8 @@ def _token_term(token: str) -> int | None:
     of reading one.
     """
     if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
+        return None
+    if token.startswith(_NOT_COMPOUNDS):  # "stoplicht" is no "st" + "oplicht"
         return None
     by_form, part_pattern, parts = _term_index()
     index = by_form.get(token)
