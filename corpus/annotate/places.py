@@ -316,9 +316,13 @@ def find_places(text: str, country: str | None = None) -> list[Place]:
         country = _infer_country(text, [m.name for m in mentions])
     event = [m for m in mentions if not m.residence and not m.seat]
     kept = event if event else [m for m in mentions if not m.seat] or mentions
+    # A short form of a longer name the text also gives is that place: "Alphen" after "Alphen aan
+    # den Rijn", "Capelle" beside "Capelle aan den IJssel", not the village Alphen in Brabant.
+    named = {m.name for m in mentions}
     places: list[Place] = []
     for mention in kept:
-        place = _choose(mention.name, country, text)
+        longer = sorted(n for n in named if n.startswith(mention.name + " "))
+        place = _choose(longer[0] if len(longer) == 1 else mention.name, country, text)
         if place not in places:
             places.append(place)
     return places

@@ -132,3 +132,9 @@ def test_the_second_place_of_a_pair_after_a_place():
     assert names(text, "be") == ["Sint-Martens-Voeren", "Lanklaar"]
     assert names("Er is ingebroken in Wijk aan Zee en Enter.") == ["Wijk aan Zee", "Enter"]
     assert names("Het gaat om Peter en Enter.") == []
+
+
+def test_a_short_form_of_a_longer_name_in_the_text_is_that_place():
+    text = "In Alphen aan den Rijn en Gouda is ingebroken. De politie in Alphen zoekt getuigen."
+    assert names(text) == ["Alphen aan den Rijn", "Gouda"]
+    assert names("Er is ingebroken in Alphen.") == ["Alphen"]
