@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "5"
+CLASSIFIER_VERSION = "6"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -82,6 +82,13 @@ _MODIFIERS: dict[str, tuple[str, ...]] = {
 _HEADLINE_FIRST = 1.25
 # A history, archive, museum or anniversary piece tells of old offences: not crime news.
 _RETROSPECTIVE = -8.0
+# A work of fiction named in the headline or lead ("nieuwe thriller", "de roman"), with at least
+# this many culture words in the text, is entertainment (weighted as a retrospective).
+_FICTION_HEAD = re.compile(
+    r"\b(?:thriller|misdaadroman|detectiveroman|roman|toneelstuk|musical|speelfilm|misdaadserie|"
+    r"docuserie|hoorspel|recensie)\b"
+)
+_FICTION_MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -351,7 +358,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "seksuele beelden",
         r"\b(?:seksuele|seksueel getinte|intieme|naakt)\s?(?:beelden|foto's|video's|filmpjes?)|"
-        r"\bschennis van de eerbaarheid|\bverborgen camera|\bstiekem gefilmd|\bheimelijk gefilmd",
+        r"\bschennis van de eerbaarheid|\bverborgen camera|\b(?:stiekem|heimelijk) (?:gefilmd|filmen|filmde|"
+        r"filmden|gefotografeerd|fotograferen)\b",
         3.0,
         (_Z,),
     ),
@@ -379,6 +387,16 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"bedelen|smokkelen|vervoeren)\b",
         3.0,
         (_M,),
+    ),
+    # Minors a gang "inzette" or "liet" to sell drugs are exploited: mensenhandel + drugs.
+    _Phrase(
+        "minderjarigen drugs laten verkopen",
+        r"\b(?:minderjarigen|kinderen|tieners|jongens|meisjes|jongeren)\b(?: \w+){0,2} (?:drugs |cocaïne |wiet )?"
+        r"(?:liet|lieten|laat|laten) (?:\w+ )?(?:verkopen|dealen)\b|\b(?:minderjarigen|kinderen|tieners|jongens|"
+        r"meisjes|jongeren) (?:inzette|inzetten|ingezet|inzet)\w* (?:om|voor)(?: \w+){0,2} (?:te )?(?:verkopen|dealen|"
+        r"verkoop|handel)\b",
+        3.0,
+        (_M, _D),
     ),
     # Children forced to run deliveries carry drugs: mensenhandel + drugs (the words between,
     # "cocaïne" among them, are blanked with the phrase).
@@ -850,7 +868,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"kantonrechter|arbeidsrechtbank|arbeidsrechter|tuchtcollege|tuchtrechter|tuchtraad|"
         r"raad van state|bestuursrechter|geschillencommissie|arbitrage|ontslagzaak|civiele|"
         r"civielrechtelijke?|burgerlijke rechtbank|ondernemingsrechtbank|familierechtbank|vredegerecht|"
-        r"huurcommissie|onterecht ontslag|ontslagvergoeding",
+        r"huurcommissie|onterecht ontslag|ontslagvergoeding|ten onrechte ontslagen|op staande voet|"
+        r"opzegvergoeding|dringende reden",
     ),
     # Studies of drug use and crime figures: research, not an offence.
     "onderzoek": (
@@ -943,7 +962,9 @@ _DEMAND = re.compile(
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
 # Words in which a compound term's letters appear without being a part of the word.
-_NOT_COMPOUNDS = ("stoplicht",)
+_NOT_COMPOUNDS = ("stoplicht",)  # no "st" + "oplicht"
+# Nouns that simplemma lemmatises to a term's verb: "een zak sla" (lettuce) is no "slaan".
+_NOT_TERMS = frozenset({"sla"})
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 # A point after a capital initial ("Dirk V. (58)", "Mohamed B. is") ends no sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)[\s'’\"”]+(?=[A-Z0-9'‘\"“„(])|\n+")
@@ -1039,7 +1060,7 @@ def _token_term(token: str) -> int | None:
     """
     if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
         return None
-    if token.startswith(_NOT_COMPOUNDS):  # "stoplicht" is no "st" + "oplicht"
+    if token.startswith(_NOT_COMPOUNDS) or token in _NOT_TERMS:
         return None
     by_form, part_pattern, parts = _term_index()
     index = by_form.get(token)
@@ -1396,6 +1417,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         category_weight[_G] = _CATEGORY_MIN  # a riot in which people were hurt
         evidence.append("rule:rellen+gewonden")
 
+    culture_words = 0
     for domain, pattern in _negative_patterns().items():
         weight, cap, _ = _NEGATIVE[domain]
         hits = sorted({match.group() for match in find_all(pattern, work)})
@@ -1403,6 +1425,13 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             total = max(cap, weight * len(hits))
             raw += total
             evidence.append(f"neg:{domain} {' '.join(hits)} {total:+.1f}")
+        if domain == "cultuur":
+            culture_words = len(hits)
+    if culture_words >= _FICTION_MIN_WORDS and _FICTION_HEAD.search(layout.lower[: layout.lead_end]):
+        # A novel, film or play presented in the headline or lead, and talked of as one
+        # throughout: its murders are its plot, however many crime words it takes to tell it.
+        raw += _RETROSPECTIVE
+        evidence.append(f"neg:fiction {_RETROSPECTIVE:+.1f}")
     if _retrospective(layout):
         raw += _RETROSPECTIVE
         evidence.append(f"neg:retrospective {_RETROSPECTIVE:+.1f}")
