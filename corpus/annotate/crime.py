@@ -1088,6 +1088,24 @@ def _blank(text: str, match: re.Match[str]) -> str:
     return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
 
 
+def _negates(before: list[str]) -> bool:
+    """Whether the last words of a clause before a term (at most ``_NEGATION_WINDOW``) negate it.
+
+    The nearest negation word counts unless a conjunction comes first: "was niet thuis en wordt
+    gezocht". But "geen wapens of drugs" is one list under one negation: an "of" or "noch" right
+    after "geen/noch" and one noun lets the negation through.
+    """
+    for i in range(len(before) - 1, -1, -1):
+        word = before[i]
+        if word in _NEGATION_STOP:
+            if word in {"of", "noch"} and i >= 2 and before[i - 2] in {"geen", "noch"}:
+                continue
+            return False
+        if word in _NEGATION_WORDS:
+            return True
+    return False
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -1171,18 +1189,7 @@ class _Layout:
         before = [self.lower[s:e] for s, e in zip(starts[first:complete], ends[first:complete], strict=True)]
         if complete < len(starts) and starts[complete] < offset:
             before.append(self.lower[starts[complete] : offset])
-        before = before[-_NEGATION_WINDOW:]
-        for i in range(len(before) - 1, -1, -1):
-            word = before[i]
-            if word in _NEGATION_STOP:
-                # "geen wapens of drugs", "geen geld en sieraden": a list of nouns under one
-                # negation; a conjunction before a verb or a new subject ends the negation.
-                if word in {"of", "noch"} and i >= 2 and before[i - 2] in {"geen", "noch"}:
-                    continue
-                return False
-            if word in _NEGATION_WORDS:
-                return True
-        return False
+        return _negates(before[-_NEGATION_WINDOW:])
 
     def reported(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` matches somewhere the article reports directly."""

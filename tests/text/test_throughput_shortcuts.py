@@ -140,15 +140,10 @@ def test_required_literals_on_the_regex_forms() -> None:
 
 
 def _negated_by_scan(layout: crime._Layout, offset: int) -> bool:
-    """Negation as it was computed before: a new scan of the clause up to ``offset``."""
+    """Negation as it was computed before: a new scan of the clause up to ``offset`` (the words
+    found that way go to the same decision, ``crime._negates``)."""
     start, _ = layout.span(layout.clauses, offset)
-    before = crime._WORD.findall(layout.lower[start:offset])[-crime._NEGATION_WINDOW :]
-    for word in reversed(before):
-        if word in crime._NEGATION_STOP:
-            return False
-        if word in crime._NEGATION_WORDS:
-            return True
-    return False
+    return crime._negates(crime._WORD.findall(layout.lower[start:offset])[-crime._NEGATION_WINDOW :])
 
 
 def test_negation_from_the_clause_words_found_once_matches_the_scan() -> None:
