@@ -456,82 +456,74 @@ def test_weapons_found_in_a_drugs_search_do_not_outweigh_the_drugs():
     assert result.primary_category == "drugs"
 
 
-@pytest.mark.parametrize(
-    ("title", "text", "categories"),
-    [
-        (
-            "Gemeente Oldebroek kampt met gijzelsoftware",
-            "Hackers hebben de computers van de gemeente Oldebroek met gijzelsoftware platgelegd. Loketten "
-            "blijven dicht.",
-            {"cybercrime"},
-        ),
-        (
-            "Storing bij ziekenhuis in Zwolle",
-            "Criminelen zijn zondag het netwerk van een ziekenhuis in Zwolle binnengedrongen en vragen "
-            "losgeld. De politie onderzoekt de zaak.",
-            {"cybercrime"},
-        ),
-        (
-            "Jongen gewond bij woning in Breda",
-            "Een 17-jarige jongen is zaterdag bij een woning in Breda door een kogel geraakt. De politie "
-            "zoekt de schutter.",
-            {"geweld", "wapens_explosies"},
-        ),
-        (
-            "Man gewond in Tilburg",
-            "Een man is dinsdag in Tilburg gewond geraakt toen een onbekende meerdere keren vuurde. De "
-            "politie zoekt getuigen.",
-            {"geweld", "wapens_explosies"},
-        ),
-        (
-            "Pinautomaat in Wijchen opgeblazen",
-            "In Wijchen is vannacht een pinautomaat in de gevel van een bank opgeblazen. De daders "
-            "vluchtten op een scooter.",
-            {"inbraak_diefstal", "wapens_explosies"},
-        ),
-        (
-            "Slachtoffer met messteken gevonden in Venray",
-            "In Venray is een man met meerdere messteken in zijn rug gevonden. Hij is zwaargewond naar "
-            "het ziekenhuis gebracht; de politie zoekt de dader.",
-            {"geweld"},
-        ),
-        (
-            "Kassier van voetbalclub uit Doetinchem gedagvaard",
-            "De voormalige kassier van een amateurclub in Doetinchem heeft zich volgens het OM 90.000 euro "
-            "uit de clubkas toegeëigend. Hij is gedagvaard.",
-            {"fraude_witwassen"},
-        ),
-        (
-            "Ouderen in Zeist gebeld door nepagenten",
-            "In Zeist zijn deze week vijf ouderen gebeld door valse agenten die vroegen om sieraden en "
-            "geld klaar te leggen. De politie waarschuwt.",
-            {"fraude_witwassen"},
-        ),
-        (
-            "Champignonkweker uit Horst vervolgd",
-            "Het OM vervolgt een champignonkweker die zijn Poolse plukkers liet werken voor twee euro per "
-            "uur. Hij nam hun paspoorten in en liet hen in een schuur slapen.",
-            {"mensenhandel"},
-        ),
-        (
-            "Hof verzwaart straf voor pooier uit Gent",
-            "Het hof van beroep heeft een pooier veroordeeld tot zes jaar cel omdat hij drie jonge vrouwen "
-            "in een appartement in Gent tot prostitutie dwong.",
-            {"mensenhandel", "zeden"},
-        ),
-        (
-            "Verkeersruzie in Houten loopt uit op vuistslagen",
-            "Na een verkeersruzie op een kruispunt in Houten heeft een automobilist een fietser met "
-            "vuistslagen bewerkt. De politie zoekt getuigen.",
-            {"geweld", "verkeer"},
-        ),
-    ],
-)
-def test_offences_in_other_common_words(title, text, categories):
-    """Word forms and phrases for offences beyond the obvious keyword (heldout6 found them lacking)."""
-    result = classify_crime(title, text)
-    assert result.is_crime
-    assert set(result.categories) == categories
+_HELDOUT6 = [
+    (
+        "Gemeente Oldebroek kampt met gijzelsoftware",
+        "Hackers hebben de computers van de gemeente Oldebroek met gijzelsoftware platgelegd. Loketten "
+        "blijven dicht.",
+        {"cybercrime"},
+    ),
+    (
+        "Storing bij ziekenhuis in Zwolle",
+        "Criminelen zijn zondag het netwerk van een ziekenhuis in Zwolle binnengedrongen en vragen "
+        "losgeld. De politie onderzoekt de zaak.",
+        {"cybercrime"},
+    ),
+    (
+        "Jongen gewond bij woning in Breda",
+        "Een 17-jarige jongen is zaterdag bij een woning in Breda door een kogel geraakt. De politie "
+        "zoekt de schutter.",
+        {"geweld", "wapens_explosies"},
+    ),
+    (
+        "Man gewond in Tilburg",
+        "Een man is dinsdag in Tilburg gewond geraakt toen een onbekende meerdere keren vuurde. De "
+        "politie zoekt getuigen.",
+        {"geweld", "wapens_explosies"},
+    ),
+    (
+        "Pinautomaat in Wijchen opgeblazen",
+        "In Wijchen is vannacht een pinautomaat in de gevel van een bank opgeblazen. De daders "
+        "vluchtten op een scooter.",
+        {"inbraak_diefstal", "wapens_explosies"},
+    ),
+    (
+        "Slachtoffer met messteken gevonden in Venray",
+        "In Venray is een man met meerdere messteken in zijn rug gevonden. Hij is zwaargewond naar "
+        "het ziekenhuis gebracht; de politie zoekt de dader.",
+        {"geweld"},
+    ),
+    (
+        "Kassier van voetbalclub uit Doetinchem gedagvaard",
+        "De voormalige kassier van een amateurclub in Doetinchem heeft zich volgens het OM 90.000 euro "
+        "uit de clubkas toegeëigend. Hij is gedagvaard.",
+        {"fraude_witwassen"},
+    ),
+    (
+        "Ouderen in Zeist gebeld door nepagenten",
+        "In Zeist zijn deze week vijf ouderen gebeld door valse agenten die vroegen om sieraden en "
+        "geld klaar te leggen. De politie waarschuwt.",
+        {"fraude_witwassen"},
+    ),
+    (
+        "Champignonkweker uit Horst vervolgd",
+        "Het OM vervolgt een champignonkweker die zijn Poolse plukkers liet werken voor twee euro per "
+        "uur. Hij nam hun paspoorten in en liet hen in een schuur slapen.",
+        {"mensenhandel"},
+    ),
+    (
+        "Hof verzwaart straf voor pooier uit Gent",
+        "Het hof van beroep heeft een pooier veroordeeld tot zes jaar cel omdat hij drie jonge vrouwen "
+        "in een appartement in Gent tot prostitutie dwong.",
+        {"mensenhandel", "zeden"},
+    ),
+    (
+        "Verkeersruzie in Houten loopt uit op vuistslagen",
+        "Na een verkeersruzie op een kruispunt in Houten heeft een automobilist een fietser met "
+        "vuistslagen bewerkt. De politie zoekt getuigen.",
+        {"geweld", "verkeer"},
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -615,75 +607,68 @@ def test_claiming_a_title_or_art_is_no_embezzlement():
 # -- heldout7 (40 blind texts, first run categories micro-F1 0.686): offences told in plain words -----
 
 
-@pytest.mark.parametrize(
-    ("title", "text", "categories"),
-    [
-        (
-            "Automobilist in Bree met vuurwapen uit wagen gezet",
-            "Een 55-jarige man is zondagavond in Bree onder bedreiging van een vuurwapen zijn auto "
-            "kwijtgeraakt. De twee daders reden weg met zijn wagen. De man liep schaafwonden op.",
-            {"overval", "geweld", "wapens_explosies"},
-        ),
-        (
-            "Twee mannen bedreigen kioskhouder in Deinze",
-            "Een kioskhouder in Deinze kreeg maandag een mes tegen zijn keel. De daders namen de "
-            "dagopbrengst mee. Hij bleef ongedeerd.",
-            {"overval"},
-        ),
-        (
-            "Opkoper in Doetinchem veroordeeld",
-            "Een 51-jarige opkoper uit Doetinchem kocht tientallen scooters die volgens de rechter niet "
-            "eerlijk verkregen waren. Hij krijgt een werkstraf.",
-            {"inbraak_diefstal"},
-        ),
-        (
-            "Fietser in Eelde aangereden",
-            "Een fietser is dinsdagavond in Eelde gewond geraakt. De automobilist stapte na de aanrijding "
-            "niet uit maar reed verder richting Groningen. De politie zoekt getuigen.",
-            {"verkeer"},
-        ),
-        (
-            "Kassier van voetbalclub in Genemuiden voor de rechter",
-            "De 58-jarige kassier van een voetbalclub in Genemuiden heeft jarenlang contributiegeld naar "
-            "zijn eigen rekening overgemaakt. Het OM eist een jaar cel.",
-            {"fraude_witwassen"},
-        ),
-        (
-            "Zeven mensen in koelwagen gevonden in Zeebrugge",
-            "In de haven van Zeebrugge zijn zeven verstekelingen gevonden in de laadruimte van een "
-            "koelwagen. De chauffeur is opgepakt. Er werden geen wapens of drugs aangetroffen.",
-            {"mensenhandel"},
-        ),
-        (
-            "Tuinder in Westland gedagvaard",
-            "Een tuinder uit het Westland wordt verdacht van het uitbuiten van twaalf arbeiders. Hun "
-            "identiteitsbewijzen werden bij aankomst in een kluis opgeborgen. Hij is gedagvaard.",
-            {"mensenhandel"},
-        ),
-        (
-            "Man uit Almere krijgt vier jaar cel",
-            "De rechtbank veroordeelde een 31-jarige man uit Almere tot vier jaar cel. Hij dwong een "
-            "vrouw die hij via een datingsite had leren kennen in een hotel seks te hebben met klanten.",
-            {"mensenhandel", "zeden"},
-        ),
-        (
-            "Man overleden na ruzie in Zevenaar",
-            "Een 60-jarige man is zaterdag overleden nadat hij in een portiek in Zevenaar met een mes was "
-            "verwond. De politie hield een buurman aan.",
-            {"levensdelict", "geweld"},
-        ),
-        (
-            "Pinautomaat in Stadskanaal opengeblazen",
-            "In Stadskanaal is vannacht een pinautomaat in de gevel van een winkel opengeblazen. De daders "
-            "gingen er met de geldlades vandoor.",
-            {"inbraak_diefstal", "wapens_explosies"},
-        ),
-    ],
-)
-def test_offences_told_in_plain_words(title, text, categories):
-    result = classify_crime(title, text)
-    assert result.is_crime
-    assert set(result.categories) == categories
+_HELDOUT7 = [
+    (
+        "Automobilist in Bree met vuurwapen uit wagen gezet",
+        "Een 55-jarige man is zondagavond in Bree onder bedreiging van een vuurwapen zijn auto "
+        "kwijtgeraakt. De twee daders reden weg met zijn wagen. De man liep schaafwonden op.",
+        {"overval", "geweld", "wapens_explosies"},
+    ),
+    (
+        "Twee mannen bedreigen kioskhouder in Deinze",
+        "Een kioskhouder in Deinze kreeg maandag een mes tegen zijn keel. De daders namen de "
+        "dagopbrengst mee. Hij bleef ongedeerd.",
+        {"overval"},
+    ),
+    (
+        "Opkoper in Doetinchem veroordeeld",
+        "Een 51-jarige opkoper uit Doetinchem kocht tientallen scooters die volgens de rechter niet "
+        "eerlijk verkregen waren. Hij krijgt een werkstraf.",
+        {"inbraak_diefstal"},
+    ),
+    (
+        "Fietser in Eelde aangereden",
+        "Een fietser is dinsdagavond in Eelde gewond geraakt. De automobilist stapte na de aanrijding "
+        "niet uit maar reed verder richting Groningen. De politie zoekt getuigen.",
+        {"verkeer"},
+    ),
+    (
+        "Kassier van voetbalclub in Genemuiden voor de rechter",
+        "De 58-jarige kassier van een voetbalclub in Genemuiden heeft jarenlang contributiegeld naar "
+        "zijn eigen rekening overgemaakt. Het OM eist een jaar cel.",
+        {"fraude_witwassen"},
+    ),
+    (
+        "Zeven mensen in koelwagen gevonden in Zeebrugge",
+        "In de haven van Zeebrugge zijn zeven verstekelingen gevonden in de laadruimte van een "
+        "koelwagen. De chauffeur is opgepakt. Er werden geen wapens of drugs aangetroffen.",
+        {"mensenhandel"},
+    ),
+    (
+        "Tuinder in Westland gedagvaard",
+        "Een tuinder uit het Westland wordt verdacht van het uitbuiten van twaalf arbeiders. Hun "
+        "identiteitsbewijzen werden bij aankomst in een kluis opgeborgen. Hij is gedagvaard.",
+        {"mensenhandel"},
+    ),
+    (
+        "Man uit Almere krijgt vier jaar cel",
+        "De rechtbank veroordeelde een 31-jarige man uit Almere tot vier jaar cel. Hij dwong een "
+        "vrouw die hij via een datingsite had leren kennen in een hotel seks te hebben met klanten.",
+        {"mensenhandel", "zeden"},
+    ),
+    (
+        "Man overleden na ruzie in Zevenaar",
+        "Een 60-jarige man is zaterdag overleden nadat hij in een portiek in Zevenaar met een mes was "
+        "verwond. De politie hield een buurman aan.",
+        {"levensdelict", "geweld"},
+    ),
+    (
+        "Pinautomaat in Stadskanaal opengeblazen",
+        "In Stadskanaal is vannacht een pinautomaat in de gevel van een winkel opengeblazen. De daders "
+        "gingen er met de geldlades vandoor.",
+        {"inbraak_diefstal", "wapens_explosies"},
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -709,7 +694,9 @@ def test_sport_that_robs_or_overruns_an_opponent_is_no_crime(title, text):
 
 def test_a_negation_spans_a_list_of_nouns_but_not_a_new_clause():
     """'geen wapens of drugs' denies both; 'niet thuis of ...' ends at the conjunction."""
-    denied = classify_crime("", "Bij de doorzoeking van de woning in Tiel werden geen wapens of drugs gevonden.")
+    denied = classify_crime(
+        "", "Bij de doorzoeking van de woning in Tiel werden geen wapens of drugs gevonden."
+    )
     assert "drugs" not in denied.categories and "wapens_explosies" not in denied.categories
     found = classify_crime(
         "Hennepkwekerij in Tiel",
@@ -721,63 +708,56 @@ def test_a_negation_spans_a_list_of_nouns_but_not_a_new_clause():
 # -- heldout8 (40 blind texts, first run categories micro-F1 0.655): more offences in plain words ----
 
 
-@pytest.mark.parametrize(
-    ("title", "text", "categories"),
-    [
-        (
-            "Zakkenrollers op kermis in Tongeren opgepakt",
-            "Op de kermis in Tongeren hebben twee mannen bezoekers hun portefeuille afhandig gemaakt. "
-            "De politie hield hen vrijdagavond aan.",
-            {"inbraak_diefstal"},
-        ),
-        (
-            "Ruzie in snackbar in Goes",
-            "Een 30-jarige man uit Goes heeft zaterdagnacht in een snackbar een andere klant met een fles op "
-            "zijn hoofd geslagen. De politie hield hem aan.",
-            {"geweld"},
-        ),
-        (
-            "Boekhouder in Zwolle veroordeeld",
-            "Een 49-jarige boekhouder uit Zwolle liet jarenlang facturen betalen van een leverancier die "
-            "niet bestond. De rechtbank veroordeelde hem tot een jaar cel.",
-            {"fraude_witwassen"},
-        ),
-        (
-            "Jonge bestuurder moet rijbewijs inleveren",
-            "Een 20-jarige man uit Urk reed zondagnacht met 170 kilometer per uur over de dijk, waar 80 is "
-            "toegestaan. De politierechter legde hem een boete op.",
-            {"verkeer"},
-        ),
-        (
-            "Wethouder krijgt dreigende brief",
-            "Een wethouder in Heerde heeft een dreigende brief ontvangen. De politie heeft een 44-jarige man "
-            "aangehouden.",
-            {"geweld"},
-        ),
-        (
-            "Verpleger in Oudenaarde voor assisen",
-            "Het hof van assisen veroordeelde een 50-jarige man die zijn moeder een dodelijke overdosis "
-            "morfine toediende tot twintig jaar cel.",
-            {"levensdelict"},
-        ),
-        (
-            "Nachtwinkel in Ronse overvallen",
-            "Twee gemaskerde mannen kwamen een nachtwinkel in Ronse binnen en eisten de dagopbrengst. De "
-            "uitbater bleef ongedeerd.",
-            {"overval"},
-        ),
-        (
-            "Koeriers van vijftien in Deventer",
-            "De rechtbank veroordeelde een 27-jarige man die twee jongens van vijftien dwong om voor hem "
-            "pakketjes cocaïne rond te brengen in Deventer.",
-            {"mensenhandel", "drugs"},
-        ),
-    ],
-)
-def test_more_offences_told_in_plain_words(title, text, categories):
-    result = classify_crime(title, text)
-    assert result.is_crime
-    assert set(result.categories) == categories
+_HELDOUT8 = [
+    (
+        "Zakkenrollers op kermis in Tongeren opgepakt",
+        "Op de kermis in Tongeren hebben twee mannen bezoekers hun portefeuille afhandig gemaakt. "
+        "De politie hield hen vrijdagavond aan.",
+        {"inbraak_diefstal"},
+    ),
+    (
+        "Ruzie in snackbar in Goes",
+        "Een 30-jarige man uit Goes heeft zaterdagnacht in een snackbar een andere klant met een fles op "
+        "zijn hoofd geslagen. De politie hield hem aan.",
+        {"geweld"},
+    ),
+    (
+        "Boekhouder in Zwolle veroordeeld",
+        "Een 49-jarige boekhouder uit Zwolle liet jarenlang facturen betalen van een leverancier die "
+        "niet bestond. De rechtbank veroordeelde hem tot een jaar cel.",
+        {"fraude_witwassen"},
+    ),
+    (
+        "Jonge bestuurder moet rijbewijs inleveren",
+        "Een 20-jarige man uit Urk reed zondagnacht met 170 kilometer per uur over de dijk, waar 80 is "
+        "toegestaan. De politierechter legde hem een boete op.",
+        {"verkeer"},
+    ),
+    (
+        "Wethouder krijgt dreigende brief",
+        "Een wethouder in Heerde heeft een dreigende brief ontvangen. De politie heeft een 44-jarige man "
+        "aangehouden.",
+        {"geweld"},
+    ),
+    (
+        "Verpleger in Oudenaarde voor assisen",
+        "Het hof van assisen veroordeelde een 50-jarige man die zijn moeder een dodelijke overdosis "
+        "morfine toediende tot twintig jaar cel.",
+        {"levensdelict"},
+    ),
+    (
+        "Nachtwinkel in Ronse overvallen",
+        "Twee gemaskerde mannen kwamen een nachtwinkel in Ronse binnen en eisten de dagopbrengst. De "
+        "uitbater bleef ongedeerd.",
+        {"overval"},
+    ),
+    (
+        "Koeriers van vijftien in Deventer",
+        "De rechtbank veroordeelde een 27-jarige man die twee jongens van vijftien dwong om voor hem "
+        "pakketjes cocaïne rond te brengen in Deventer.",
+        {"mensenhandel", "drugs"},
+    ),
+]
 
 
 def test_demanding_money_online_is_extortion_not_robbery():
@@ -790,7 +770,9 @@ def test_demanding_money_online_is_extortion_not_robbery():
 
 def test_a_traffic_light_is_no_fraud():
     """'stoplicht' holds the letters of 'oplicht' without being a compound of it."""
-    result = classify_crime("", "Bij het stoplicht in Meppel stapte de man uit en sloeg de ander in het gezicht.")
+    result = classify_crime(
+        "", "Bij het stoplicht in Meppel stapte de man uit en sloeg de ander in het gezicht."
+    )
     assert "fraude_witwassen" not in result.categories
 
 
@@ -818,27 +800,20 @@ def test_an_actor_arrested_is_still_crime_news():
     assert "geweld" in result.categories
 
 
-@pytest.mark.parametrize(
-    ("title", "text", "categories"),
-    [
-        (
-            "Man filmde vrouwen in kleedhokjes",
-            "De politie heeft een 40-jarige man aangehouden voor het heimelijk filmen van vrouwen in de "
-            "kleedhokjes van een sporthal in Dokkum.",
-            {"zeden"},
-        ),
-        (
-            "Bende zette minderjarigen in",
-            "Het parket vordert zes jaar cel tegen een man die minderjarigen inzette om cocaïne te verkopen "
-            "rond het station van Mechelen.",
-            {"mensenhandel", "drugs"},
-        ),
-    ],
-)
-def test_offences_heldout9_found_in_plain_words(title, text, categories):
-    result = classify_crime(title, text)
-    assert result.is_crime
-    assert set(result.categories) == categories
+_HELDOUT9 = [
+    (
+        "Man filmde vrouwen in kleedhokjes",
+        "De politie heeft een 40-jarige man aangehouden voor het heimelijk filmen van vrouwen in de "
+        "kleedhokjes van een sporthal in Dokkum.",
+        {"zeden"},
+    ),
+    (
+        "Bende zette minderjarigen in",
+        "Het parket vordert zes jaar cel tegen een man die minderjarigen inzette om cocaïne te verkopen "
+        "rond het station van Mechelen.",
+        {"mensenhandel", "drugs"},
+    ),
+]
 
 
 def test_lettuce_and_a_labour_court_dismissal_are_no_crime():
@@ -850,3 +825,15 @@ def test_lettuce_and_a_labour_court_dismissal_are_no_crime():
     )
     assert not result.is_crime
     assert "geweld" not in result.categories
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "categories"),
+    [*_HELDOUT6, *_HELDOUT7, *_HELDOUT8, *_HELDOUT9],
+)
+def test_offences_in_other_common_words(title, text, categories):
+    """Offences told without their obvious keyword, as each blind batch (heldout6 to heldout9)
+    found the rules lacking; the sentences are our own, not the batch texts."""
+    result = classify_crime(title, text)
+    assert result.is_crime
+    assert set(result.categories) == categories
