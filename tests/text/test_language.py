@@ -318,3 +318,53 @@ def test_dutch_prose_has_the_common_words_the_check_asks_for() -> None:
     assert len(texts) >= 180
     results = [detect_language(text, country="nl") for text in texts]
     assert not [r for r in results if any(e.startswith("dutch common words") for e in r.evidence)]
+
+
+# -- words only the Afrikaans spelling dictionary holds (corpus/text/data/afrikaans_words.txt.gz) --
+
+
+@pytest.mark.parametrize("pair", ["binne gevra", "oorgrote vandag"])
+def test_words_only_the_afrikaans_dictionary_holds_decide_a_word_pair(pair: str) -> None:
+    # lingua leans to Dutch on both; every word is Afrikaans and rejected by the Dutch dictionary.
+    result = detect_language(pair)
+    assert result.lang == "af", result
+    assert any("only in the af dictionary" in e for e in result.evidence)
+
+
+def test_dutch_compounds_are_not_counted_as_afrikaans() -> None:
+    from corpus.text.language import _afrikaans_dictionary
+
+    words = _afrikaans_dictionary()
+    assert len(words) > 50_000
+    # Compounds the Dutch dictionary does not list, but Dutch forms from two Dutch words.
+    assert not {"smokkelbende", "voorraadtelling", "galgpaal", "woninginbraak"} & words
+    assert detect_language("smokkelbende opgerold").lang == "nl"
+
+
+def test_dutch_news_holds_next_to_no_word_of_the_afrikaans_list() -> None:
+    from corpus.text.language import _TOKEN, _afrikaans_dictionary
+
+    words = _afrikaans_dictionary()
+    paths = [ROOT / "tests" / "annotate" / "data" / "crime_written.jsonl"]
+    paths += [p for p in [ROOT.parent / "shared" / "benchmarks" / "crime" / "dev.jsonl"] if p.is_file()]
+    tokens = [
+        token
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for token in _TOKEN.findall(json.loads(line)["text"].lower())
+        if len(token) >= 3
+    ]
+    assert len(tokens) > 25_000
+    assert sum(token in words for token in tokens) <= len(tokens) / 10_000
+
+
+def test_the_afrikaans_list_is_not_loaded_for_a_long_dutch_text() -> None:
+    # 9.5 MB per process: a crawl of Dutch articles, which lingua is sure of, never needs it.
+    from corpus.text.language import _afrikaans_dictionary
+
+    _afrikaans_dictionary.cache_clear()
+    assert detect_language(f"{DUTCH_ARTICLE} {DUTCH_ARTICLE}").lang == "nl"
+    assert _afrikaans_dictionary.cache_info().currsize == 0
+    assert detect_language("binne gevra").lang == "af"
+    assert _afrikaans_dictionary.cache_info().currsize == 1
