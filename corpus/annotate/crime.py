@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "6"
+CLASSIFIER_VERSION = "7"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -77,6 +77,8 @@ _SECONDARY = 0.5
 _MODIFIERS: dict[str, tuple[str, ...]] = {
     "geweld": ("levensdelict", "overval", "openbare_orde"),
     "wapens_explosies": ("levensdelict", "geweld", "overval"),
+    # The money a phishing or hacking gang takes is what the computer crime is for.
+    "fraude_witwassen": ("cybercrime",),
 }
 # The offence a headline names first, when it names several, weighs this much more.
 _HEADLINE_FIRST = 1.25
@@ -340,6 +342,17 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "stak dood",
         r"\b(?:stak|staken|sloeg|sloegen|trapte|trapten)\b(?: [\w-]+){1,10} dood\b",
+        3.0,
+        (_L, _G),
+    ),
+    # A death from a stabbing or a beating is a killing, whatever the word for the violence:
+    # "overleden na steekpartij", "bezweek aan zijn steekwonden".
+    _Phrase(
+        "overleden na steekpartij",
+        r"\b(?:overleden|overleed|om het leven gekomen|bezweken|bezweek|stierf|sterft|"
+        r"overlijdt)\b (?:na|aan|door|bij) (?:een |de |zijn |haar |hun )?(?:zware |ernstige )?"
+        r"(?:steekpartij|schietpartij|messteek|messteken|steekwond|steekwonden|schotwond|schotwonden|"
+        r"mishandeling|geweldpleging|vechtpartij|knokpartij|steekincident|schietincident)\b",
         3.0,
         (_L, _G),
     ),
@@ -787,6 +800,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("datadiefstal gegevensdiefstal datadiefstallen", 3.0, (_C,)),
     _Term("phishing", 3.0, (_C, _F), compound=True),
     _Term("sim-swapping simswapping sim-swapper simswapper", 3.0, (_C, _F)),
+    _Term("smishing nepsms nep-sms", 3.0, (_C, _F)),
     # mensenhandel
     _Term("mensenhandel mensensmokkel mensensmokkelaars", 3.0, (_M,), compound=True),
     _Term("uitbuiting uitgebuit uitbuiten arbeidsuitbuiting", 3.0, (_M,)),
@@ -951,7 +965,8 @@ _FUTURE = re.compile(
     rf"\b(?:zal|zullen|wordt verwacht|verwacht|volgende (?:week|maand)|later dit jaar|gepland|"
     rf"begint|beginnen|start|dient|dienen|vindt [^.]*plaats|vinden [^.]*plaats|op \d{{1,2}} "
     rf"(?:{_MONTHS})|in (?:{_MONTHS})|over \w+ (?:weken|maanden|dagen)|kan|kunnen|overweegt|"
-    rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist)\b"
+    rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist|"
+    rf"nog niet (?:vastgelegd|vastgesteld|bepaald|bekend|gepland)|nog geen (?:datum|zittingsdatum))\b"
 )
 # Demands of a sentence at a hearing: "het OM eist levenslang" is no verdict.
 _DEMAND = re.compile(
@@ -1004,7 +1019,11 @@ _INJURY = re.compile(
     r"pols|ribben?)|brak \w+ \w+|"
     r"ziekenhuis)\b"
 )
-_PROSTITUTION = re.compile(r"\bprostitu\w+|\bseksuele uitbuiting\b|\bbordee?l\w*|\bseks\w* (?:te )?werken\b")
+_PROSTITUTION = re.compile(
+    r"\bprostitu\w+|\bseksuele uitbuiting\b|\bbordee?l\w*|\bseks\w* (?:te )?werken\b|\bsekswerk\w*|"
+    r"\bseks (?:te )?(?:hebben |heeft |had |hadden )?met (?:\w+ ){0,2}klanten\b|\btegen betaling seks\b|"
+    r"\bseks tegen betaling\b"
+)
 # Old offences told as history: an archive find, a museum, an anniversary, a year long past.
 _RETRO_OLD_YEAR = re.compile(
     r"\b(?:1[0-8]\d\d|19[0-4]\d)\b|\b\w+(?:de|ste) eeuw\b(?<!\bdeze eeuw)|\beeuwen\b"

@@ -189,6 +189,8 @@ def _has_context(text: str, tokens: list[re.Match[str]], i: int, end: int) -> bo
         between = text[tokens[i - 1].end() : tokens[i].start()]
         if prev in _CONTEXT_BEFORE and between.strip() in {"", ","}:
             return True
+        if _hedged_context(text, tokens, i):
+            return True  # "in onder meer Mol, Balen en Dessel", "in vooral Lommel"
         if between.strip() == "," and tokens[i - 1].group() in load_gazetteer():
             return True  # a list of places: "in Mechelen, Lier en Duffel"
         if prev in {"en", "of"} and _place_ends_at(text, tokens, i - 2):
@@ -196,6 +198,22 @@ def _has_context(text: str, tokens: list[re.Match[str]], i: int, end: int) -> bo
         if prev == "van" and i > 1 and tokens[i - 2].group()[0].islower():
             return True  # "de burgemeester van Best", not "Peter van Best"
     return i == 0 and bool(_DATELINE_AFTER.match(text[end:]))
+
+
+# Words that may stand between a context word and the place it introduces.
+_HEDGES = (("onder", "meer"), ("onder", "andere"), ("met", "name"), ("vooral",), ("ook",), ("zelfs",))
+
+
+def _hedged_context(text: str, tokens: list[re.Match[str]], i: int) -> bool:
+    """True when a context word comes before token i with only a hedge between them."""
+    for hedge in _HEDGES:
+        j = i - len(hedge)
+        if j < 1 or tuple(t.group().lower() for t in tokens[j:i]) != hedge:
+            continue
+        span = tokens[j - 1 : i + 1]
+        if all(text[a.end() : b.start()] == " " for a, b in pairwise(span)):
+            return tokens[j - 1].group().lower() in _CONTEXT_BEFORE
+    return False
 
 
 def _place_ends_at(text: str, tokens: list[re.Match[str]], j: int) -> bool:

@@ -138,3 +138,10 @@ def test_a_short_form_of_a_longer_name_in_the_text_is_that_place():
     text = "In Alphen aan den Rijn en Gouda is ingebroken. De politie in Alphen zoekt getuigen."
     assert names(text) == ["Alphen aan den Rijn", "Gouda"]
     assert names("Er is ingebroken in Alphen.") == ["Alphen"]
+
+
+def test_a_hedge_between_the_context_word_and_the_place():
+    text = "Er werd ingebroken in onder meer Mol, Balen en Dessel, en in vooral Veen."
+    assert names(text, "be") == ["Mol", "Balen", "Dessel", "Veen"]
+    # Without a context word before the hedge, the ambiguous name stays a word.
+    assert names("De wedstrijd bracht onder meer Veen in beeld.") == []
