@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "7"
+CLASSIFIER_VERSION = "8"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -87,8 +87,8 @@ _RETROSPECTIVE = -8.0
 # A work of fiction named in the headline or lead ("nieuwe thriller", "de roman"), with at least
 # this many culture words in the text, is entertainment (weighted as a retrospective).
 _FICTION_HEAD = re.compile(
-    r"\b(?:thriller|misdaadroman|detectiveroman|roman|toneelstuk|musical|speelfilm|misdaadserie|"
-    r"docuserie|hoorspel|recensie)\b"
+    r"\b(?:thriller\w*|misdaadroman|detectiveroman|roman|toneelstuk|musical|speelfilm|misdaadserie|"
+    r"docuserie|hoorspel|recensie|politieserie|dramaserie|detectiveserie|tv-serie|televisieserie)\b"
 )
 _FICTION_MIN_WORDS = 3
 
@@ -148,6 +148,14 @@ _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase("moordgoed", r"\bmoord(?:goed|gozer|wijf|weer)\w*", -2.0),
     _Phrase("schot op doel", r"\bschot op doel", -2.0),
     _Phrase("kort geding", r"\bkort geding", -2.0),
+    # Things smashed are damage, not blows: "sloeg met een hamer een toonkast stuk".
+    _Phrase("sloeg stuk", r"\b(?:sloeg|sloegen)\b(?: [\w-]+){1,8} (?:stuk|kapot)\b", 0.0),
+    _Phrase(
+        "vuur sloeg over",
+        r"\b(?:vuur|vlammen|brand)\b (?:\w+ ){0,2}(?:sloeg|sloegen|slaat|slaan|oversloeg|oversloegen)\b"
+        r"(?: [\w-]+){0,4} over\b|\b(?:sloeg|sloegen) (?:het vuur|de vlammen|de brand) over\b",
+        0.0,
+    ),
     # Systems, regions and people "held hostage" by a thing: ransomware, weather, a feud.
     _Phrase(
         "gijzelen (metaphor)",
@@ -281,7 +289,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "naar de eigen rekening",
         r"\bnaar (?:zijn|haar|hun) eigen (?:bank)?rekening\w* (?:\w+ ){0,2}(?:overgemaakt|overgeboekt|"
-        r"overgemaakt|gesluisd|doorgesluisd|overmaakte|overboekte|sluisde)|\bin (?:zijn|haar|hun) eigen zak\b",
+        r"overgemaakt|gesluisd|doorgesluisd|overmaakte|overboekte|sluisde)|\bin (?:zijn|haar|hun) eigen zak\b|"
+        r"\bover naar (?:zijn|haar|hun) eigen (?:bank)?rekening\b|\bgreep (?:in|uit) de (?:club)?kas\b",
         3.0,
         (_F,),
     ),
@@ -375,6 +384,23 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"filmden|gefotografeerd|fotograferen)\b",
         3.0,
         (_Z,),
+    ),
+    # A camera hidden where people undress films them without their knowledge.
+    _Phrase(
+        "camera in kleedkamer",
+        r"\b(?:verstop\w*|verborg\w*)\b(?: [\w-]+){0,4} \w*camera\w*\b(?: [\w-]+){0,6} "
+        r"(?:\w*kleedkamer\w*|kleedhok\w*|\w*toilet\w*|douche\w*|badkamer)\b|\b\w*camera\w* (?:\w+ ){0,2}"
+        r"(?:verstopte|verstopten|verstopt|verborg|verborgen)\b(?: [\w-]+){0,4} (?:\w*kleedkamer\w*|kleedhok\w*|"
+        r"\w*toilet\w*|douche\w*|badkamer)\b",
+        3.0,
+        (_Z,),
+    ),
+    _Phrase(
+        "achter de ramen",
+        r"\b(?:dwong|dwongen|dwingt|dwingen|gedwongen|liet|lieten)\b(?: [\w-]+){0,10} achter (?:de|het) "
+        r"ra(?:men|am)\b",
+        3.0,
+        (_M,),
     ),
     _Phrase(
         "gedwongen prostitutie",
@@ -489,8 +515,9 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "computer overgenomen",
-        r"\b(?:computers?|laptops?|telefoons?|accounts?|rekeningen?|apparaten)(?: \w+){0,4} (?:op afstand )?"
-        r"(?:overnemen|overnamen|overgenomen|overnam)\b|\bop afstand (?:\w+ ){0,2}(?:overnemen|overnamen|"
+        r"\b(?:computers?|laptops?|telefoons?|\w*accounts?|rekeningen?|apparaten)(?: \w+){0,4} (?:op afstand )?"
+        r"(?:overnemen|overnamen|overgenomen|overnam|kraakte|kraakten|gekraakt|kraken)\b|"
+        r"\b(?:kraakte|kraakten|gekraakt|kraken) (?:\w+ ){0,3}\w*accounts?\b|\bop afstand (?:\w+ ){0,2}(?:overnemen|overnamen|"
         r"overgenomen|overnam|over te nemen)\b|\baccountovername|\bmeekijksoftware",
         3.0,
         (_C,),
@@ -583,7 +610,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
     _Phrase(
         "in brand gestoken",
-        r"\bin brand (?:gestoken|te steken|steken|stak|staken)|\bst(?:a(?:ken|k)|eken|eekt)\b(?:,? [\w-]+){1,7} "
+        r"\bin brand (?:(?:te )?(?:hebben|heeft|had|hadden|zou|zouden|werd|werden|is|zijn) )?"
+        r"(?:gestoken|te steken|steken|stak|staken)|\bst(?:a(?:ken|k)|eken|eekt)\b(?:,? [\w-]+){1,7} "
         r"in brand",
         3.0,
         (_R,),
@@ -866,7 +894,9 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"verfilming|serie|streamingserie|aflevering|sterren|musical|toneel\w*|"
         r"voorstelling|première|documentaire|podcast|kijkcijfers|boek|tentoonstelling|"
         r"museum|acteurs|personages|plot|makers|publiek|true crime|"
-        r"hitlijsten|entertainment",
+        r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
+        r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
+        r"figuranten|draaidag\w*",
     ),
     "geschiedenis": (
         -1.0,
@@ -884,6 +914,20 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"civielrechtelijke?|burgerlijke rechtbank|ondernemingsrechtbank|familierechtbank|vredegerecht|"
         r"huurcommissie|onterecht ontslag|ontslagvergoeding|ten onrechte ontslagen|op staande voet|"
         r"opzegvergoeding|dringende reden",
+    ),
+    # An exercise of the police and emergency services plays an offence; nobody commits one.
+    "oefening": (
+        -2.0,
+        -6.0,
+        r"oefening|oefeningen|oefenen|oefenden|oefent|rampenoefening|oefendag|lotusslachtoffers",
+    ),
+    # An explosion or fire with a technical cause, or with foul play ruled out, is an accident.
+    "ongeval": (
+        -2.0,
+        -6.0,
+        r"gaslek|gaslekkage|geiser|geisers|cv-ketel|kortsluiting|technisch defect|technische oorzaak|"
+        r"defecte|blikseminslag|kwaad opzet (?:wordt |werd |is )?uitgesloten|geen kwaad opzet|"
+        r"geen sprake van kwaad opzet",
     ),
     # Studies of drug use and crime figures: research, not an offence.
     "onderzoek": (
@@ -954,7 +998,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "aanhouding",
         r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|arresteerde\w*|ingerekend|"
-        r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b|"
+        r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b(?! over\b)|"
         r"\bhoudt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
         r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd",
@@ -967,6 +1011,12 @@ _FUTURE = re.compile(
     rf"(?:{_MONTHS})|in (?:{_MONTHS})|over \w+ (?:weken|maanden|dagen)|kan|kunnen|overweegt|"
     rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist|"
     rf"nog niet (?:vastgelegd|vastgesteld|bepaald|bekend|gepland)|nog geen (?:datum|zittingsdatum))\b"
+)
+# A marker the clause then denies: "aanhoudingen zijn nog niet verricht", "... zijn er niet".
+_DENIED_AFTER = re.compile(r"^\w*\W*(?:zijn|is|werden|werd|waren|was) (?:er )?(?:nog )?(?:niet|geen)\b")
+# The raadkamer also rules on detention: then it marks the arrest, not a referral to trial.
+_DETENTION = re.compile(
+    r"\b(?:voorhechtenis|hechtenis|aanhoudingsmandaat|vrijlating|vrijgelaten|enkelband|elektronisch toezicht)"
 )
 # Demands of a sentence at a hearing: "het OM eist levenslang" is no verdict.
 _DEMAND = re.compile(
@@ -1004,13 +1054,16 @@ _BACKGROUND = re.compile(
     r"gearresteerd|betrokken)|\bal eerder (?:veroordeeld|opgepakt|aangehouden|gestraft)|"
     r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
     r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "
-    r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
+    r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\b(?:geld|opbrengst\w*|winst\w*|cash) (?:\w+ )?uit (?:de |het )?"
+    r"[\w-]+ (?:kwam|kwamen|komt|stamde|stamt)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
     r"\bof het (?:om|een)\b|\b(?:zegt|zei|stelt|stelde|beweert|beweerde|verklaart|verklaarde) dat (?:hij|zij|ze) "
     r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
     r"bestrijden|aanpakken|preventie) van\b|\baan te pakken\b|\bte bestrijden\b|\been van de grootste problemen\b"
 )
 _DEATH = re.compile(
-    r"\b(?:dode|overleden|overleed|overlijden|om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
+    # "haar overleden man": a relative who died before the story is no death in it.
+    r"\b(?:dode|(?<!zijn )(?<!haar )(?<!hun )(?<!mijn )(?<!onze )(?<!wijlen )overleden|overleed|overlijden|"
+    r"om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
     r"dood gevonden|levenloos|levenloze|lichaam|stoffelijk overschot|reanimatie mocht niet baten)\b"
 )
 _INJURY = re.compile(
@@ -1020,7 +1073,7 @@ _INJURY = re.compile(
     r"ziekenhuis)\b"
 )
 _PROSTITUTION = re.compile(
-    r"\bprostitu\w+|\bseksuele uitbuiting\b|\bbordee?l\w*|\bseks\w* (?:te )?werken\b|\bsekswerk\w*|"
+    r"\bprostitu\w+|\bseksuele uitbuiting\b|\bbordee?l\w*|\bachter (?:de|het) ra(?:men|am)\b|\bseks\w* (?:te )?werken\b|\bsekswerk\w*|"
     r"\bseks (?:te )?(?:hebben |heeft |had |hadden )?met (?:\w+ ){0,2}klanten\b|\btegen betaling seks\b|"
     r"\bseks tegen betaling\b"
 )
@@ -1275,8 +1328,11 @@ def _stage(layout: _Layout) -> str:
             if stage in found or (present is not None and not any(word in clause for word in present)):
                 continue
             for m in re.finditer(pattern, clause, flags=re.MULTILINE):
-                if layout.reading(start + m.start()) != "direct":
+                if layout.reading(start + m.start()) != "direct" or _DENIED_AFTER.match(clause[m.end() :]):
                     continue
+                if stage == "vervolging" and "raadkamer" in m.group() and _DETENTION.search(sentence):
+                    found.add("aanhouding")
+                    break
                 if stage in ("hoger_beroep", "rechtszaak") and _FUTURE.search(sentence):
                     # A hearing only scheduled leaves the case at prosecution; an appeal only
                     # considered leaves the verdict as it is.

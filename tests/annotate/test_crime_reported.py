@@ -878,6 +878,113 @@ def test_a_trial_whose_date_is_not_set_leaves_the_case_at_prosecution():
     assert result.stage == "vervolging"
 
 
+# -- heldout11 (short reports) and heldout12 (long pieces), first runs on classifier 7 ---------------
+
+
+def test_a_staged_robbery_for_a_crime_series_is_no_crime():
+    result = classify_crime(
+        "Overval op bank in Zwolle blijkt opname voor nieuwe politieserie",
+        "Gemaskerde mannen met wapens renden dinsdag een bank in Zwolle binnen. Het waren opnames voor "
+        "een politieserie van een streamingdienst; de regisseur had de buurt ingelicht.",
+    )
+    assert not result.is_crime
+
+
+def test_an_exercise_of_the_emergency_services_is_no_crime():
+    result = classify_crime(
+        "Hulpdiensten oefenen aanslag op station in Hasselt",
+        "Politie, brandweer en ziekenwagens hielden zaterdag een grote oefening op het station van "
+        "Hasselt. Het scenario: een gijzeling met gewonden. Vrijwilligers speelden de slachtoffers.",
+    )
+    assert not result.is_crime
+
+
+def test_an_explosion_with_a_technical_cause_is_no_crime():
+    result = classify_crime(
+        "Dode bij ontploffing in woning in Vlaardingen",
+        "Bij een explosie in een woning in Vlaardingen is een man om het leven gekomen. Een defecte "
+        "cv-ketel is volgens de brandweer de oorzaak; de politie doet nog onderzoek.",
+    )
+    assert not result.is_crime
+
+
+def test_a_fire_that_spreads_and_arson_in_the_perfect():
+    result = classify_crime(
+        "Man verdacht van reeks autobranden in Schaerbeek",
+        "Hij zou vijf auto's in brand hebben gestoken. Bij een van de branden sloeg het vuur over naar "
+        "een gevel. De man is aangehouden.",
+    )
+    assert result.categories == ("openbare_orde",)
+
+
+def test_a_camera_hidden_in_a_changing_room_is_zeden():
+    result = classify_crime(
+        "Badmeester verstopte camera in kleedkamer zwembad Leeuwarden",
+        "De politie heeft een 45-jarige badmeester aangehouden die een minicamera verstopte in de "
+        "damesdouche van het zwembad.",
+    )
+    assert result.categories == ("zeden",)
+
+
+def test_club_money_moved_to_ones_own_account_is_fraud():
+    result = classify_crime(
+        "Werkstraf voor penningmeester na greep uit de kas",
+        "De politierechter veroordeelde de penningmeester van een voetbalclub in Ermelo. Hij maakte "
+        "12.000 euro over naar zijn eigen rekening.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+
+
+def test_women_made_to_work_behind_the_windows_is_trafficking_and_zeden():
+    result = classify_crime(
+        "OM eist zes jaar tegen man die vrouwen achter de ramen liet werken",
+        "Het OM eiste woensdag zes jaar cel tegen een man die drie vrouwen dwong om achter de ramen in "
+        "Utrecht te werken.",
+    )
+    assert set(result.categories) == {"mensenhandel", "zeden"}
+
+
+def test_the_source_of_laundered_money_adds_no_drugs():
+    result = classify_crime(
+        "Garagehouder riskeert drie jaar voor witwassen",
+        "Het parket vordert drie jaar tegen een garagehouder uit Tielt die 800.000 euro witwaste. "
+        "Volgens het parket wist hij dat het geld uit de cocaïnehandel kwam.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+
+
+def test_a_widow_s_late_husband_is_no_death_in_a_robbery():
+    result = classify_crime(
+        "Weduwe vastgebonden bij woningoverval in Deinze",
+        "Drie gemaskerde mannen drongen de woning binnen, bonden de vrouw vast en sloegen haar. Ze "
+        "namen geld en de trouwring van haar overleden man mee. Er is nog niemand opgepakt.",
+    )
+    assert "levensdelict" not in result.categories
+    assert result.stage == "incident"
+
+
+def test_an_arrest_denied_after_the_noun_and_a_detention_hearing():
+    result = classify_crime(
+        "Explosie bij woning in Schiedam",
+        "Bij een woning in Schiedam is vannacht een explosief ontploft. Aanhoudingen zijn nog niet verricht.",
+    )
+    assert result.stage == "incident"
+    result = classify_crime(
+        "Man onder aanhoudingsmandaat na steekpartij in Gent",
+        "Een 30-jarige man is onder aanhoudingsmandaat geplaatst. Hij verschijnt binnen vijf dagen voor de "
+        "raadkamer, die beslist of hij in voorhechtenis blijft.",
+    )
+    assert result.stage == "aanhouding"
+
+
+def test_accounts_cracked_are_cybercrime():
+    result = classify_crime(
+        "Student kraakte e-mailaccounts van docenten in Delft",
+        "Een 21-jarige student is aangehouden. Hij kraakte de accounts van twaalf docenten.",
+    )
+    assert "cybercrime" in result.categories
+
+
 @pytest.mark.parametrize(
     ("title", "text", "categories"),
     [*_HELDOUT6, *_HELDOUT7, *_HELDOUT8, *_HELDOUT9],
