@@ -38,7 +38,7 @@ import argparse
 import gzip
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "corpus" / "text" / "data" / "afrikaans_words.txt.gz"
@@ -73,11 +73,13 @@ def dutch_compound(word: str, dutch_forms: set[str]) -> bool:
     return False
 
 
-def afrikaans_only(afrikaans: Iterable[str], dutch_forms: set[str], accepted_elsewhere: object) -> list[str]:
+def afrikaans_only(
+    afrikaans: Iterable[str], dutch_forms: set[str], accepted_elsewhere: Callable[[str], bool]
+) -> list[str]:
     """The sorted Afrikaans forms that no other dictionary accepts and no Dutch compound explains."""
     kept = []
     for word in sorted({word for word in afrikaans if word == word.lower() and _WORD.fullmatch(word)}):
-        if accepted_elsewhere(word) or dutch_compound(word, dutch_forms):  # type: ignore[operator]
+        if accepted_elsewhere(word) or dutch_compound(word, dutch_forms):
             continue
         kept.append(word)
     return kept

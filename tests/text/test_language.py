@@ -368,3 +368,21 @@ def test_the_afrikaans_list_is_not_loaded_for_a_long_dutch_text() -> None:
     assert _afrikaans_dictionary.cache_info().currsize == 0
     assert detect_language("binne gevra").lang == "af"
     assert _afrikaans_dictionary.cache_info().currsize == 1
+
+
+def test_the_build_drops_dutch_compounds_and_words_other_dictionaries_accept() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_afrikaans_words", ROOT / "scripts" / "build_afrikaans_words.py"
+    )
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    dutch = {"smokkel", "bende", "van", "dag", "galg", "paal"}
+    assert build.dutch_compound("smokkelbende", dutch)
+    assert build.dutch_compound("galgpaal", dutch)
+    # Parts of three letters split Afrikaans words by chance: "vandag" stays Afrikaans.
+    assert not build.dutch_compound("vandag", dutch)
+    words = ["mense", "Johan", "gevra", "galgpaal", "vandag", "ek"]
+    assert build.afrikaans_only(words, dutch, lambda word: word == "gevra") == ["mense", "vandag"]
