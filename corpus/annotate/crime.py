@@ -140,6 +140,8 @@ class _Phrase:
 _L, _G, _Z, _O = "levensdelict", "geweld", "zeden", "overval"
 _I, _D, _W, _F = "inbraak_diefstal", "drugs", "wapens_explosies", "fraude_witwassen"
 _C, _M, _R, _V = "cybercrime", "mensenhandel", "openbare_orde", "verkeer"
+# Rooms where people undress (a hidden camera there is voyeurism).
+_UNDRESS = r"(?:\w*kleedkamer\w*|kleedhok\w*|\w*toilet\w*|douche\w*|badkamer)"
 
 # Metaphors and idioms are blanked first and count against crime.
 _METAPHORS: tuple[_Phrase, ...] = (
@@ -388,10 +390,9 @@ _PHRASES: tuple[_Phrase, ...] = (
     # A camera hidden where people undress films them without their knowledge.
     _Phrase(
         "camera in kleedkamer",
-        r"\b(?:verstop\w*|verborg\w*)\b(?: [\w-]+){0,4} \w*camera\w*\b(?: [\w-]+){0,6} "
-        r"(?:\w*kleedkamer\w*|kleedhok\w*|\w*toilet\w*|douche\w*|badkamer)\b|\b\w*camera\w* (?:\w+ ){0,2}"
-        r"(?:verstopte|verstopten|verstopt|verborg|verborgen)\b(?: [\w-]+){0,4} (?:\w*kleedkamer\w*|kleedhok\w*|"
-        r"\w*toilet\w*|douche\w*|badkamer)\b",
+        rf"\b(?:verstop\w*|verborg\w*)\b(?: [\w-]+){{0,4}} \w*camera\w*\b(?: [\w-]+){{0,6}} {_UNDRESS}\b|"
+        rf"\b\w*camera\w* (?:\w+ ){{0,2}}(?:verstopte|verstopten|verstopt|verborg|verborgen)\b(?: [\w-]+){{0,4}} "
+        rf"{_UNDRESS}\b",
         3.0,
         (_Z,),
     ),

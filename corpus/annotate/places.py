@@ -210,10 +210,14 @@ def _hedged_context(text: str, tokens: list[re.Match[str]], i: int) -> bool:
         j = i - len(hedge)
         if j < 1 or tuple(t.group().lower() for t in tokens[j:i]) != hedge:
             continue
-        span = tokens[j - 1 : i + 1]
-        if all(text[a.end() : b.start()] == " " for a, b in pairwise(span)):
+        if _joined(text, tokens[j - 1 : i + 1]):
             return tokens[j - 1].group().lower() in _CONTEXT_BEFORE
     return False
+
+
+def _joined(text: str, span: list[re.Match[str]]) -> bool:
+    """Whether the tokens of ``span`` stand one space apart (no punctuation or line between)."""
+    return all(text[a.end() : b.start()] == " " for a, b in pairwise(span))
 
 
 def _place_ends_at(text: str, tokens: list[re.Match[str]], j: int) -> bool:
@@ -221,8 +225,7 @@ def _place_ends_at(text: str, tokens: list[re.Match[str]], j: int) -> bool:
     gazetteer = load_gazetteer()
     for n in range(1, min(4, j + 1) + 1):
         span = tokens[j - n + 1 : j + 1]
-        joined = all(text[a.end() : b.start()] == " " for a, b in pairwise(span))
-        if joined and " ".join(t.group() for t in span) in gazetteer:
+        if _joined(text, span) and " ".join(t.group() for t in span) in gazetteer:
             return True
     return False
 
