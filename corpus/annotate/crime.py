@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "8"
+CLASSIFIER_VERSION = "9"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -120,7 +120,7 @@ class _Term:
     compound: bool = False  # also match inside compounds ("woninginbraak", "drugslab")
     shooting: bool = False  # its geweld is a shooting's: a lethal shooting is not also geweld
     threat: bool = False  # its geweld is a threat: part of a robbery, it adds no geweld
-    role: str = ""  # "generic" (the word geweld), "firearm", "damage", "shot": see the conventions
+    role: str = ""  # "generic" (the word geweld), "firearm", "damage", "shot", "taken": see the conventions
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,7 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\bafhandig (?:gemaakt|maakte|maakten|maken|te maken)\b",
         3.0,
         (_I,),
+        role="taken",
     ),
     _Phrase(
         "eisten de kluis",
@@ -313,16 +314,27 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_G,),
     ),
     # The legal names of robbery include threats: their geweld needs a blow or an injury.
-    _Phrase("diefstal met geweld", r"\bdiefstal(?:len)? met geweld", 3.0, (_O, _G), threat=True),
+    _Phrase(
+        "diefstal met geweld", r"\bdiefstal(?:len)? met (?:geweld|bedreiging)", 3.0, (_O, _G), threat=True
+    ),
     _Phrase(
         "met geweld beroofd", r"\bmet geweld (?:beroofd|van \w+ \w+ beroofd)", 3.0, (_O, _G), threat=True
     ),
     _Phrase("geweld tegen goederen", r"\bopenlijke geweldpleging tegen (?:goederen|zaken)", 3.0, (_R,)),
     _Phrase("openlijke geweldpleging", r"\bopenlijke geweldpleging", 3.0, (_G,)),
+    # Tyres slashed are damage; "gestoken" there is no stabbing.
+    _Phrase(
+        "banden lek gestoken",
+        r"\bbanden\b(?: [\w'’-]+){0,6} (?:lek ?gestoken|lek ?stak|lek ?staken|lek te steken|doorgesneden)\b|"
+        r"\b(?:stak|staken)\b(?: [\w'’-]+){0,6} banden\b(?: [\w'’-]+){0,3} lek\b",
+        2.5,
+        (_R,),
+        role="damage",
+    ),
     _Phrase(
         "ruiten ingeslagen",
         r"\b(?:sla\w*|sloeg\w*|gooi\w*|gooide\w*)\b(?: \w+){0,3} (?:ruiten|ruit|ramen|raam|etalage\w*|"
-        r"vitrines?)\b(?: \w+){0,3} in\b|\b(?:ruiten|ruit|ramen|raam|etalage\w*|vitrines?)\b(?: \w+){0,3} "
+        r"vitrines?)\b(?: [\w'’-]+){0,6} in\b|\b(?:ruiten|ruit|ramen|raam|etalage\w*|vitrines?)\b(?: \w+){0,3} "
         r"(?:ingeslagen|ingegooid|stukgeslagen|kapotgeslagen|ingooien|inslaan)\b",
         2.5,
         (_R,),
@@ -333,7 +345,7 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "in elkaar geslagen",
         r"\bin elkaar (?:geslagen|getrapt|geschopt|sloegen|trapten)|\btegen de grond (?:\w+ ){0,2}(?:gewerkt|"
-        r"geduwd|geslagen|gegooid|geworpen|getrokken)|\b(?:duwde|duwden|gooide|gooiden|werkte|werkten|"
+        r"geduwd|geslagen|gegooid|geworpen|getrokken|duwde|duwden|werkte|werkten|gooide|gooiden|sloeg|sloegen)|\b(?:duwde|duwden|gooide|gooiden|werkte|werkten|"
         r"trok|trokken|sloeg|sloegen)\b(?: \w+){0,3} tegen de grond|\b(?:sloeg|sloegen|slaat|slaan|schopte|schopten|trapte|trapten)"
         r" (?:\w+ )?(?:hem|haar|hen|het slachtoffer|de (?:man|vrouw|jongen|jongeman|bewoner|eigenaar|"
         r"agent|medewerker|caissière|chauffeur|buurman|buurvrouw)|zijn (?:\w+ )?(?:vrouw|vriendin|"
@@ -355,6 +367,21 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\b(?:stak|staken|sloeg|sloegen|trapte|trapten)\b(?: [\w-]+){1,10} dood\b",
         3.0,
         (_L, _G),
+    ),
+    # "Dodelijke steekpartij", "dodelijke schietpartij": a killing, told by the violence's name.
+    _Phrase(
+        "dodelijke steekpartij",
+        r"\bdodelijke? (?:steekpartij|steekincident|messteek|messteken|mishandeling|geweldpleging|"
+        r"vechtpartij|knokpartij)\b",
+        3.0,
+        (_L, _G),
+    ),
+    _Phrase(
+        "dodelijke schietpartij",
+        r"\bdodelijke? (?:schietpartij|schietincident|schoten|schot)\b",
+        3.0,
+        (_L, _W),
+        shooting=True,
     ),
     # A death from a stabbing or a beating is a killing, whatever the word for the violence:
     # "overleden na steekpartij", "bezweek aan zijn steekwonden".
@@ -526,8 +553,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "valse inlogpagina",
         r"\b(?:valse|nagemaakte|namaak|nep)[\w-]* (?:inlogpagina|inlogscherm|bankpagina|bankwebsite|"
-        r"website van (?:de|een|hun|zijn|haar) bank)\w*|\bphishingmail\w*|\b(?:nep|valse |vervalste )"
-        r"(?:e-?mails?|mails?|sms\w*|berichten)\b[^\n]{0,200}\b(?:link|inlog\w*|wachtwoord\w*)",
+        r"website van (?:de|een|hun|zijn|haar) bank)\w*|\bphishingmail\w*|\b(?:valse|nep-?) ?(?:bank-?)?sms\w*|\b(?:nep|valse |vervalste )"
+        r"(?:bank-?)?(?:e-?mails?|mails?|sms\w*|berichten)\b[^\n]{0,200}\b(?:link|inlog\w*|wachtwoord\w*)",
         3.0,
         (_C, _F),
     ),
@@ -569,6 +596,14 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
         (_V,),
     ),
+    # Drugs a person had taken: no drugs offence (a driver's use is the traffic offence above).
+    _Phrase(
+        "drugs gebruikt",
+        r"\b(?:drugs|cocaïne|cannabis|wiet|xtc|amfetamine|ketamine|heroïne|lachgas|speed|coke)"
+        r"(?: (?:en|of) (?:drugs|cocaïne|cannabis|wiet|xtc|amfetamine|ketamine|heroïne|lachgas|alcohol|drank))?"
+        r" (?:had |hadden |heeft |hebben |zou hebben |te hebben )?gebruikt\b",
+        1.0,
+    ),
     _Phrase("met drugs op", r"\bmet (?:te veel )?(?:drugs|alcohol|drank) op\b", 3.0, (_V,)),
     _Phrase(
         "rijbewijs ingevorderd",
@@ -609,10 +644,19 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_V,),
     ),
     _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
+    # A threat to set fire is a threat, not arson: "dreigde haar huis in brand te steken".
+    _Phrase(
+        "dreigde in brand te steken",
+        r"\b(?:dreig\w*|gedreigd)\b(?: [\w'’-]+){0,6} (?:in brand te steken|in de fik te steken|"
+        r"op te blazen)\b",
+        2.5,
+        (_G,),
+        threat=True,
+    ),
     _Phrase(
         "in brand gestoken",
         r"\bin brand (?:(?:te )?(?:hebben|heeft|had|hadden|zou|zouden|werd|werden|is|zijn) )?"
-        r"(?:gestoken|te steken|steken|stak|staken)|\bst(?:a(?:ken|k)|eken|eekt)\b(?:,? [\w-]+){1,7} "
+        r"(?:gestoken|te steken|steken|stak|staken)|\bst(?:a(?:ken|k)|eken|eekt)\b(?:,? [\w'’-]+){1,7} "
         r"in brand",
         3.0,
         (_R,),
@@ -770,7 +814,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("carjacking carjackings carjacker carjackers homejacking homejackings", 3.0, (_O,)),
     # inbraak en diefstal
     _Term("inbraak inbraken inbreker inbrekers ingebroken inbreken", 3.0, (_I,), compound=True),
-    _Term("diefstal diefstallen gestolen stelen", 3.0, (_I,), compound=True),
+    _Term("diefstal diefstallen gestolen stelen", 3.0, (_I,), compound=True, role="taken"),
     _Term("dief dieven", 3.0, (_I,), compound=True),
     _Term(
         "winkeldief winkeldieven fietsendief fietsendieven gauwdief gauwdieven autodief autodieven",
@@ -781,7 +825,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("ontvreemd ontvreemden babbeltruc zakkenroller zakkenrollers", 3.0, (_I,), compound=True),
     _Term("ramkraak ramkraken", 3.0, (_I,), compound=True),
     _Term("plofkraak plofkraken plofkrakers", 3.0, (_I, _W), compound=True),
-    _Term("buitgemaakt", 1.5, (_I,)),
+    _Term("buitgemaakt", 1.5, (_I,), role="taken"),
     # drugs
     _Term("drugs drug", 3.0, (_D,), compound=True),
     _Term("cocaïne heroïne amfetamine xtc ketamine crystal", 3.0, (_D,), compound=True),
@@ -798,7 +842,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("geweer geweren jachtgeweer", 2.5, (_W,), role="firearm"),
     _Term("wapen wapens", 2.0, (_W,), role="firearm"),
     _Term("munitie granaat granaten", 2.5, (_W,)),
-    _Term("wapenbezit wapenarsenaal", 3.0, (_W,), compound=True),
+    _Term("wapenbezit wapenarsenaal", 3.0, (_W,), compound=True, role="firearm"),
     _Term("handgranaat explosief explosieven", 3.0, (_W,), compound=True),
     _Term("explosie explosies", 2.5, (_W,)),
     _Term("beschoten beschieten beschieting schietincident schietincidenten", 3.0, (_W,)),
@@ -828,6 +872,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("cyberaanval cyberaanvallen malware spyware botnet", 3.0, (_C,), compound=True),
     _Term("datadiefstal gegevensdiefstal datadiefstallen", 3.0, (_C,)),
     _Term("phishing", 3.0, (_C, _F), compound=True),
+    _Term("informaticabedrog", 3.0, (_C, _F)),
     _Term("sim-swapping simswapping sim-swapper simswapper", 3.0, (_C, _F)),
     _Term("smishing nepsms nep-sms", 3.0, (_C, _F)),
     # mensenhandel
@@ -848,7 +893,8 @@ _TERMS: tuple[_Term, ...] = (
     _Term("brandstichting brandstichter brandstichters", 3.0, (_R,)),
     _Term("vandalisme wanordelijkheden ordeverstoring ordeverstoringen", 3.0, (_R,)),
     _Term("bekrast gekrast kraste krasten", 2.5, (_R,), role="damage"),
-    _Term("noodbevel noodverordening", 2.0, (_R,)),
+    _Term("noodbevel noodverordening samenscholingsverbod", 2.0, (_R,)),
+    _Term("bekogeld bekogelde bekogelden bekogelen", 2.5, (_R,)),
     _Term("plunderden plundering plunderen", 3.0, (_R,)),
     # verkeer
     _Term("blaastest ademanalyse ademtest", 2.5, (_V,)),
@@ -944,9 +990,28 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"raadsleden|wetsvoorstel|raadsvoorstel|voorstel|"
         r"vacatures|bezuinig\w*|korpschef|politiebonden|vakbonden|politieacademie|uniform\w*|"
         r"extra geld|salarissen|boa's|cameratoezicht|handhavers|oppositiepartijen|ingestemd|"
-        r"gevoel van veiligheid|veiligheidsgevoel",
+        r"gevoel van veiligheid|veiligheidsgevoel|actieplan|kamercommissie|kamerdebat|regering|federale regering|"
+        r"aanwerven|aanwerving\w*|magistratuur|capaciteit|personeelstekort\w*|politieraad|korpsleiding|"
+        r"raad voor de rechtspraak|orde van advocaten|justitiepaleis|gerechtsgebouw|regie der gebouwen|"
+        r"renovatie\w*|opendeurdag|zittingszalen",
     ),
 }
+# Crime figures: a year's statistics or a police zone's annual report name offences in general.
+_FIGURES = re.compile(
+    r"\b(?:cbs|centraal bureau voor de statistiek|statistiek\w*|jaarverslag\w*|jaarrapport\w*|\w*cijfers|"
+    r"veiligheidsmonitor|geregistreerde?|procent|het aantal)\b"
+)
+# Any one case: a person of a given age or with an initial, the suspect, the victim, a man or a
+# woman, a counted group of suspects. Figures and plans have none; crime news nearly always does.
+_CASE_ANCHOR = re.compile(
+    r"\b\d{1,3}-jarige\b|\(\d{1,3}\)|\b[A-Z][a-z]+ [A-Z]\.(?=[\s,)])|"
+    r"\b(?:[Dd]e|[Ee]en|[Hh]et) (?:verdachte|dader|slachtoffer|beklaagde|beschuldigde)\b|"
+    r"\b(?:[Ee]en|[Dd]e) (?:man|vrouw|jongen|meisje|bestuurder|automobilist)\b|"
+    r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+) (?:mannen|vrouwen|verdachten|jongeren|tieners|"
+    r"personen)\b"
+)
+# Policy and figure words (distinct) that make a piece without any case policy news.
+_NO_CASE_MIN_CUES = 3
 
 _URL_HINTS: tuple[tuple[str, float], ...] = (
     ("/112/", 1.5),
@@ -1009,7 +1074,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
 _FUTURE = re.compile(
     rf"\b(?:zal|zullen|wordt verwacht|verwacht|volgende (?:week|maand)|later dit jaar|gepland|"
     rf"begint|beginnen|start|dient|dienen|vindt [^.]*plaats|vinden [^.]*plaats|op \d{{1,2}} "
-    rf"(?:{_MONTHS})|in (?:{_MONTHS})|over \w+ (?:weken|maanden|dagen)|kan|kunnen|overweegt|"
+    rf"(?:{_MONTHS})|in (?:{_MONTHS})(?! \d{{4}})|over \w+ (?:weken|maanden|dagen)|kan|kunnen|overweegt|"
     rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist|"
     rf"nog niet (?:vastgelegd|vastgesteld|bepaald|bekend|gepland)|nog geen (?:datum|zittingsdatum))\b"
 )
@@ -1027,6 +1092,8 @@ _DEMAND = re.compile(
 
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
+# Compounds that name the prevention or policy of an offence: "phishingtraining", "drugsbeleid".
+_PREVENTION = ("training", "trainingen", "cursus", "voorlichting", "simulatie", "preventie", "beleid")
 # Words in which a compound term's letters appear without being a part of the word.
 _NOT_COMPOUNDS = ("stoplicht",)  # no "st" + "oplicht"
 # Nouns that simplemma lemmatises to a term's verb: "een zak sla" (lettuce) is no "slaan".
@@ -1059,7 +1126,9 @@ _BACKGROUND = re.compile(
     r"[\w-]+ (?:kwam|kwamen|komt|stamde|stamt)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
     r"\bof het (?:om|een)\b|\b(?:zegt|zei|stelt|stelde|beweert|beweerde|verklaart|verklaarde) dat (?:hij|zij|ze) "
     r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
-    r"bestrijden|aanpakken|preventie) van\b|\baan te pakken\b|\bte bestrijden\b|\been van de grootste problemen\b"
+    r"bestrijden|aanpakken|preventie) van\b|\baan te pakken\b|\bte bestrijden\b|\been van de grootste problemen\b|"
+    # What is true of such offences in general: "bij dit soort aanslagen gaat het vaak om drugs".
+    r"\b(?:bij|van|in) (?:dit soort|dergelijke|zulke)\b"
 )
 _DEATH = re.compile(
     # "haar overleden man": a relative who died before the story is no death in it.
@@ -1085,7 +1154,7 @@ _RETRO_OLD_YEAR = re.compile(
 _RETRO_DISTANCE = re.compile(r"\bjaar (?:na (?:de|het)|geleden)\b|\beeuw\b")
 _RETRO_CUES = re.compile(
     r"\b(?:archief\w*|\w+archief|\w*museum\w*|tentoonstelling\w*|expositie\w*|herdenking\w*|herdenkt|"
-    r"herdacht|jubileum|verjaardag|historic[iu]s|stadswandeling)\b"
+    r"herdacht|jubileum|verjaardag|historic[iu]s|stadswandeling|gedenk\w*|\w*monument|onthulling)\b"
 )
 
 
@@ -1132,6 +1201,8 @@ def _token_term(token: str) -> int | None:
     of reading one.
     """
     if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
+        return None
+    if token.endswith(_PREVENTION):  # "phishingtraining", "inbraakpreventie": no offence
         return None
     if token.startswith(_NOT_COMPOUNDS) or token in _NOT_TERMS:
         return None
@@ -1308,6 +1379,14 @@ def _retrospective(layout: _Layout) -> bool:
     return bool(_RETRO_OLD_YEAR.search(layout.lower) or _RETRO_DISTANCE.search(layout.lower))
 
 
+def _policy_or_figures(layout: _Layout, policy_cues: set[str]) -> bool:
+    """A piece about policy or crime figures: at least three distinct policy or figure words and
+    not one case in it (no person of a given age or with an initial, no suspect, victim, man or
+    woman, no counted group of suspects)."""
+    cues = policy_cues | set(_FIGURES.findall(layout.lower))
+    return len(cues) >= _NO_CASE_MIN_CUES and not _CASE_ANCHOR.search(layout.full)
+
+
 def _stage(layout: _Layout) -> str:
     """The most advanced stage the article reports, clause by clause, skipping what is quoted,
     denied, background or only announced."""
@@ -1329,7 +1408,13 @@ def _stage(layout: _Layout) -> str:
             if stage in found or (present is not None and not any(word in clause for word in present)):
                 continue
             for m in re.finditer(pattern, clause, flags=re.MULTILINE):
-                if layout.reading(start + m.start()) != "direct" or _DENIED_AFTER.match(clause[m.end() :]):
+                if (
+                    layout.reading(start + m.start()) != "direct"
+                    or layout.quoted(start + m.end() - 1)
+                    or _DENIED_AFTER.match(clause[m.end() :])
+                ):
+                    # Not reported, denied, or a word in scare quotes ("kreeg een 'boete'" from
+                    # the traffickers): no stage of the justice process.
                     continue
                 if stage == "vervolging" and "raadkamer" in m.group() and _DETENTION.search(sentence):
                     found.add("aanhouding")
@@ -1436,6 +1521,8 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
                 threat_weight += weights[key]
             if category == _G and shooting:
                 shooting_weight += weights[key]
+            if category == _W and shooting:
+                role_weight[_W, "shot"] = role_weight.get((_W, "shot"), 0.0) + weights[key]
 
     for category, pieces in primary_parts.items():
         # The strongest evidence counts fully, each further piece half as much as the one
@@ -1487,12 +1574,21 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     if fake_gun:
         # A toy, fake or alarm gun is no firearm, however the victim first described it.
         category_weight[_W] -= role_weight.get((_W, "firearm"), 0.0)
-    explosion = category_weight[_W] - role_weight.get((_W, "firearm"), 0.0) >= _CATEGORY_MIN
+    # Guns and shots are no explosion: what is left of the weapons evidence is.
+    explosion = (
+        category_weight[_W] - role_weight.get((_W, "firearm"), 0.0) - role_weight.get((_W, "shot"), 0.0)
+        >= _CATEGORY_MIN
+    )
     entry = category_weight[_I] >= _CATEGORY_MIN or category_weight[_O] >= _CATEGORY_MIN
     if (explosion or entry) and category_weight[_R] - role_weight.get((_R, "damage"), 0.0) < _CATEGORY_MIN:
         # The damage of an explosion, a burglary or a robbery (a window smashed to get in) is no
         # vandalism: openbare_orde only when arson or rioting is reported as well.
         category_weight[_R] = 0.0
+    if category_weight[_C] >= _CATEGORY_MIN or category_weight[_O] >= _CATEGORY_MIN:
+        # What a robbery or an intrusion into systems or accounts takes ("de gestolen scooter",
+        # "geld afhandig gemaakt") is that offence's loot, not a theft of its own; a burglary
+        # reported beside it keeps its own words.
+        category_weight[_I] -= role_weight.get((_I, "taken"), 0.0)
     prostitution = layout.reported(_PROSTITUTION)
     if category_weight[_M] >= _CATEGORY_MIN and category_weight[_Z] < _CATEGORY_MIN and prostitution:
         category_weight[_Z] = _CATEGORY_MIN  # exploitation in prostitution is mensenhandel + zeden
@@ -1501,6 +1597,7 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         evidence.append("rule:rellen+gewonden")
 
     culture_words = 0
+    policy_cues: set[str] = set()
     for domain, pattern in _negative_patterns().items():
         weight, cap, _ = _NEGATIVE[domain]
         hits = sorted({match.group() for match in find_all(pattern, work)})
@@ -1510,11 +1607,18 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             evidence.append(f"neg:{domain} {' '.join(hits)} {total:+.1f}")
         if domain == "cultuur":
             culture_words = len(hits)
+        if domain == "beleid":
+            policy_cues.update(hits)
     if culture_words >= _FICTION_MIN_WORDS and _FICTION_HEAD.search(layout.lower[: layout.lead_end]):
         # A novel, film or play presented in the headline or lead, and talked of as one
         # throughout: its murders are its plot, however many crime words it takes to tell it.
         raw += _RETROSPECTIVE
         evidence.append(f"neg:fiction {_RETROSPECTIVE:+.1f}")
+    if raw >= _OFFSET and _policy_or_figures(layout, policy_cues):
+        # Crime news reports a case; a plan, a budget, a court building or a year's figures that
+        # name offences only in general is policy news however many crime words it lists.
+        raw = min(raw, 0.0)
+        evidence.append("neg:policy or figures, no case")
     if _retrospective(layout):
         raw += _RETROSPECTIVE
         evidence.append(f"neg:retrospective {_RETROSPECTIVE:+.1f}")
