@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "9"
+CLASSIFIER_VERSION = "10"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -87,8 +87,10 @@ _RETROSPECTIVE = -8.0
 # A work of fiction named in the headline or lead ("nieuwe thriller", "de roman"), with at least
 # this many culture words in the text, is entertainment (weighted as a retrospective).
 _FICTION_HEAD = re.compile(
-    r"\b(?:thriller\w*|misdaadroman|detectiveroman|roman|toneelstuk|musical|speelfilm|misdaadserie|"
-    r"docuserie|hoorspel|recensie|politieserie|dramaserie|detectiveserie|tv-serie|televisieserie)\b"
+    r"\b(?:\w*thriller\w*|misdaadroman|detectiveroman|roman|toneelstuk|musical|speelfilm|misdaadserie|"
+    r"docuserie|hoorspel|recensie|politieserie|dramaserie|detectiveserie|tv-serie|televisieserie|"
+    # Flemish "reeks" is a television series: "misdaadreeks", "fictiereeks".
+    r"misdaadreeks|fictiereeks|dramareeks|politiereeks|detectivereeks|tv-reeks)\b"
 )
 _FICTION_MIN_WORDS = 3
 
@@ -341,6 +343,8 @@ _PHRASES: tuple[_Phrase, ...] = (
         role="damage",
     ),
     _Phrase("huiselijk geweld", r"\b(?:huiselijk|intrafamiliaal) geweld", 3.0, (_G,)),
+    # Belgian law's injury by negligence (in traffic, at work): an offence, but no violence.
+    _Phrase("onopzettelijke slagen en verwondingen", r"\bonopzettelijke slagen en verwondingen", 2.0),
     _Phrase("slagen en verwondingen", r"\bslagen en verwondingen", 3.0, (_G,)),
     _Phrase(
         "in elkaar geslagen",
@@ -943,7 +947,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"museum|acteurs|personages|plot|makers|publiek|true crime|"
         r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
         r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
-        r"figuranten|draaidag\w*",
+        r"figurant\w*|draaidag\w*|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
+        r"detectivereeks|tv-reeks",
     ),
     "geschiedenis": (
         -1.0,
@@ -1067,7 +1072,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b(?! over\b)|"
         r"\bhoudt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
-        r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd",
+        r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd|"
+        # Brought before the investigating or juvenile judge (the README's convention).
+        r"\bvoor (?:de )?(?:jeugd|onderzoeks)rechter\b",
     ),
 )
 # What is only announced has not happened: a scheduled hearing, an appeal under consideration.
@@ -1078,6 +1085,8 @@ _FUTURE = re.compile(
     rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist|"
     rf"nog niet (?:vastgelegd|vastgesteld|bepaald|bekend|gepland)|nog geen (?:datum|zittingsdatum))\b"
 )
+# A demand made or a trial held, in the past tense: a month named beside it dates the facts.
+_PAST_DEMAND = re.compile(r"\b(?:geëist|gevorderd|eiste|eisten|vorderde|vorderden|stond|stonden)\b")
 # A marker the clause then denies: "aanhoudingen zijn nog niet verricht", "... zijn er niet".
 _DENIED_AFTER = re.compile(r"^\w*\W*(?:zijn|is|werden|werd|waren|was) (?:er )?(?:nog )?(?:niet|geen)\b")
 # The raadkamer also rules on detention: then it marks the arrest, not a referral to trial.
@@ -1086,8 +1095,8 @@ _DETENTION = re.compile(
 )
 # Demands of a sentence at a hearing: "het OM eist levenslang" is no verdict.
 _DEMAND = re.compile(
-    r"\b(?:eis\w*|geëist|vorder\w*|gevorderd|riskeert|riskeren|bepleit\w*|pleit\w*|vraagt|vroeg|verzoekt|"
-    r"verzocht)\b"
+    r"\b(?:eis\w*|geëist|vorder\w*|gevorderd|riskeert|riskeren|bepleit\w*|pleit\w*|vraagt|vroeg|vragen|"
+    r"vroegen|gevraagd|verzoekt|verzocht)\b"
 )
 
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
@@ -1128,7 +1137,9 @@ _BACKGROUND = re.compile(
     r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
     r"bestrijden|aanpakken|preventie) van\b|\baan te pakken\b|\bte bestrijden\b|\been van de grootste problemen\b|"
     # What is true of such offences in general: "bij dit soort aanslagen gaat het vaak om drugs".
-    r"\b(?:bij|van|in) (?:dit soort|dergelijke|zulke)\b"
+    r"\b(?:bij|van|in) (?:dit soort|dergelijke|zulke)\b|"
+    # Flemish "de feiten kaderden in een conflict tussen drugsdealers": the setting, not the offence.
+    r"\bkader(?:de|den|t|en)\b (?:\w+ ){0,4}in\b"
 )
 _DEATH = re.compile(
     # "haar overleden man": a relative who died before the story is no death in it.
@@ -1419,7 +1430,11 @@ def _stage(layout: _Layout) -> str:
                 if stage == "vervolging" and "raadkamer" in m.group() and _DETENTION.search(sentence):
                     found.add("aanhouding")
                     break
-                if stage in ("hoger_beroep", "rechtszaak") and _FUTURE.search(sentence):
+                if (
+                    stage in ("hoger_beroep", "rechtszaak")
+                    and not _PAST_DEMAND.search(m.group())
+                    and _FUTURE.search(sentence)
+                ):
                     # A hearing only scheduled leaves the case at prosecution; an appeal only
                     # considered leaves the verdict as it is.
                     if stage == "rechtszaak":

@@ -1166,3 +1166,55 @@ def test_what_such_attacks_are_often_about_adds_no_category():
         "dit soort aanslagen vaak om conflicten over drugs.",
     )
     assert result.categories == ("wapens_explosies",)
+
+
+# -- heldout15 and heldout16 (shaped like the independent set), first runs on classifier 9 ----------
+
+
+def test_a_flemish_crime_series_is_fiction():
+    result = classify_crime(
+        "Nieuwe misdaadreeks 'Nachtwacht' speelt zich af in Brugge",
+        "Vanaf maandag loopt op Eén de fictiereeks 'Nachtwacht', een misdaadthriller in acht "
+        "afleveringen. Een inspecteur onderzoekt de moord op een gids wiens lichaam in een rei wordt "
+        "gevonden. Al snel stuit ze op drugssmokkel in de haven. Regisseur Ann Peeters draaide in de "
+        "binnenstad.",
+    )
+    assert not result.is_crime
+
+
+def test_injury_by_negligence_is_no_violence():
+    result = classify_crime(
+        "Bestuurder die fietser aanreed en doorreed meldt zich bij politie",
+        "De bestuurder die dinsdag in Lier een fietser aanreed en doorreed, heeft zich gemeld bij de "
+        "politie. Hij wordt verhoord als verdachte van vluchtmisdrijf en onopzettelijke slagen en "
+        "verwondingen.",
+    )
+    assert result.categories == ("verkeer",)
+
+
+def test_the_setting_of_a_shooting_adds_no_drugs():
+    result = classify_crime(
+        "Hof verhoogt straf voor schietpartij in Borgerhout",
+        "Het hof van beroep verhoogde de straf voor een man die een rivaal in het been schoot. De "
+        "feiten kaderden volgens het onderzoek in een conflict tussen twee groepen drugsdealers.",
+    )
+    assert set(result.categories) == {"geweld", "wapens_explosies"}
+
+
+def test_brought_before_the_juvenile_judge_is_the_arrest_stage():
+    result = classify_crime(
+        "Twee tieners voor jeugdrechter na brandstichting in school",
+        "Twee jongens van 14 en 15 jaar staken zaterdag een speeltuig in brand op de speelplaats van "
+        "een school in Geel. Zondag werden ze voor de jeugdrechter gebracht.",
+    )
+    assert result.stage == "aanhouding"
+
+
+def test_a_demand_made_with_the_month_of_the_riots_and_an_acquittal_asked_for():
+    result = classify_crime(
+        "Parket vraagt cel voor relschoppers",
+        "Voor de correctionele rechtbank heeft het parket celstraffen tot twee jaar gevorderd tegen "
+        "negen jongemannen die betrokken waren bij de rellen in Kuregem in april. Hun advocaten vragen "
+        "de vrijspraak voor vier van hen.",
+    )
+    assert result.stage == "rechtszaak"
