@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "10"
+CLASSIFIER_VERSION = "11"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -173,7 +173,7 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # "sloegen alarm", "sloeg op de vlucht": no blow was struck.
     _Phrase(
         "slaan (idiom)",
-        r"\b(?:sla(?:at|an)|sloeg(?:en)?|geslagen)\b (?:[\w-]+ ){0,5}(?:alarm|op de vlucht|op hol|toe\b|"
+        r"\b(?:sla(?:at|an)|sloeg(?:en)?|geslagen)\b (?:[\w-]+ ){0,5}(?:alarm|op de vlucht|op hol|in de boeien|in (?:de )?handboeien|toe\b|"
         r"een slag|munt|brug|de vlam in de pan)|\bin paniek (?:sloeg|sloegen|slaat|slaan)\b|\b(?:sla(?:at|an)|sloeg(?:en)?)\b(?: \w+){1,4} (?:kapot|stuk)\b|"
         r"\bkapot(?:ge)?sla\w*|\bstukgeslagen",
         0.0,
@@ -189,10 +189,17 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # "Van de zege beroofd": a lost match.
     _Phrase(
         "van de zege beroofd",
-        r"\bberoo(?:f|fd|ft|fde|fden) (?:\w+ ){0,2}van (?:de |het |een |zijn |haar |hun )?(?:\w+ )?(?:zege|punten|punt|"
+        r"\bberoo(?:f|fd|ft|fde|fden) (?:\w+ ){0,4}van (?:de |het |een |zijn |haar |hun )?(?:\w+ )?(?:zege|punten|punt|"
         r"overwinning|titel|kans|medaille|finaleplaats|podiumplaats|hoop)\b|\bvan (?:de |het |een |zijn |haar |"
         r"hun )?(?:\w+ )?(?:zege|punten|punt|overwinning|titel|medaille|finaleplaats|podiumplaats)\b"
         r"(?: \w+){0,2} beroofd\b",
+        -1.0,
+    ),
+    # A ball taken off a defender: "ontfutselde de bal aan een verdediger".
+    _Phrase(
+        "de bal ontfutseld",
+        r"\b(?:ontfutsel\w*|afhandig \w+|steelt|stal|pikte|pakte)\b(?: \w+){0,3} de bal\b|\bde bal\b(?: \w+){0,3} "
+        r"(?:ontfutseld|afhandig gemaakt|afgepakt)\b",
         -1.0,
     ),
     # A team or rider that "overvalt" or "overrompelt" its opponent, or the leader, wins a match.
@@ -570,6 +577,14 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_F,),
     ),
     _Phrase("valsheid in geschrifte", r"\bvalsheid in geschrifte", 3.0, (_F,)),
+    # Accounts "geplunderd" by fraudsters are emptied by deceit, not looted in a riot.
+    _Phrase(
+        "rekeningen geplunderd",
+        r"\bplunder\w*\b(?: \w+){0,3} (?:\w*rekening\w*|accounts?|spaargeld|spaarpot\w*)\b|"
+        r"\b(?:\w*rekening\w*|accounts?|spaargeld)\b(?: \w+){0,3} geplunderd\b",
+        2.5,
+        (_F,),
+    ),
     # Embezzlement in other words: money someone "zich heeft toegeëigend".
     _Phrase(
         "geld toegeëigend",
@@ -947,7 +962,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"museum|acteurs|personages|plot|makers|publiek|true crime|"
         r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
         r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
-        r"figurant\w*|draaidag\w*|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
+        r"figurant\w*|draaidag\w*|producent|productiehuis|filmproductie|tv-productie|filmopnames|tv-opnames|"
+        r"opnameploeg|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
         r"detectivereeks|tv-reeks",
     ),
     "geschiedenis": (
@@ -998,7 +1014,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"gevoel van veiligheid|veiligheidsgevoel|actieplan|kamercommissie|kamerdebat|regering|federale regering|"
         r"aanwerven|aanwerving\w*|magistratuur|capaciteit|personeelstekort\w*|politieraad|korpsleiding|"
         r"raad voor de rechtspraak|orde van advocaten|justitiepaleis|gerechtsgebouw|regie der gebouwen|"
-        r"renovatie\w*|opendeurdag|zittingszalen",
+        r"renovatie\w*|opendeurdag|zittingszalen|veiligheidsplan\w*|stadsbestuur|gemeentebestuur|"
+        r"burgemeester|oppositie|blauw op straat|gemeenschapswacht\w*|stadswacht\w*|buurtinformatienetwerk\w*",
     ),
 }
 # Crime figures: a year's statistics or a police zone's annual report name offences in general.
@@ -1011,7 +1028,11 @@ _FIGURES = re.compile(
 _CASE_ANCHOR = re.compile(
     r"\b\d{1,3}-jarige\b|\(\d{1,3}\)|\b[A-Z][a-z]+ [A-Z]\.(?=[\s,)])|"
     r"\b(?:[Dd]e|[Ee]en|[Hh]et) (?:verdachte|dader|slachtoffer|beklaagde|beschuldigde)\b|"
-    r"\b(?:[Ee]en|[Dd]e) (?:man|vrouw|jongen|meisje|bestuurder|automobilist)\b|"
+    r"\b(?:[Ee]en|[Dd]e) (?:man|vrouw|jongen|meisje|bestuurder|automobilist|buurman|buurvrouw|bewoner|"
+    r"bewoonster|moeder|vader|passant|voorbijganger)\b|"
+    # The night it happened: "vannacht", "in de nacht van dinsdag op woensdag" (a council meets in
+    # the evening, so an evening is no case).
+    r"\b(?:[Vv]annacht|[Gg]isternacht|[Ii]n de nacht van)\b|"
     r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+) (?:mannen|vrouwen|verdachten|jongeren|tieners|"
     r"personen)\b"
 )
@@ -1103,6 +1124,9 @@ _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
 # Compounds that name the prevention or policy of an offence: "phishingtraining", "drugsbeleid".
 _PREVENTION = ("training", "trainingen", "cursus", "voorlichting", "simulatie", "preventie", "beleid")
+# Compounds that name money or a debt an offence is about: "drugsgeld", "drugsschuld". Laundered
+# money is fraude_witwassen whatever its source, and a debt is a motive, not an offence.
+_MONEY = ("geld", "schuld", "schulden")
 # Words in which a compound term's letters appear without being a part of the word.
 _NOT_COMPOUNDS = ("stoplicht",)  # no "st" + "oplicht"
 # Nouns that simplemma lemmatises to a term's verb: "een zak sla" (lettuce) is no "slaan".
@@ -1123,7 +1147,9 @@ _NEGATION_STOP = frozenset(
 # A clause that denies or doubts the whole of what follows.
 _CLAUSE_NEGATION = re.compile(
     r"\bgeen (?:aanwijzingen|sprake|bewijs|enkele aanwijzing)\b|\bten onrechte\b|\bgespeculeerd\b|"
-    r"\bspeculaties?\b|\bgeruchten\b|\bniet veroorzaakt\b|\bniet door\b|\bgeen \w+ maar\b"
+    r"\bspeculaties?\b|\bgeruchten\b|\bniet veroorzaakt\b|\bniet door\b|\bgeen \w+ maar\b|"
+    # A fear or talk of the neighbourhood: "vreesde dat hij gestolen was", "werd over dieven gepraat".
+    r"\bvrees(?:de|den|t)? dat\b|\bgepraat\b"
 )
 # Background: what a person did before, a milieu, a different case, where money came from.
 _BACKGROUND = re.compile(
@@ -1219,6 +1245,8 @@ def _token_term(token: str) -> int | None:
         return None
     by_form, part_pattern, parts = _term_index()
     index = by_form.get(token)
+    if index is None and token.endswith(_MONEY):  # a listed form ("smeergeld") is still a term
+        return None
     if index is None:  # lemmatise only words whose own form is not a term
         index = by_form.get(_lemma(token))
     if index is None and "-" in token:  # "ddos-aanval", "sim-swapper": each part as a word

@@ -1218,3 +1218,70 @@ def test_a_demand_made_with_the_month_of_the_riots_and_an_acquittal_asked_for():
         "de vrijspraak voor vier van hen.",
     )
     assert result.stage == "rechtszaak"
+
+
+# -- heldout17 (half hard negatives) and heldout18 (category conventions), first runs on classifier 10 --
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Mechelen wil met veertig extra camera's inbraken en drugsoverlast terugdringen",
+            "Het stadsbestuur trekt een miljoen euro uit voor een veiligheidsplan. Burgemeester Els Peeters "
+            "wil vooral woninginbraken en drugsoverlast aanpakken. De oppositie vraagt meer blauw op straat.",
+        ),
+        (
+            "Go Ahead berooft NEC in blessuretijd van de zege",
+            "In de laatste minuut ontfutselde invaller Tim Bos de bal aan een verdediger en schoot raak. "
+            "'Dat was diefstal', foeterde de trainer. De scheidsrechter liet het spel doorgaan.",
+        ),
+        (
+            "Weggelopen kat Minoes na twee weken terecht in Balen",
+            "Het baasje vreesde dat de kat gestolen was, omdat er in de buurt over dieven werd gepraat. "
+            "Een wandelaar vond het dier in een schuur in Balen.",
+        ),
+        (
+            "Zwaailichten in Gouda zijn nep: opnames nieuwe misdaadserie",
+            "Agenten die een verdachte in de boeien slaan: het zijn opnames van de misdaadserie 'Sluis', "
+            "over een ontvoering. De producent heeft de buurt ingelicht. De serie is volgend jaar te zien.",
+        ),
+    ],
+)
+def test_plans_sport_a_lost_pet_and_a_film_shoot_are_no_crime(title, text):
+    assert not classify_crime(title, text).is_crime
+
+
+def test_an_explosion_at_night_with_the_mayor_and_figures_stays_crime_news():
+    result = classify_crime(
+        "Explosief ontploft bij woning in Vlaardingen",
+        "In de nacht van dinsdag op woensdag is bij een woning een explosief ontploft. De burgemeester "
+        "sluit de woning, en de gemeente hangt extra camera's op: het aantal explosies in de stad is dit "
+        "jaar met veertig procent gestegen.",
+    )
+    assert result.is_crime
+    assert result.categories == ("wapens_explosies",)
+
+
+def test_accounts_plundered_by_phishers_are_fraud_not_looting():
+    result = classify_crime(
+        "Phishingbende riskeert vijf jaar cel",
+        "Slachtoffers kwamen via een sms op een nagemaakte website en gaven hun codes in. Daarna "
+        "plunderde de bende hun rekeningen. Het OM vorderde vijf jaar cel.",
+    )
+    assert set(result.categories) == {"cybercrime", "fraude_witwassen"}
+
+
+def test_drug_money_laundered_and_a_drug_debt_add_no_drugs():
+    result = classify_crime(
+        "Hof verhoogt straf autohandelaar die drugsgeld witwaste",
+        "Het hof veroordeelde een 45-jarige autohandelaar die twee miljoen euro drugsgeld witwaste via "
+        "contante verkopen.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+    result = classify_crime(
+        "Vier verdachten van ontvoering om drugsschuld voor de rechter",
+        "Vier mannen moeten zich verantwoorden voor de ontvoering van een 23-jarige man om een "
+        "drugsschuld. Ze sloegen hem en hielden hem twee dagen vast.",
+    )
+    assert result.categories == ("geweld",)
