@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "11"
+CLASSIFIER_VERSION = "12"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -963,7 +963,9 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
         r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
         r"figurant\w*|draaidag\w*|producent|productiehuis|filmproductie|tv-productie|filmopnames|tv-opnames|"
-        r"opnameploeg|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
+        r"opnameploeg|\w*quiz\w*|escaperoom\w*|moorddiner\w*|moordspel\w*|rollenspel\w*|in kostuum|"
+        # Carnival's mock trials ("volksgericht", "carnavalsproces") judge nobody.
+        r"carnaval\w*|volksgericht\w*|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
         r"detectivereeks|tv-reeks",
     ),
     "geschiedenis": (
@@ -998,6 +1000,13 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"geen sprake van kwaad opzet",
     ),
     # Studies of drug use and crime figures: research, not an offence.
+    # Lessons in recognising a scam, with no case: prevention, not an offence.
+    "preventie": (
+        -1.0,
+        -3.0,
+        r"workshops?|infosessies?|infoavond\w*|sessies|sensibilis\w*|bewustmaking\w*|tips|"
+        r"geen concrete aanleiding|herkennen",
+    ),
     "onderzoek": (
         -1.0,
         -3.0,
@@ -1090,8 +1099,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "aanhouding",
         r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|arresteerde\w*|ingerekend|"
-        r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b(?! over\b)|"
-        r"\bhoudt [^.]{0,40}\baan\b|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
+        r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b(?!(?: [\w-]+){0,3} over\b)|"
+        r"\bhoudt [^.]{0,40}\baan\b(?!(?: [\w-]+){0,3} over\b)|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
         r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd|"
         # Brought before the investigating or juvenile judge (the README's convention).
@@ -1138,7 +1147,24 @@ _CLAUSE_END = re.compile(r"[,;:()–—]|\s-\s|\bmaar\b")
 # Quotations in Dutch news: 'single', “double”, „low-high”, "straight".
 _QUOTE = re.compile(r"(?<![\w])'(?!s[\s-])(?:[^'\n]|'(?=\w))+?'(?![\w])|“[^”\n]+”|„[^”“\n]+[”“]|\"[^\"\n]+\"")
 # A negation just before a word cancels it ("geen drugs gevonden", "niet om een beroving").
-_NEGATION_WORDS = frozenset({"geen", "niet", "niets", "nooit", "noch", "zonder", "niemand"})
+_NEGATION_WORDS = frozenset(
+    {
+        "geen",
+        "niet",
+        "niets",
+        "nooit",
+        "noch",
+        "zonder",
+        "niemand",
+        # What is played or made up: "de fictieve moord op de baron", "een gespeelde overval".
+        "fictieve",
+        "fictief",
+        "gespeelde",
+        "nagespeelde",
+        "gesimuleerde",
+        "gefingeerde",
+    }
+)
 _NEGATION_WINDOW = 4
 # A negation does not reach over a conjunction: "was niet thuis en wordt gezocht".
 _NEGATION_STOP = frozenset(

@@ -1285,3 +1285,40 @@ def test_drug_money_laundered_and_a_drug_debt_add_no_drugs():
         "drugsschuld. Ze sloegen hem en hielden hem twee dagen vast.",
     )
     assert result.categories == ("geweld",)
+
+
+# -- heldout19 (unusual hard negatives) and heldout20 (112-news), first runs on classifier 11 ------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Bank in Geel leert senioren valse bankberichten herkennen",
+            "Een bank organiseert workshops over phishingberichten: deelnemers leren valse sms'jes "
+            "herkennen. 'Er is geen concrete aanleiding', zegt de kantoorverantwoordelijke. De sessies "
+            "waren meteen volzet.",
+        ),
+        (
+            "Wie vermoordde de graaf? Moordquiz lokt veertig ploegen naar Tielt",
+            "De jeugdbeweging organiseerde een moordquiz. Tussen de rondes kregen de ploegen aanwijzingen "
+            "over de fictieve moord op de graaf. Leiding in kostuum speelde de verdachten.",
+        ),
+        (
+            "Schepen veroordeeld tot een vat bier op carnavalsproces in Aalst",
+            "Op het volksgericht van carnaval stond de schepen zondag terecht. De 'rechter' legde hem een "
+            "vat bier op voor de hele zaal.",
+        ),
+    ],
+)
+def test_a_lesson_a_murder_quiz_and_a_carnival_trial_are_no_crime(title, text):
+    assert not classify_crime(title, text).is_crime
+
+
+def test_left_with_grazes_is_no_arrest():
+    result = classify_crime(
+        "Bejaard echtpaar vastgebonden bij woningoverval",
+        "Drie mannen drongen de woning in Hoofddorp binnen en bonden het echtpaar vast. Het echtpaar "
+        "hield er schaafwonden aan de polsen aan over. Er is nog niemand aangehouden.",
+    )
+    assert result.stage == "incident"
