@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "12"
+CLASSIFIER_VERSION = "13"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -152,6 +152,8 @@ _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase("moordgoed", r"\bmoord(?:goed|gozer|wijf|weer)\w*", -2.0),
     _Phrase("schot op doel", r"\bschot op doel", -2.0),
     _Phrase("kort geding", r"\bkort geding", -2.0),
+    # No report was drawn up: the police found nothing to report.
+    _Phrase("geen proces-verbaal", r"\bgeen proces-verbaal\b", -2.0),
     # Things smashed are damage, not blows: "sloeg met een hamer een toonkast stuk".
     _Phrase("sloeg stuk", r"\b(?:sloeg|sloegen)\b(?: [\w-]+){1,8} (?:stuk|kapot)\b", 0.0),
     _Phrase(
@@ -305,6 +307,14 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\bover naar (?:zijn|haar|hun) eigen (?:bank)?rekening\b|\bgreep (?:in|uit) de (?:club)?kas\b",
         3.0,
         (_F,),
+    ),
+    # Money taken for sex with someone else, a minor above all: exploitation in prostitution.
+    _Phrase(
+        "liet zich betalen voor seks",
+        r"\bliet (?:zich )?(?:\w+ ){0,2}betalen voor seks\b|\b(?:mannen|klanten)\b (?:\w+ ){0,2}betaalden\b(?: \w+){0,3} "
+        r"(?:om|voor) (?:\w+ ){0,2}seks\b",
+        3.0,
+        (_M, _Z),
     ),
     _Phrase(
         "gedwongen tot seks met klanten",
@@ -577,6 +587,15 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_F,),
     ),
     _Phrase("valsheid in geschrifte", r"\bvalsheid in geschrifte", 3.0, (_F,)),
+    # Paid for and never delivered: the webshop scam, in plain words.
+    _Phrase(
+        "nooit geleverd",
+        r"\bbetaald\w*\b[^.]{0,60}\b(?:nooit|niets|nooit iets) (?:\w+ )?(?:geleverd|ontvangen|thuisgestuurd|"
+        r"opgestuurd)\b|\b(?:nooit|niet) (?:werden |werd )?geleverd\b|\bdie nooit (?:kwamen|kwam|aankwamen|"
+        r"werden geleverd)\b|\bvalse (?:reviews|recensies|beoordelingen)\b",
+        3.0,
+        (_F,),
+    ),
     # Accounts "geplunderd" by fraudsters are emptied by deceit, not looted in a riot.
     _Phrase(
         "rekeningen geplunderd",
@@ -626,7 +645,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase("met drugs op", r"\bmet (?:te veel )?(?:drugs|alcohol|drank) op\b", 3.0, (_V,)),
     _Phrase(
         "rijbewijs ingevorderd",
-        r"\brijbewijs (?:is |werd |werden )?(?:\w+ ){0,4}(?:ingevorderd|ingetrokken|kwijt)|"
+        r"\brijbewijs (?:is |werd |werden )?(?:\w+ ){0,4}(?:ingevorderd|ingetrokken|kwijt|inleveren|ingeleverd|"
+        r"afgenomen|afgeven)|"
         r"\b(?:verliest|verliezen|verloor|verloren) (?:hun |zijn |haar |het )?rijbewijs\b|"
         r"\b\d{2,3} (?:kilometer per uur|km/u|km per uur)\b[^.]{0,60}\bwaar(?: maar)? \d{2,3} (?:is )?"
         r"(?:toegestaan|mag|is toegestaan)\b",
@@ -662,7 +682,38 @@ _PHRASES: tuple[_Phrase, ...] = (
         2.5,
         (_V,),
     ),
-    _Phrase("te hard", r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur", 1.5, (_V,)),
+    # Speeding far over the limit: "met 160 door de bebouwde kom", "waar hooguit 50 mag".
+    _Phrase(
+        "veel te hard",
+        r"\bmet \d{3}(?: kilometer per uur| km/u| km per uur)? (?:door|over) de\b|\bmag (?:hooguit|maximaal|"
+        r"slechts|maar) \d{2}\b",
+        3.0,
+        (_V,),
+    ),
+    _Phrase(
+        "te hard",
+        r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur",
+        1.5,
+        (_V,),
+    ),
+    _Phrase(
+        "brand aangestoken",
+        r"\b(?:brand|brandje|branden|vuur|vuurtje)\b(?: [\w'’-]+){0,8} (?:is |werd |werden |zijn )?(?<!niet )"
+        r"aangestoken\b|"
+        r"\baangestoken (?:brand|branden|vuur)\b",
+        3.0,
+        (_R,),
+    ),
+    # A bag or phone pulled off someone: street robbery (straatroof), in plain words.
+    _Phrase(
+        "tas afgepakt",
+        r"\b(?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)\b (?:\w+ ){0,2}(?:afpakte|afpakten|"
+        r"afgepakt|afrukte|afrukten|afgerukt|ontrukte|ontrukt|afhandig maakte)\b|\b(?:trok|trokken|rukte|rukten|"
+        r"griste|gristen)\b(?: \w+){0,3} (?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)\b"
+        r"(?: \w+){0,3} (?:van|uit|af)\b|\btasjesro\w+|\bhandtasroo\w+",
+        3.0,
+        (_O,),
+    ),
     # A threat to set fire is a threat, not arson: "dreigde haar huis in brand te steken".
     _Phrase(
         "dreigde in brand te steken",
@@ -704,7 +755,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "is aangehouden",
         r"\b(?:is|zijn|werd|werden) (?:\w+ )?(?:aangehouden|opgepakt|gearresteerd)|\b(?:hield|hielden|"
-        r"houdt|houden)\b (?:[\w-]+ ){1,5}aan\b",
+        r"houdt|houden)\b (?:[\w-]+ ){1,5}aan\b|\bmee naar het (?:politie)?bureau\b|"
+        r"\bvast tot (?:de (?:komst van de )?politie|agenten)\b",
         2.0,
     ),
     _Phrase("verdacht van", r"\bverdacht van|op verdenking van|wordt(?:en)? (?:ervan )?verdacht", 2.5),
@@ -722,12 +774,15 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
     ),
     _Phrase("openbaar ministerie", r"\bopenbaar ministerie|officier van justitie", 2.0),
+    _Phrase(
+        "moet zich verantwoorden", r"\b(?:moet|moeten|moest|moesten) zich (?:\w+ ){0,6}verantwoorden\b", 2.0
+    ),
     _Phrase("het parket", r"\bhet parket\b|\bparket van\b", 2.0),
     _Phrase("correctionele rechtbank", r"\bcorrectionele rechtbank|hof van assisen", 3.0),
     _Phrase(
         "jaar cel",
         r"\b(?:jaar|maanden|weken) (?:cel|gevangenisstraf)|\bcelstraf\w*|\blevenslang\b|"
-        r"\blevenslange opsluiting",
+        r"\blevenslange opsluiting|\bde gevangenis in\b",
         3.0,
     ),
     _Phrase(
@@ -999,6 +1054,13 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"defecte|blikseminslag|kwaad opzet (?:wordt |werd |is )?uitgesloten|geen kwaad opzet|"
         r"geen sprake van kwaad opzet",
     ),
+    # What was first feared turned out no offence: a natural death, a fire not set, a false alarm.
+    "geen misdrijf": (
+        -2.0,
+        -6.0,
+        r"niet aangestoken|natuurlijke dood|geen misdrijf|geen sprake van een misdrijf|geen strafonderzoek|"
+        r"loos alarm|vals alarm|bleek (?:\w+ ){0,4}(?:bewoner|bewoonster|eigenaar|huurder) zelf",
+    ),
     # Studies of drug use and crime figures: research, not an offence.
     # Lessons in recognising a scam, with no case: prevention, not an offence.
     "preventie": (
@@ -1076,7 +1138,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "vonnis",
         r"veroordeeld|veroordee?l(?:t|de|den)\b|schuldig (?:bevonden|verklaard)|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|krijgen|moet|moeten)"
-        r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boete)|(?:cel|straf\w*|tbs|"
+        r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boete|de gevangenis in)|(?:cel|straf\w*|tbs|"
         r"rijverbod|boete)\b[^.]{0,30}\bgekregen\b|(?:straf\w*|tbs|"
         r"werkstraf\w*|taakstraf\w*|rijverbod|rijontzegging|boete)\b[^.]{0,40}opgelegd|"
         r"\blegde [^.]{0,40}\bop\b|\blegt\b[^.]{0,40}\bop\b",
@@ -1104,7 +1166,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
         r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd|"
         # Brought before the investigating or juvenile judge (the README's convention).
-        r"\bvoor (?:de )?(?:jeugd|onderzoeks)rechter\b",
+        r"\bvoor (?:de )?(?:jeugd|onderzoeks)rechter\b|\bmee naar het (?:politie)?bureau\b|"
+        # A citizen's arrest: "hielden hem vast tot de politie er was" (its clause may start after a comma).
+        r"\bvast tot (?:de (?:komst van de )?politie|agenten)\b",
     ),
 )
 # What is only announced has not happened: a scheduled hearing, an appeal under consideration.
@@ -1119,6 +1183,11 @@ _FUTURE = re.compile(
 _PAST_DEMAND = re.compile(r"\b(?:geëist|gevorderd|eiste|eisten|vorderde|vorderden|stond|stonden)\b")
 # A marker the clause then denies: "aanhoudingen zijn nog niet verricht", "... zijn er niet".
 _DENIED_AFTER = re.compile(r"^\w*\W*(?:zijn|is|werden|werd|waren|was) (?:er )?(?:nog )?(?:niet|geen)\b")
+# A find the clause denies after the noun: "drugs werden niet gevonden", "wapens zijn er niet aangetroffen".
+_NOT_FOUND_AFTER = re.compile(
+    r"\W+(?:werd|werden|is|zijn|was|waren) (?:er )?(?:\w+ )?(?:niet|nergens|geen) (?:\w+ )?(?:gevonden|aangetroffen|"
+    r"ontdekt|in beslag genomen)\b"
+)
 # The raadkamer also rules on detention: then it marks the arrest, not a referral to trial.
 _DETENTION = re.compile(
     r"\b(?:voorhechtenis|hechtenis|aanhoudingsmandaat|vrijlating|vrijgelaten|enkelband|elektronisch toezicht)"
@@ -1132,12 +1201,25 @@ _DEMAND = re.compile(
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
 _MILIEU = ("milieu", "wereld", "scene", "circuit")
 # Compounds that name the prevention or policy of an offence: "phishingtraining", "drugsbeleid".
-_PREVENTION = ("training", "trainingen", "cursus", "voorlichting", "simulatie", "preventie", "beleid")
+_PREVENTION = (
+    "training",
+    "trainingen",
+    "cursus",
+    "voorlichting",
+    "simulatie",
+    "preventie",
+    "beleid",
+    # Use is no offence: "drugsgebruik", "drugsgebruikers".
+    "gebruik",
+    "gebruiker",
+    "gebruikers",
+)
 # Compounds that name money or a debt an offence is about: "drugsgeld", "drugsschuld". Laundered
 # money is fraude_witwassen whatever its source, and a debt is a motive, not an offence.
 _MONEY = ("geld", "schuld", "schulden")
 # Words in which a compound term's letters appear without being a part of the word.
-_NOT_COMPOUNDS = ("stoplicht",)  # no "st" + "oplicht"
+# No "st" + "oplicht"; a fire "aangestoken" is no stabbing ("gestoken").
+_NOT_COMPOUNDS = ("stoplicht", "aangestoken", "aansteken", "aanstak")
 # Nouns that simplemma lemmatises to a term's verb: "een zak sla" (lettuce) is no "slaan".
 _NOT_TERMS = frozenset({"sla"})
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
@@ -1175,7 +1257,7 @@ _CLAUSE_NEGATION = re.compile(
     r"\bgeen (?:aanwijzingen|sprake|bewijs|enkele aanwijzing)\b|\bten onrechte\b|\bgespeculeerd\b|"
     r"\bspeculaties?\b|\bgeruchten\b|\bniet veroorzaakt\b|\bniet door\b|\bgeen \w+ maar\b|"
     # A fear or talk of the neighbourhood: "vreesde dat hij gestolen was", "werd over dieven gepraat".
-    r"\bvrees(?:de|den|t)? dat\b|\bgepraat\b"
+    r"\bvrees(?:de|den|t)? (?:dat|een)\b|\bgevreesd voor\b|\bgepraat\b|\bsluit\w* niet uit\b|\bniet uitgesloten\b"
 )
 # Background: what a person did before, a milieu, a different case, where money came from.
 _BACKGROUND = re.compile(
@@ -1183,7 +1265,9 @@ _BACKGROUND = re.compile(
     r"gearresteerd|betrokken)|\bal eerder (?:veroordeeld|opgepakt|aangehouden|gestraft)|"
     r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
     r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "
-    r"(?:\w+ ){0,4}afkomstig (?:uit|van)\b|\b(?:geld|opbrengst\w*|winst\w*|cash) (?:\w+ )?uit (?:de |het )?"
+    r"(?:\w+ ){0,4}afkomstig (?:\w+ )?(?:uit|van)\b|"
+    # A conviction in a year before the story: "werd in 2019 veroordeeld voor handel in cocaïne".
+    r"\bin (?:19|20)\d\d (?:al )?(?:veroordeeld|opgepakt|gearresteerd|aangehouden|gestraft)\b|\b(?:geld|opbrengst\w*|winst\w*|cash) (?:\w+ )?uit (?:de |het )?"
     r"[\w-]+ (?:kwam|kwamen|komt|stamde|stamt)\b|\bverdiend (?:met|in)\b|\bkampt\w* (?:al \w+ )?met\b|"
     r"\bof het (?:om|een)\b|\b(?:zegt|zei|stelt|stelde|beweert|beweerde|verklaart|verklaarde) dat (?:hij|zij|ze) "
     r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
@@ -1400,6 +1484,12 @@ class _Layout:
             before.append(self.lower[starts[complete] : offset])
         return _negates(before[-_NEGATION_WINDOW:])
 
+    def denied_after(self, offset: int) -> bool:
+        """A word the clause denies after it: "drugs werden niet gevonden"."""
+        _, end = self.span(self.clauses, offset)
+        word = _WORD.match(self.lower, offset)
+        return bool(word and _NOT_FOUND_AFTER.match(self.lower, word.end(), end))
+
     def reported(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` matches somewhere the article reports directly."""
         return any(self.reading(m.start()) == "direct" for m in find_all(pattern, self.lower))
@@ -1407,7 +1497,7 @@ class _Layout:
     def reading(self, offset: int) -> str:
         """'direct' when the article reports it here; 'indirect' (quoted, background) or 'denied'."""
         denied, background = self.clause_flags(offset)
-        if denied or self.negated(offset):
+        if denied or self.negated(offset) or self.denied_after(offset):
             return "denied"
         if background or self.quoted(offset):
             return "indirect"

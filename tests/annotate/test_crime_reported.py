@@ -1322,3 +1322,96 @@ def test_left_with_grazes_is_no_arrest():
         "hield er schaafwonden aan de polsen aan over. Er is nog niemand aangehouden.",
     )
     assert result.stage == "incident"
+
+
+# -- heldout21 (plain words, abroad) and heldout22 (reported or mentioned), first runs on classifier 12 --
+
+
+def test_a_bag_pulled_off_an_old_woman_is_street_robbery_and_a_citizens_arrest():
+    result = classify_crime(
+        "Man duwt vrouw (81) omver en rent weg met haar tas",
+        "Een 81-jarige vrouw in Deventer viel op de grond toen een jongeman haar tas afpakte. Hij trok "
+        "de tas van haar arm en rende weg. Voorbijgangers hielden hem vast tot de politie er was. De "
+        "vrouw brak haar heup.",
+    )
+    assert set(result.categories) == {"overval", "geweld"}
+    assert result.primary_category == "overval"
+    assert result.stage == "aanhouding"
+
+
+def test_goods_paid_for_and_never_delivered_is_fraud():
+    result = classify_crime(
+        "Man verkocht fietsen die nooit kwamen",
+        "Een 40-jarige man uit Hasselt moet zich voor de rechter verantwoorden. Klanten betaalden "
+        "vooraf, maar kregen nooit iets geleverd. Hij zette zelf valse reviews online.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+    assert result.stage == "vervolging"
+
+
+def test_money_taken_for_sex_with_a_minor_is_trafficking_and_zeden():
+    result = classify_crime(
+        "Man liet zich betalen voor seks met meisje van 16",
+        "Een 35-jarige man moet vijf jaar de gevangenis in. Hij bracht het meisje naar hotels, waar "
+        "mannen betaalden om seks met haar te hebben.",
+    )
+    assert set(result.categories) == {"mensenhandel", "zeden"}
+    assert result.stage == "vonnis"
+
+
+def test_far_over_the_limit_through_a_village_is_a_traffic_offence():
+    result = classify_crime(
+        "Automobilist reed met 150 door de bebouwde kom van Gieten",
+        "Een automobilist is zaterdagnacht met 150 kilometer per uur door het dorp gereden, waar hooguit "
+        "50 mag. Hij moest zijn rijbewijs ter plekke inleveren.",
+    )
+    assert result.categories == ("verkeer",)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Melding van inbraak in Epe blijkt bewoner zonder sleutel",
+            "Een buurvrouw zag een man via een raam een woning binnenklimmen en belde de politie. De "
+            "vermeende inbreker bleek de bewoner zelf. Er is geen proces-verbaal opgemaakt.",
+        ),
+        (
+            "Brand in schuur in Tielt niet aangestoken",
+            "Omdat er in de streek enkele verdachte branden waren, werd eerst gevreesd voor een "
+            "brandstichter. De brand in de schuur is niet aangestoken, zegt de brandweer. Er komt geen "
+            "strafonderzoek.",
+        ),
+        (
+            "Man dood aangetroffen in woning in Knokke: geen misdrijf",
+            "In een appartement is het lichaam van een 70-jarige man gevonden. Het parket stelt na de "
+            "autopsie dat hij een natuurlijke dood is gestorven.",
+        ),
+    ],
+)
+def test_a_suspicion_that_turned_out_wrong_is_no_crime(title, text):
+    assert not classify_crime(title, text).is_crime
+
+
+def test_drugs_not_found_suspected_or_of_an_earlier_case_add_no_drugs():
+    result = classify_crime(
+        "Wapens gevonden in garagebox in Lanaken",
+        "Bij een huiszoeking vond de politie vier kalasjnikovs en handgranaten. De huurder is opgepakt. "
+        "Drugs werden niet gevonden.",
+    )
+    assert result.categories == ("wapens_explosies",)
+    result = classify_crime(
+        "Portier mishandeld bij café in Deventer",
+        "Twee mannen schopten een portier tegen het hoofd. De politie sluit niet uit dat drugsgebruik een "
+        "rol speelde. De verdachte werd in 2019 veroordeeld voor handel in cocaïne.",
+    )
+    assert result.categories == ("geweld",)
+
+
+def test_a_fire_set_is_arson_and_no_stabbing():
+    result = classify_crime(
+        "Brand in school in Geel aangestoken",
+        "De brand die twee klaslokalen vernielde, is aangestoken, bevestigt het parket. Er zijn nog geen "
+        "verdachten.",
+    )
+    assert result.categories == ("openbare_orde",)
