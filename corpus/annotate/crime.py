@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "13"
+CLASSIFIER_VERSION = "14"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -241,6 +241,7 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
         (_O,),
         threat=True,
+        role="armed",
     ),
     _Phrase(
         "onder bedreiging van een vuurwapen",
@@ -927,6 +928,7 @@ _TERMS: tuple[_Term, ...] = (
     _Term("patronen", 1.0, (_W,)),
     # fraude en witwassen
     _Term("fraude", 3.0, (_F,), compound=True),
+    _Term("btw-carrousel btw-carrousels carrouselfraude spookfirma spookfirma's", 3.0, (_F,)),
     _Term("oplichting opgelicht oplichter oplichters oplichten oplicht", 3.0, (_F,), compound=True),
     _Term("zwendel zwendelaar zwendelaars identiteitsdiefstal identiteitsfraude", 3.0, (_F,), compound=True),
     _Term("witwassen witgewassen witwas", 3.0, (_F,), compound=True),
@@ -1018,7 +1020,7 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
         r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
         r"figurant\w*|draaidag\w*|producent|productiehuis|filmproductie|tv-productie|filmopnames|tv-opnames|"
-        r"opnameploeg|\w*quiz\w*|escaperoom\w*|moorddiner\w*|moordspel\w*|rollenspel\w*|in kostuum|"
+        r"opnameploeg|\w+delige (?:reeks|serie)|verzonnen verhaal|volledig verzonnen|fictie\w*|\w*quiz\w*|escaperoom\w*|moorddiner\w*|moordspel\w*|rollenspel\w*|in kostuum|"
         # Carnival's mock trials ("volksgericht", "carnavalsproces") judge nobody.
         r"carnaval\w*|volksgericht\w*|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
         r"detectivereeks|tv-reeks",
@@ -1281,13 +1283,19 @@ _DEATH = re.compile(
     # "haar overleden man": a relative who died before the story is no death in it.
     r"\b(?:dode|(?<!zijn )(?<!haar )(?<!hun )(?<!mijn )(?<!onze )(?<!wijlen )overleden|overleed|overlijden|"
     r"om het leven|kwam om|dodelijk\w*|dood aangetroffen|"
-    r"dood gevonden|levenloos|levenloze|lichaam|stoffelijk overschot|reanimatie mocht niet baten)\b"
+    # A body, not a blow to the body: "het lichaam werd gevonden", not "tegen hoofd en lichaam".
+    r"dood gevonden|levenloos|levenloze|(?:het|een) lichaam|lichaam (?:van|werd|is|was|gevonden|aangetroffen|"
+    r"ontdekt|lag)|stoffelijk overschot|reanimatie mocht niet baten)\b"
 )
 _INJURY = re.compile(
     r"\b(?:gewond|gewonden|zwaargewond|lichtgewond|verwond\w*|hersenschudding|letsel\w*|"
     r"hoofdwond\w*|brandwond\w*|snijwond\w*|schaafwond\w*|kneuzing\w*|gekneusde?|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|"
     r"pols|ribben?)|brak \w+ \w+|"
     r"ziekenhuis)\b"
+)
+_ABDUCTION = re.compile(
+    r"\b(?:ontvoer\w*|gijzel\w*|vastgehouden|(?:in|naar) (?:zijn|haar|de|een) (?:auto|wagen|busje|"
+    r"bestelwagen|bestelbus)\b[^.]{0,20}\b(?:gedwongen|dwong|gesleurd|sleurde|getrokken|trok))"
 )
 _PROSTITUTION = re.compile(
     r"\bprostitu\w+|\bseksuele uitbuiting\b|\bbordee?l\w*|\bachter (?:de|het) ra(?:men|am)\b|\bseks\w* (?:te )?werken\b|\bsekswerk\w*|"
@@ -1743,6 +1751,14 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         # The damage of an explosion, a burglary or a robbery (a window smashed to get in) is no
         # vandalism: openbare_orde only when arson or rioting is reported as well.
         category_weight[_R] = 0.0
+    if (
+        role_weight.get((_O, "armed"))
+        and category_weight[_O] - role_weight[_O, "armed"] < _CATEGORY_MIN
+        and layout.reported(_ABDUCTION)
+    ):
+        # Forced into a car at knifepoint is a kidnapping with a threat, not a robbery: an armed
+        # threat is robbery only with nothing else to explain it.
+        category_weight[_O] = 0.0
     if category_weight[_C] >= _CATEGORY_MIN or category_weight[_O] >= _CATEGORY_MIN:
         # What a robbery or an intrusion into systems or accounts takes ("de gestolen scooter",
         # "geld afhandig gemaakt") is that offence's loot, not a theft of its own; a burglary
