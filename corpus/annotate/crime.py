@@ -1544,8 +1544,8 @@ def _retrospective(layout: _Layout) -> bool:
 
 def _policy_or_figures(layout: _Layout, policy_cues: set[str]) -> bool:
     """A piece about policy or crime figures: at least three distinct policy or figure words and
-    not one case in it (no person of a given age or with an initial, no suspect, victim, man or
-    woman, no counted group of suspects)."""
+    not one case in it (none of ``_CASE_ANCHOR``: a person of a given age or with an initial, a
+    suspect, victim, man, woman or neighbour, a counted group, the night it happened)."""
     cues = policy_cues | set(_FIGURES.findall(layout.lower))
     return len(cues) >= _NO_CASE_MIN_CUES and not _CASE_ANCHOR.search(layout.full)
 
