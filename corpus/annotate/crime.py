@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "14"
+CLASSIFIER_VERSION = "15"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -152,6 +152,13 @@ _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase("moordgoed", r"\bmoord(?:goed|gozer|wijf|weer)\w*", -2.0),
     _Phrase("schot op doel", r"\bschot op doel", -2.0),
     _Phrase("kort geding", r"\bkort geding", -2.0),
+    # Money "in vastgoed gestoken" was invested, not stabbed with.
+    _Phrase(
+        "geld in gestoken",
+        r"\b(?:geld|euro|miljoen|bedragen|vermogen|spaargeld|winst\w*|opbrengst\w*)\b(?: [\w'’-]+){0,6} in "
+        r"(?:\w+ ){0,3}gestoken\b",
+        0.0,
+    ),
     # No report was drawn up: the police found nothing to report.
     _Phrase("geen proces-verbaal", r"\bgeen proces-verbaal\b", -2.0),
     # Things smashed are damage, not blows: "sloeg met een hamer een toonkast stuk".
@@ -593,7 +600,9 @@ _PHRASES: tuple[_Phrase, ...] = (
         "nooit geleverd",
         r"\bbetaald\w*\b[^.]{0,60}\b(?:nooit|niets|nooit iets) (?:\w+ )?(?:geleverd|ontvangen|thuisgestuurd|"
         r"opgestuurd)\b|\b(?:nooit|niet) (?:werden |werd )?geleverd\b|\bdie nooit (?:kwamen|kwam|aankwamen|"
-        r"werden geleverd)\b|\bvalse (?:reviews|recensies|beoordelingen)\b",
+        r"werden geleverd)\b|\bvalse (?:reviews|recensies|beoordelingen)\b|\bnepcollecte\w*|"
+        r"\bniet-bestaande? (?:fonds|stichting|goed doel|vereniging|bedrijf|firma|klanten|leveranciers?)\b|"
+        r"\b(?:stichting|fonds|goed doel|vereniging) (?:\w+ ){0,2}(?:bestaat|bestond) (?:helemaal )?niet\b",
         3.0,
         (_F,),
     ),
@@ -601,7 +610,7 @@ _PHRASES: tuple[_Phrase, ...] = (
     _Phrase(
         "rekeningen geplunderd",
         r"\bplunder\w*\b(?: \w+){0,3} (?:\w*rekening\w*|accounts?|spaargeld|spaarpot\w*)\b|"
-        r"\b(?:\w*rekening\w*|accounts?|spaargeld)\b(?: \w+){0,3} geplunderd\b",
+        r"\b(?:\w*rekening\w*|accounts?|spaargeld)\b(?: \w+){0,3} (?:geplunderd|plunderde|plunderden)\b",
         2.5,
         (_F,),
     ),
@@ -677,6 +686,14 @@ _PHRASES: tuple[_Phrase, ...] = (
         (_V,),
     ),
     _Phrase("door rood", r"\bdoor rood", 1.5, (_V,)),
+    # Fleeing a police stop: "negeerde een stopteken".
+    _Phrase(
+        "negeerde een stopteken",
+        r"\b(?:negeerde|negeerden|negeert|genegeerd)\b(?: \w+){0,3} (?:stopteken|stopsein|stopbevel)\w*|"
+        r"\b(?:stopteken|stopsein|stopbevel)\w* (?:\w+ ){0,3}(?:negeerde|negeerden|genegeerd)\b",
+        3.0,
+        (_V,),
+    ),
     _Phrase(
         "verkeersruzie",
         r"\bverkeersruzie\w*|\bruzie (?:\w+ ){0,2}(?:in het verkeer|over (?:de )?voorrang|na een (?:bijna-)?aanrijding)",
@@ -696,6 +713,13 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\bte hard (?:gereden|rijden|reed)|\d+ kilometer per uur",
         1.5,
         (_V,),
+    ),
+    _Phrase(
+        "brand gesticht",
+        r"\bbrand (?:\w+ ){0,2}(?:gesticht|te hebben gesticht|stichtte|stichtten)\b|\b(?:stichtte|stichtten|sticht)\b"
+        r"(?: \w+){0,4} brand\b",
+        3.0,
+        (_R,),
     ),
     _Phrase(
         "brand aangestoken",
@@ -1020,7 +1044,7 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
         r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
         r"figurant\w*|draaidag\w*|producent|productiehuis|filmproductie|tv-productie|filmopnames|tv-opnames|"
-        r"opnameploeg|\w+delige (?:reeks|serie)|verzonnen verhaal|volledig verzonnen|fictie\w*|\w*quiz\w*|escaperoom\w*|moorddiner\w*|moordspel\w*|rollenspel\w*|in kostuum|"
+        r"opnameploeg|\w+delige (?:reeks|serie)|verzonnen verhaal|volledig verzonnen|fictie(?:reeks|serie|film|s)?|\w*quiz\w*|escaperoom\w*|moorddiner\w*|moordspel\w*|rollenspel\w*|in kostuum|"
         # Carnival's mock trials ("volksgericht", "carnavalsproces") judge nobody.
         r"carnaval\w*|volksgericht\w*|\w+thriller|afleveringen|misdaadreeks|fictiereeks|dramareeks|politiereeks|"
         r"detectivereeks|tv-reeks",
@@ -1143,7 +1167,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boete|de gevangenis in)|(?:cel|straf\w*|tbs|"
         r"rijverbod|boete)\b[^.]{0,30}\bgekregen\b|(?:straf\w*|tbs|"
         r"werkstraf\w*|taakstraf\w*|rijverbod|rijontzegging|boete)\b[^.]{0,40}opgelegd|"
-        r"\blegde [^.]{0,40}\bop\b|\blegt\b[^.]{0,40}\bop\b",
+        # "legde hem twee jaar cel op"; not "legt een straatrace op een industrieterrein stil".
+        r"\bleg(?:de|den|t)\b[^.]{0,40}\b(?:cel|celstraf|gevangenisstraf|straf|werkstraf|taakstraf|boete|"
+        r"rijverbod|rijontzegging|tbs|jaar|maanden|uur)\b[^.]{0,20}\bop\b",
     ),
     (
         "rechtszaak",
@@ -1263,7 +1289,7 @@ _CLAUSE_NEGATION = re.compile(
 )
 # Background: what a person did before, a milieu, a different case, where money came from.
 _BACKGROUND = re.compile(
-    r"\beerder (?:al )?(?:veroordeeld|bekend|opgepakt|aangehouden|in aanraking|gestraft|"
+    r"\beerder (?:al )?(?:eens )?(?:werd |was |is )?(?:veroordeeld|bekend|opgepakt|aangehouden|in aanraking|gestraft|"
     r"gearresteerd|betrokken)|\bal eerder (?:veroordeeld|opgepakt|aangehouden|gestraft)|"
     r"\bin het verleden\b|\bvroeger\b|\bstrafblad\b|\bbekend bij (?:de )?(?:politie|justitie)\b|"
     r"\bin een andere zaak\b|\blos daarvan\b|\b(?:geld|opbrengst\w*|winst\w*|vermogen|bedrag\w*) "

@@ -1455,3 +1455,70 @@ def test_the_shooting_of_a_flemish_crime_series_is_fiction():
         "tiendelige reeks is volgend jaar te zien.",
     )
     assert not result.is_crime
+
+
+# -- heldout25 and heldout26 (shaped like the independent set), first runs on classifier 14 ------------
+
+
+def test_a_stop_sign_ignored_is_a_traffic_offence_beside_the_theft():
+    result = classify_crime(
+        "Gestolen tractor onderschept bij Hengelo",
+        "Agenten wilden de vrachtwagen met een gestolen tractor controleren, maar de bestuurder negeerde "
+        "een stopteken. Na een achtervolging werd hij aangehouden.",
+    )
+    assert set(result.categories) == {"inbraak_diefstal", "verkeer"}
+
+
+def test_a_collection_for_a_fund_that_does_not_exist_is_fraud():
+    result = classify_crime(
+        "Vrouw opgepakt voor nepcollecte in Zwolle",
+        "De politie hield een vrouw aan die deur aan deur geld ophaalde voor een niet-bestaand fonds. De "
+        "stichting op haar collectebus bestaat niet.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+
+
+def test_money_put_into_property_is_no_stabbing():
+    result = classify_crime(
+        "Parket vordert drie jaar voor witwassen via autohandel",
+        "Het parket vorderde drie jaar cel tegen een zaakvoerder die contant geld witwaste. Het geld werd "
+        "onder meer in vastgoed gestoken.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+
+
+def test_accounts_plundered_with_the_verb_last_are_no_looting():
+    result = classify_crime(
+        "Cel voor bende die via simswapping cryptorekeningen plunderde",
+        "De rechtbank veroordeelde drie mannen die telefoonnummers van slachtoffers lieten overzetten en "
+        "hun accounts overnamen.",
+    )
+    assert "openbare_orde" not in result.categories
+
+
+def test_a_fire_set_at_a_door_is_arson():
+    result = classify_crime(
+        "Brand gesticht bij ingang van kerk in Ede",
+        "Bij de ingang van een kerk is vannacht brand gesticht. Er is nog niemand aangehouden. De politie "
+        "zoekt getuigen.",
+    )
+    assert result.categories == ("openbare_orde",)
+
+
+def test_the_police_stopping_a_street_race_is_no_sentence():
+    result = classify_crime(
+        "Politie legt straatrace op industrieterrein stil",
+        "Agenten legden de race stil en namen twaalf auto's in beslag. Negen bestuurders moesten hun "
+        "rijbewijs inleveren.",
+    )
+    assert result.stage == "incident"
+
+
+def test_an_earlier_conviction_told_with_al_eens_is_background():
+    result = classify_crime(
+        "OM eist cel tegen man die ex stalkte",
+        "Het OM eiste tien maanden cel tegen een man die zijn ex-vriendin stalkte. De man, die eerder al "
+        "eens werd veroordeeld voor winkeldiefstal, erkende de berichten.",
+    )
+    assert result.categories == ("geweld",)
+    assert result.stage == "rechtszaak"
