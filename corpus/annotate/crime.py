@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 import simplemma
 
 from corpus.annotate.literals import find_all, present_literals
+from corpus.annotate.places import load_gazetteer
 
 __all__ = [
     "CATEGORIES",
@@ -61,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "15"
+CLASSIFIER_VERSION = "16"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -696,7 +697,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "verkeersruzie",
-        r"\bverkeersruzie\w*|\bruzie (?:\w+ ){0,2}(?:in het verkeer|over (?:de )?voorrang|na een (?:bijna-)?aanrijding)",
+        r"\bverkeersruzie\w*|\bruzie (?:\w+ ){0,2}(?:in het verkeer|over (?:de )?voorrang|na een (?:bijna-)?aanrijding|"
+        r"op (?:een |de )?(?:rotonde|kruispunt|snelweg|oprit))",
         2.5,
         (_V,),
     ),
@@ -891,6 +893,8 @@ _TERMS: tuple[_Term, ...] = (
     _Term("doodsbedreiging doodsbedreigingen dreigbrief dreigbrieven", 2.5, (_G,), threat=True),
     _Term("gebeten", 2.5, (_G,)),
     _Term("ontvoerd ontvoering ontvoeren ontvoerde gijzeling gegijzeld gijzelen", 3.0, (_G,)),
+    # Not a "beroving": deprivation of liberty is a kidnapping's offence.
+    _Term("vrijheidsberoving vrijheidsberovingen", 3.0, (_G,)),
     _Term("stalken stalkte stalking belaging belagen", 2.5, (_G,)),
     _Term("verkeersagressie", 3.0, (_G, _V)),
     # zeden
@@ -1164,7 +1168,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "vonnis",
         r"veroordeeld|veroordee?l(?:t|de|den)\b|schuldig (?:bevonden|verklaard)|vrijgesproken|vrijspraak|levenslang|\b(?:krijgt|kreeg|kregen|krijgen|moet|moeten)"
-        r"\b[^.]{0,60}(?:cel|straf|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boete|de gevangenis in)|(?:cel|straf\w*|tbs|"
+        r"\b[^.]{0,60}(?:cel|straf(?:fen)?|werkstraf|taakstraf|tbs|rijverbod|rijontzegging|boetes?|de gevangenis in)\b|(?:cel|straf\w*|tbs|"
         r"rijverbod|boete)\b[^.]{0,30}\bgekregen\b|(?:straf\w*|tbs|"
         r"werkstraf\w*|taakstraf\w*|rijverbod|rijontzegging|boete)\b[^.]{0,40}opgelegd|"
         # "legde hem twee jaar cel op"; not "legt een straatrace op een industrieterrein stil".
@@ -1190,6 +1194,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         "aanhouding",
         r"aangehouden|aanhouding|opgepakt|gearresteerd|arrestatie|arresteerde\w*|ingerekend|"
         r"\bpakte\w* [^.]{0,40}\bop\b|\bhield\w* [^.]{0,40}\baan\b(?!(?: [\w-]+){0,3} over\b)|"
+        # "hield de politie maandag in Hoogeveen twee mannen van 22 en 25 jaar aan.": the particle
+        # ends the clause, farther from the verb.
+        r"\bhield\w* [^.]{0,100}\baan(?=\s*(?:[.,;:!?]|$|voor\b|op verdenking\b|wegens\b))|"
         r"\bhoudt [^.]{0,40}\baan\b(?!(?: [\w-]+){0,3} over\b)|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
         r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
         r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd|"
@@ -1213,7 +1220,7 @@ _PAST_DEMAND = re.compile(r"\b(?:geëist|gevorderd|eiste|eisten|vorderde|vorderd
 _DENIED_AFTER = re.compile(r"^\w*\W*(?:zijn|is|werden|werd|waren|was) (?:er )?(?:nog )?(?:niet|geen)\b")
 # A find the clause denies after the noun: "drugs werden niet gevonden", "wapens zijn er niet aangetroffen".
 _NOT_FOUND_AFTER = re.compile(
-    r"\W+(?:werd|werden|is|zijn|was|waren) (?:er )?(?:\w+ )?(?:niet|nergens|geen) (?:\w+ )?(?:gevonden|aangetroffen|"
+    r"\W+(?:werd|werden|is|zijn|was|waren) (?:er )?(?:\w+ ){0,4}(?:niet|nergens|geen) (?:\w+ )?(?:gevonden|aangetroffen|"
     r"ontdekt|in beslag genomen)\b"
 )
 # The raadkamer also rules on detention: then it marks the arrest, not a referral to trial.
@@ -1373,6 +1380,20 @@ def _term_index() -> tuple[dict[str, int], re.Pattern[str], dict[str, int]]:
     return by_form, re.compile(alternation), parts
 
 
+_NAME_IN_SENTENCE = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+[\w-]*")
+
+
+def _proper_names(text: str) -> frozenset[str]:
+    """Words the text capitalises inside a sentence, in lower case: names, not words."""
+    return frozenset(match.group().lower() for match in _NAME_IN_SENTENCE.finditer(text))
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """The gazetteer's names in lower case: a place's name holds no crime word ("Moordrecht")."""
+    return frozenset(name.lower() for name in load_gazetteer())
+
+
 @lru_cache(maxsize=65536)
 def _token_term(token: str) -> int | None:
     """The index of the term a word of the text is a form of, or None.
@@ -1390,6 +1411,8 @@ def _token_term(token: str) -> int | None:
     by_form, part_pattern, parts = _term_index()
     index = by_form.get(token)
     if index is None and token.endswith(_MONEY):  # a listed form ("smeergeld") is still a term
+        return None
+    if index is None and token in _place_names():  # "Moordrecht" is a town, not a murder
         return None
     if index is None:  # lemmatise only words whose own form is not a term
         index = by_form.get(_lemma(token))
@@ -1675,10 +1698,15 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         _note(reading, key, layout.reading(om.start()), layout.position(om.start()), om.start())
         labels[key], weights[key], term_categories[key], flags[key] = "word:OM", 2.0, (), (False, False, "")
 
+    # From the body only: a headline in title case would make every word a name.
+    names = _proper_names(text)
     for match in _WORD.finditer(work):
         token = match.group()
         index = _token_term(token)
-        if index is None:
+        if index is None or (token in names and token not in _term_index()[0]):
+            # A word the text writes with a capital inside a sentence is a name there and
+            # everywhere in it ("in Moordrecht", so "Moordrecht krijgt ..."): only a listed form,
+            # never a compound part or a lemma, counts in a name.
             continue
         term = _TERMS[index]
         key = f"term {index}"

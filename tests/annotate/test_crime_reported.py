@@ -1522,3 +1522,60 @@ def test_an_earlier_conviction_told_with_al_eens_is_background():
     )
     assert result.categories == ("geweld",)
     assert result.stage == "rechtszaak"
+
+
+# -- heldout27 and heldout28 (a random week of coverage), first runs on classifier 15 -------------------
+
+
+def test_a_town_whose_name_holds_a_crime_word_is_no_crime():
+    result = classify_crime(
+        "Moordrecht krijgt nieuwe fietsbrug over de Hollandse IJssel",
+        "In Moordrecht opent zaterdag een nieuwe fietsbrug. De politie regelt het verkeer tijdens de "
+        "opening; de brug vervangt een pontje.",
+    )
+    assert not result.is_crime
+    result = classify_crime(
+        "Woninginbraak In Assen, Dader Gevlucht",
+        "Bij een woninginbraak in Assen is zondag geld buitgemaakt. De politie zoekt getuigen.",
+    )
+    assert result.categories == ("inbraak_diefstal",)
+
+
+def test_deprivation_of_liberty_is_no_robbery():
+    result = classify_crime(
+        "Man die ex ontvoerde moet zich verantwoorden",
+        "Het OM heeft een 33-jarige man gedagvaard voor ontvoering en wederrechtelijke vrijheidsberoving.",
+    )
+    assert result.categories == ("geweld",)
+
+
+def test_a_threat_to_the_family_that_they_would_pay_for_it_is_no_fine():
+    result = classify_crime(
+        "Parket vordert acht jaar voor koppel dat vrouwen tot prostitutie dwong",
+        "Het parket heeft acht jaar cel gevorderd. Wie weigerde, kreeg te horen dat de familie ervoor zou "
+        "boeten.",
+    )
+    assert result.stage == "rechtszaak"
+
+
+def test_an_arrest_with_the_particle_at_the_end_of_a_long_clause():
+    result = classify_crime(
+        "Bejaard echtpaar overvallen in Emmen",
+        "Twee mannen bonden het echtpaar vast en eisten geld. Op basis van een kenteken hield de politie "
+        "maandagmiddag in Hoogeveen twee mannen van 22 en 25 jaar aan.",
+    )
+    assert result.stage == "aanhouding"
+
+
+def test_drugs_not_found_in_the_box_and_a_quarrel_on_a_roundabout():
+    result = classify_crime(
+        "Kalasjnikovs gevonden in garagebox",
+        "De politie nam drie kalasjnikovs en een handgranaat in beslag. De huurder is opgepakt. Drugs "
+        "werden in de box niet aangetroffen.",
+    )
+    assert result.categories == ("wapens_explosies",)
+    result = classify_crime(
+        "Taakstraf voor automobilist die fietser neersloeg na ruzie op rotonde",
+        "De politierechter veroordeelde een 45-jarige automobilist die een fietser neersloeg.",
+    )
+    assert set(result.categories) == {"geweld", "verkeer"}
