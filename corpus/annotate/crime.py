@@ -23,7 +23,6 @@ from functools import cache, lru_cache
 import simplemma
 
 from corpus.annotate.literals import find_all, present_literals
-from corpus.annotate.places import load_gazetteer
 
 __all__ = [
     "CATEGORIES",
@@ -1234,9 +1233,15 @@ _DEMAND = re.compile(
 )
 
 _THOUSANDS = re.compile(r"(?<=\d)\.(?=\d)")
-_MILIEU = ("milieu", "wereld", "scene", "circuit")
-# Compounds that name the prevention or policy of an offence: "phishingtraining", "drugsbeleid".
-_PREVENTION = (
+# Heads of compounds whose crime word names no offence: the compound is something else. A listed
+# form ending in one ("smeergeld") is still a term.
+_NOT_OFFENCE_HEADS = (
+    # A world: "drugsmilieu", "onderwereld".
+    "milieu",
+    "wereld",
+    "scene",
+    "circuit",
+    # Prevention or policy: "phishingtraining", "inbraakpreventie", "drugsbeleid".
     "training",
     "trainingen",
     "cursus",
@@ -1244,14 +1249,16 @@ _PREVENTION = (
     "simulatie",
     "preventie",
     "beleid",
-    # Use is no offence: "drugsgebruik", "drugsgebruikers".
+    # Use: "drugsgebruik", "drugsgebruikers".
     "gebruik",
     "gebruiker",
     "gebruikers",
+    # Money or a debt an offence is about: "drugsgeld", "drugsschuld". Laundered money is
+    # fraude_witwassen whatever its source, and a debt is a motive.
+    "geld",
+    "schuld",
+    "schulden",
 )
-# Compounds that name money or a debt an offence is about: "drugsgeld", "drugsschuld". Laundered
-# money is fraude_witwassen whatever its source, and a debt is a motive, not an offence.
-_MONEY = ("geld", "schuld", "schulden")
 # Words in which a compound term's letters appear without being a part of the word.
 # No "st" + "oplicht"; a fire "aangestoken" is no stabbing ("gestoken").
 _NOT_COMPOUNDS = ("stoplicht", "aangestoken", "aansteken", "aanstak")
@@ -1388,12 +1395,6 @@ def _proper_names(text: str) -> frozenset[str]:
     return frozenset(match.group().lower() for match in _NAME_IN_SENTENCE.finditer(text))
 
 
-@cache
-def _place_names() -> frozenset[str]:
-    """The gazetteer's names in lower case: a place's name holds no crime word ("Moordrecht")."""
-    return frozenset(name.lower() for name in load_gazetteer())
-
-
 @lru_cache(maxsize=65536)
 def _token_term(token: str) -> int | None:
     """The index of the term a word of the text is a form of, or None.
@@ -1402,20 +1403,15 @@ def _token_term(token: str) -> int | None:
     words recur in every article, and the lemma and compound-part search were most of the cost
     of reading one.
     """
-    if token.endswith(_MILIEU):  # "drugsmilieu", "onderwereld": a world, not an offence
-        return None
-    if token.endswith(_PREVENTION):  # "phishingtraining", "inbraakpreventie": no offence
-        return None
     if token.startswith(_NOT_COMPOUNDS) or token in _NOT_TERMS:
         return None
     by_form, part_pattern, parts = _term_index()
     index = by_form.get(token)
-    if index is None and token.endswith(_MONEY):  # a listed form ("smeergeld") is still a term
+    if index is not None:
+        return index
+    if token.endswith(_NOT_OFFENCE_HEADS):
         return None
-    if index is None and token in _place_names():  # "Moordrecht" is a town, not a murder
-        return None
-    if index is None:  # lemmatise only words whose own form is not a term
-        index = by_form.get(_lemma(token))
+    index = by_form.get(_lemma(token))  # lemmatise only words whose own form is not a term
     if index is None and "-" in token:  # "ddos-aanval", "sim-swapper": each part as a word
         index = next((by_form[p] for p in token.split("-") if p in by_form), None)
     if index is None:
@@ -1700,10 +1696,11 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
 
     # From the body only: a headline in title case would make every word a name.
     names = _proper_names(text)
+    by_form = _term_index()[0]
     for match in _WORD.finditer(work):
         token = match.group()
         index = _token_term(token)
-        if index is None or (token in names and token not in _term_index()[0]):
+        if index is None or (token in names and token not in by_form):
             # A word the text writes with a capital inside a sentence is a name there and
             # everywhere in it ("in Moordrecht", so "Moordrecht krijgt ..."): only a listed form,
             # never a compound part or a lemma, counts in a name.
