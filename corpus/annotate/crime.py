@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "16"
+CLASSIFIER_VERSION = "17"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -1317,7 +1317,11 @@ _BACKGROUND = re.compile(
     # What is true of such offences in general: "bij dit soort aanslagen gaat het vaak om drugs".
     r"\b(?:bij|van|in) (?:dit soort|dergelijke|zulke)\b|"
     # Flemish "de feiten kaderden in een conflict tussen drugsdealers": the setting, not the offence.
-    r"\bkader(?:de|den|t|en)\b (?:\w+ ){0,4}in\b"
+    r"\bkader(?:de|den|t|en)\b (?:\w+ ){0,4}in\b|"
+    # What the defence points to in mitigation: "de verdediging wees op jarenlange mishandeling door
+    # het slachtoffer" (not its plea about the charge: "vraagt vrijspraak voor het witwassen").
+    r"\b(?:de verdediging|(?:zijn|haar|hun) (?:advocaat|advocate|advocaten|raadsman|raadsvrouw))\b "
+    r"(?:[\w-]+ ){0,6}(?:wees|wijst|verwees|verwijst) (?:\w+ ){0,4}?(?:op|naar)\b"
 )
 _DEATH = re.compile(
     # "haar overleden man": a relative who died before the story is no death in it.

@@ -1579,3 +1579,19 @@ def test_drugs_not_found_in_the_box_and_a_quarrel_on_a_roundabout():
         "De politierechter veroordeelde een 45-jarige automobilist die een fietser neersloeg.",
     )
     assert set(result.categories) == {"geweld", "verkeer"}
+
+
+def test_what_the_defence_points_to_in_mitigation_is_no_offence_of_the_case():
+    result = classify_crime(
+        "Twintig jaar cel voor vrouw die haar man vergiftigde in Geluwe",
+        "Het hof van assisen veroordeelde de vrouw voor de moord op haar man, die overleed nadat ze "
+        "wekenlang gif door zijn eten had gemengd. Haar advocaat wees in zijn pleidooi op jarenlange "
+        "mishandeling door het slachtoffer, maar de jury volgde dat niet.",
+    )
+    assert result.categories == ("levensdelict",)
+    # A plea about the charge itself still names the charge.
+    result = classify_crime(
+        "OM eist cel tegen eigenaar van kapsalons",
+        "De officier van justitie eiste een jaar cel. Zijn advocaat vraagt vrijspraak voor het witwassen.",
+    )
+    assert "fraude_witwassen" in result.categories
