@@ -34,6 +34,8 @@ Decisions, each tested in ``tests/text/test_tidy.py``:
 - Publication-date lines ("Gepubliceerd: 30 mei 2018") at the start or end are furniture like
   update stamps and go with them.
 - Nothing is removed when it would leave the text empty.
+- Teaser lines for other stories ("Lees ook: ...", anywhere in the text) go too
+  (:mod:`corpus.text.teasers`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from corpus.text import jsonld
+from corpus.text.teasers import drop_teasers
 
 if TYPE_CHECKING:
     import lxml.html
@@ -583,7 +586,7 @@ def tidy_article(
     )
     return replace(
         article,
-        text=trimmed.text,
+        text=drop_teasers(trimmed.text),
         author=", ".join(authors) or None,
         authors=authors,
         agency=", ".join(agencies) or None,
