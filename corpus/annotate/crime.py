@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 import simplemma
 
 from corpus.annotate.literals import find_all, present_literals
+from corpus.text.teasers import blank_teasers
 
 __all__ = [
     "CATEGORIES",
@@ -61,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "17"
+CLASSIFIER_VERSION = "18"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -751,7 +752,7 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "in brand gestoken",
-        r"\bin brand (?:(?:te )?(?:hebben|heeft|had|hadden|zou|zouden|werd|werden|is|zijn) )?"
+        r"\bin brand (?:(?:te )?(?:hebben|heeft|had|hadden|zou|zouden|werd|werden|wordt|worden|is|zijn|was|waren) )?"
         r"(?:gestoken|te steken|steken|stak|staken)|\bst(?:a(?:ken|k)|eken|eekt)\b(?:,? [\w'’-]+){1,7} "
         r"in brand",
         3.0,
@@ -1658,8 +1659,10 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
     decides the category of its words ("diefstal met geweld" is overval and geweld, not plain
     diefstal). Every term counts once per article, however often it occurs. A term gives its
     categories only where the article reports it (not quoted, denied or background); the
-    primary category is the one with most such evidence, weighted by where it stands.
+    primary category is the one with most such evidence, weighted by where it stands. A teaser
+    for another story ("Lees ook: ...") is not read at all.
     """
+    text = blank_teasers(text)
     full = f"{title}\n{text}" if title else text
     layout = _Layout(full, len(title) if title else 0)
     work = layout.lower

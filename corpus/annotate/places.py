@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 
+from corpus.text.teasers import blank_teasers
+
 __all__ = ["Place", "find_places"]
 
 
@@ -68,16 +70,25 @@ _CLUB_PREFIXES = {"FC", "SC", "AFC", "VV", "SV", "KV", "KAA", "RSC", "KRC", "Rod
 _PERSON_BEFORE_UIT = re.compile(
     r"(?:jarige|man|vrouw|jongen|meisje|verdachte|bestuurder|automobilist|inwoner|inwoonster|"
     r"dader|slachtoffer|agent|tiener|student|eigenaar|bewoner|leraar|vader|moeder|jaar|jongens|"
-    r"meisjes|mannen|vrouwen|jongeren|verdachten|\(\d{1,3}\))"
-    r"\W*$"
+    r"meisjes|mannen|vrouwen|jongeren|verdachten|boekhouder|ondernemer|zakenman|zakenvrouw|"
+    r"jongeman|buurman|buurvrouw|chauffeur|koppel|echtpaar|gezin|familie|\(\d{1,3}\))"
+    r"\W*$",
+    re.IGNORECASE,  # "Man uit Ermelo ..." opens a headline
 )
 # A court, prosecutor or tribunal named after its seat ("de rechtbank in Kortrijk", "het hof van
 # assisen van Limburg", "Assisen Antwerpen:", "na de uitspraak in Tongeren"): not where the
 # offence happened. Such a seat counts only when the text names no other place.
 _SEAT_BEFORE = re.compile(
-    r"\b(?:rechtbank|politierechter|politierechtbank|gerechtshof|hof|assisen|hof van beroep|"
+    r"\b(?:(?:rechtbank|gerechtshof|parket)(?: (?-i:[A-Z][\w-]+))? in|"  # "de rechtbank Limburg in Roermond"
+    r"(?:rechtbank|politierechter|politierechtbank|gerechtshof|hof|assisen|hof van beroep|"
     r"parket|raadkamer|arbeidsauditoraat|arrondissement|afdeling|rechters?|uitspraak|zitting|"
-    r"onderzoeksrechter|jeugdrechter|strafrechter|kantonrechter|verantwoorden)(?: (?:van|in|te))?\s*$",
+    r"onderzoeksrechter|jeugdrechter|strafrechter|kantonrechter|verantwoorden)(?: (?:van|in|te))?)\s*$"
+    # Not where it happened either: an institution named after its town ("de politiezone
+    # Damme/Knokke-Heist", "een woordvoerder van de gemeente Staphorst", "volgens de gemeente
+    # Goirle"), or the municipality that locates a village just named ("Eisden, een deelgemeente
+    # van Maasmechelen", "Geffen, dat bij de gemeente Oss hoort").
+    r"|\bpolitiezone (?:[\w-]+ ?/ ?)?$|\b(?:van|volgens|door|bij) de gemeente\s*$|"
+    r"\b(?:deelgemeente|deel|kern) van (?:de gemeente )?\s*$",
     re.IGNORECASE,
 )
 _SEAT_AFTER = re.compile(r"^\s*(?:parket|rechtbank|gerechtshof|hof|assisenhof|arbeidsauditoraat)\b")
@@ -328,8 +339,10 @@ def find_places(text: str, country: str | None = None) -> list[Place]:
     """Places where things happened, in order of first mention, each place once.
 
     ``country`` ("nl" or "be") settles names found in both countries ("Bergen", "Zwijndrecht");
-    without it the country is inferred from the legal vocabulary and the other places named.
+    without it the country is inferred from the legal vocabulary and the other places named. A
+    teaser for another story ("Lees ook: ...") names that story's places, and is not read.
     """
+    text = blank_teasers(text)
     mentions = list(_mentions(text))
     if not mentions:
         return []

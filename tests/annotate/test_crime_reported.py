@@ -1595,3 +1595,12 @@ def test_what_the_defence_points_to_in_mitigation_is_no_offence_of_the_case():
         "De officier van justitie eiste een jaar cel. Zijn advocaat vraagt vrijspraak voor het witwassen.",
     )
     assert "fraude_witwassen" in result.categories
+
+
+def test_cars_that_are_set_on_fire_with_the_verb_apart_are_arson_not_a_stabbing():
+    result = classify_crime(
+        "Weer auto's in brand in Arnhem",
+        "Het is de vijfde keer sinds de zomer dat in de wijk auto's in brand worden gestoken. Volgens de "
+        "politie gaat het om brandstichting.",
+    )
+    assert result.categories == ("openbare_orde",)

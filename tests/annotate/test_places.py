@@ -145,3 +145,25 @@ def test_a_hedge_between_the_context_word_and_the_place():
     assert names(text, "be") == ["Mol", "Balen", "Dessel", "Veen"]
     # Without a context word before the hedge, the ambiguous name stays a word.
     assert names("De wedstrijd bracht onder meer Veen in beeld.") == []
+
+
+def test_the_municipality_that_locates_a_village_just_named_is_not_another_place():
+    text = "De plofkraak gebeurde in Eisden, een deelgemeente van Maasmechelen, in de nacht van zondag."
+    assert names(text, "be") == ["Eisden"]
+    text = "In Geffen, dat sinds 2015 bij de gemeente Oss hoort, is ingebroken in het dorpshuis."
+    assert names(text, "nl") == ["Geffen"]
+
+
+def test_an_institution_named_after_its_town_is_not_where_it_happened():
+    text = "In Westkapelle reed een dronken bestuurder in op fietsers. De politiezone Damme/Knokke-Heist houdt extra controles."
+    assert names(text, "be") == ["Westkapelle"]
+    text = "In IJhorst is een loods doorzocht. 'Het is onvoorstelbaar', zegt een woordvoerder van de gemeente Staphorst."
+    assert names(text, "nl") == ["IJhorst"]
+    text = "De zaak diende bij de rechtbank Limburg in Roermond. De plukkers werkten in Sevenum."
+    assert names(text, "nl") == ["Sevenum"]
+
+
+def test_a_home_town_at_the_start_of_a_headline_is_a_home_town():
+    text = "Man uit Ermelo moet zich verantwoorden voor stalking in Harderwijk\nEen man uit Ermelo stalkte zijn ex."
+    assert names(text, "nl") == ["Harderwijk"]
+    assert names("Een boekhouder uit Harelbeke hielp bij de fraude in Waregem.", "be") == ["Waregem"]
