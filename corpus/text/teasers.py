@@ -25,7 +25,7 @@ import re
 _LABEL = (
     r"(?:lees|bekijk|kijk|luister|zie) (?:ook|meer|hier ook|ook deze|ook dit)"
     r"|ook interessant|ook gelezen|meer nieuws|gerelateerd(?: nieuws)?|meer over (?:dit|dat) onderwerp"
-    r"|eerder (?:verschenen|op deze site|gemeld|bericht)"
+    r"|eerder (?:verschenen|op deze site)"
 )
 _TEASER = re.compile(
     # Where it starts: a line start (after a bullet or arrow, if any) or a sentence end.

@@ -33,6 +33,8 @@ def test_a_sentence_that_starts_with_the_words_is_no_teaser():
         "Lees ook de brief van de burgemeester, die gisteren verscheen.",
         "Hij zei: 'Lees ook de kleine lettertjes.' Daarna vertrok hij.",
         "Het college wil meer zien. Zie ook het rapport van vorig jaar.",
+        # A live report's recap of this story is no teaser for another.
+        "De brand woedt nog. Eerder gemeld: drie bewoners zijn gewond naar het ziekenhuis gebracht.",
     ):
         assert teaser_spans(text) == [], text
         assert drop_teasers(text) == text
