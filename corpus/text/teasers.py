@@ -22,11 +22,22 @@ from __future__ import annotations
 
 import re
 
-_LABEL = (
-    r"(?:lees|bekijk|kijk|luister|zie) (?:ook|meer|hier ook|ook deze|ook dit)"
-    r"|ook interessant|ook gelezen|meer nieuws|gerelateerd(?: nieuws)?|meer over (?:dit|dat) onderwerp"
-    r"|eerder (?:verschenen|op deze site)"
+_VERBS = ("lees", "bekijk", "kijk", "luister", "zie")
+_AFTER_VERB = ("ook", "meer", "hier ook", "ook deze", "ook dit")
+_OTHER_LABELS = (
+    "ook interessant",
+    "ook gelezen",
+    "meer nieuws",
+    "gerelateerd nieuws",
+    "gerelateerd",
+    "meer over dit onderwerp",
+    "meer over dat onderwerp",
+    "eerder verschenen",
+    "eerder op deze site",
 )
+_LABELS = tuple(f"{verb} {rest}" for verb in _VERBS for rest in _AFTER_VERB) + _OTHER_LABELS
+"""Every label, in lower case; longer ones first where one begins another ("gerelateerd nieuws")."""
+_LABEL = "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
 _TEASER = re.compile(
     # Where it starts: a line start (after a bullet or arrow, if any) or a sentence end.
     r"(?:^|(?<=[.!?]) |(?<=[.!?][\"'”’]) )[ \t]*(?:[»>▶►•·*-][ \t]*)?"
@@ -41,6 +52,9 @@ _TEASER = re.compile(
 
 def teaser_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each teaser in ``text``, in order."""
+    lower = text.lower()
+    if not any(label in lower for label in _LABELS):
+        return []  # a substring search per label costs less than the pattern's walk of the text
     return [(m.start(), m.end()) for m in _TEASER.finditer(text)]
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from corpus.analyse import analyse_page
 from corpus.annotate.crime import classify_crime
 from corpus.annotate.places import find_places
+from corpus.text import teasers
 from corpus.text.teasers import blank_teasers, drop_teasers, teaser_spans
 
 
@@ -71,3 +75,12 @@ def test_another_story_in_a_teaser_gives_no_category_stage_or_place():
     assert result.categories == ("inbraak_diefstal",)
     assert result.stage == "incident"
     assert [p.name for p in find_places(f"{title}\n{text}", "nl")] == ["Heeze"]
+
+
+def test_the_label_prefilter_finds_what_the_pattern_finds_on_written_articles():
+    data = Path(__file__).resolve().parents[1] / "annotate" / "data" / "crime_written.jsonl"
+    texts = [json.loads(line)["text"] for line in data.read_text(encoding="utf-8").splitlines()]
+    with_teasers = [t for t in texts if "Lees ook" in t or "LEES OOK" in t]
+    assert len(with_teasers) >= 5  # the long web articles of heldout30 carry them
+    for text in texts:
+        assert teasers.teaser_spans(text) == [m.span() for m in teasers._TEASER.finditer(text)]
