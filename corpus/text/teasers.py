@@ -36,7 +36,7 @@ _OTHER_LABELS = (
     "eerder op deze site",
 )
 _LABELS = tuple(f"{verb} {rest}" for verb in _VERBS for rest in _AFTER_VERB) + _OTHER_LABELS
-"""Every label, in lower case; longer ones first where one begins another ("gerelateerd nieuws")."""
+"""Every label, in lower case (the pattern tries the longer first: "gerelateerd nieuws" before "gerelateerd")."""
 _LABEL = "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
 _TEASER = re.compile(
     # Where it starts: a line start (after a bullet or arrow, if any) or a sentence end.
