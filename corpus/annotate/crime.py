@@ -62,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "18"
+CLASSIFIER_VERSION = "19"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -419,10 +419,21 @@ _PHRASES: tuple[_Phrase, ...] = (
         "overleden na steekpartij",
         r"\b(?:overleden|overleed|om het leven gekomen|bezweken|bezweek|stierf|sterft|"
         r"overlijdt)\b (?:na|aan|door|bij) (?:een |de |zijn |haar |hun )?(?:zware |ernstige )?"
-        r"(?:steekpartij|schietpartij|messteek|messteken|steekwond|steekwonden|schotwond|schotwonden|"
-        r"mishandeling|geweldpleging|vechtpartij|knokpartij|steekincident|schietincident)\b",
+        r"(?:steekpartij|messteek|messteken|steekwond|steekwonden|"
+        r"mishandeling|geweldpleging|vechtpartij|knokpartij|steekincident)\b",
         3.0,
         (_L, _G),
+    ),
+    # A death from a shooting is a killing with a firearm (not a beating): "om het leven gekomen bij
+    # een schietpartij".
+    _Phrase(
+        "overleden na schietpartij",
+        r"\b(?:overleden|overleed|om het leven gekomen|bezweken|bezweek|stierf|sterft|"
+        r"overlijdt)\b (?:na|aan|door|bij) (?:een |de |zijn |haar |hun )?(?:zware |ernstige )?"
+        r"(?:schietpartij|schotwond|schotwonden|schietincident)\b",
+        3.0,
+        (_L, _W),
+        shooting=True,
     ),
     _Phrase("door elkaar geschud", r"\bdoor elkaar (?:geschud|schudde|schudden|te schudden)", 3.0, (_G,)),
     _Phrase("om het leven gebracht", r"\bom het leven (?:is |werd |te hebben )?gebracht", 3.0, (_L,)),
@@ -1041,7 +1052,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
     "cultuur": (
         -1.5,
         -6.0,
-        r"recensie|recensent\w*|thriller|roman|misdaadroman|film|"
+        r"recensie|recensent\w*|thriller|roman|misdaadroman|film|schrijfster|schrijver|lezers|uitgeverij|"
+        r"boekpresentatie|hoofdpersonage|"
         r"verfilming|serie|streamingserie|aflevering|sterren|musical|toneel\w*|"
         r"voorstelling|première|documentaire|podcast|kijkcijfers|boek|tentoonstelling|"
         r"museum|acteurs|personages|plot|makers|publiek|true crime|"

@@ -1604,3 +1604,22 @@ def test_cars_that_are_set_on_fire_with_the_verb_apart_are_arson_not_a_stabbing(
         "politie gaat het om brandstichting.",
     )
     assert result.categories == ("openbare_orde",)
+
+
+def test_a_man_killed_in_a_shooting_is_a_killing_with_a_firearm_not_a_beating():
+    result = classify_crime(
+        "Man doodgeschoten in Kuregem",
+        "In Anderlecht is vannacht een man om het leven gekomen bij een schietpartij. Er is nog niemand "
+        "opgepakt.",
+    )
+    assert set(result.categories) == {"levensdelict", "wapens_explosies"}
+
+
+def test_a_crime_writer_presenting_her_new_novel_is_no_crime_news():
+    result = classify_crime(
+        "Schrijfster laat moord plaatsvinden in Orvelte in nieuwe thriller",
+        "In haar nieuwe thriller laat de schrijfster een conservator dood aantreffen. Een rechercheur "
+        "ontdekt dat het slachtoffer een vervalsing op het spoor was. Het boek werd gepresenteerd voor "
+        "honderd lezers.",
+    )
+    assert not result.is_crime
