@@ -62,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "19"
+CLASSIFIER_VERSION = "20"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -691,7 +691,12 @@ _PHRASES: tuple[_Phrase, ...] = (
     ),
     _Phrase(
         "te veel alcohol",
-        r"\b(?:te veel|teveel) (?:alcohol|gedronken)|\b\d+(?:,\d+)? promille\b|\bdronken achter het stuur|"
+        # Too much to drink is a traffic offence only with a driver in the sentence: a doorman
+        # who turned away a guest who "te veel gedronken had" reports no drunk driving.
+        r"\b(?:(?:te veel|teveel) (?:alcohol|gedronken)\b(?=[^.]{0,80}\b(?:stuur|reed|reden|rijden|rijdt|"
+        r"bestuurder|automobilist|chauffeur|auto|wagen|voertuig|fietser)\b)|(?:stuur|reed|reden|rijden|rijdt|"
+        r"bestuurder|automobilist|chauffeur|auto|wagen|voertuig|fietser)\b[^.]{0,80}\b(?:te veel|teveel) "
+        r"(?:alcohol|gedronken))|\b\d+(?:,\d+)? promille\b|\bdronken achter het stuur|"
         r"\b(?:reed|rijden|rijdt) (?:\w+ )?dronken\b|\bdronken "
         r"(?:bestuurder|automobilist|chauffeur|fietser|man achter het stuur)",
         3.0,
@@ -1328,7 +1333,7 @@ _BACKGROUND = re.compile(
     r"(?:daartoe |daarbij |zelf )?(?:werd|was|is) (?:bedreigd|gedwongen|onder druk gezet)\b|\bonderzoek\w* of\b|\bstrijd tegen\b|\b(?:opsporing|bestrijding|aanpak|"
     r"bestrijden|aanpakken|preventie) van\b|\baan te pakken\b|\bte bestrijden\b|\been van de grootste problemen\b|"
     # What is true of such offences in general: "bij dit soort aanslagen gaat het vaak om drugs".
-    r"\b(?:bij|van|in) (?:dit soort|dergelijke|zulke)\b|"
+    r"\b(?:bij|van|in) (?:dit soort|dergelijke|zulke|gelijkaardige|soortgelijke|vergelijkbare)\b|"
     # Flemish "de feiten kaderden in een conflict tussen drugsdealers": the setting, not the offence.
     r"\bkader(?:de|den|t|en)\b (?:\w+ ){0,4}in\b|"
     # What the defence points to in mitigation: "de verdediging wees op jarenlange mishandeling door

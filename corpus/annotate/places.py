@@ -39,8 +39,9 @@ class _Entry:
 
 
 _KIND_RANK = {"gemeente": 0, "woonplaats": 1, "deelgemeente": 2}
-# A woonplaats that shares its name with a province ("Zeeland" in Maashorst) is almost always
-# the province in news text.
+# A place that shares its name with a province ("Zeeland" in Maashorst, the Walloon municipality
+# Limburg in Luik) is almost always the province in news text; only the city of the province's
+# own name (Utrecht) is kept.
 _PROVINCE_NAMES = {"Zeeland", "Limburg", "Brabant", "Holland", "Friesland", "Drenthe", "Utrecht"}
 
 # Words after which a capitalised place name is a place, not a surname or common word.
@@ -130,7 +131,7 @@ def load_gazetteer() -> dict[str, tuple[_Entry, ...]]:
     table: dict[str, list[_Entry]] = {}
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            if row["name"] in _PROVINCE_NAMES and row["kind"] != "gemeente":
+            if row["name"] in _PROVINCE_NAMES and (row["kind"], row["province"]) != ("gemeente", row["name"]):
                 continue
             place = Place(row["name"], row["municipality"], row["province"], row["country"], row["kind"])
             table.setdefault(row["name"], []).append(_Entry(place, int(row["ambiguous"])))

@@ -1623,3 +1623,27 @@ def test_a_crime_writer_presenting_her_new_novel_is_no_crime_news():
         "honderd lezers.",
     )
     assert not result.is_crime
+
+
+def test_a_guest_who_had_too_much_to_drink_is_no_drunk_driver():
+    result = classify_crime(
+        "Werkstraf voor portier die cafébezoeker bewusteloos sloeg",
+        "De correctionele rechtbank veroordeelde de portier voor slagen en verwondingen. Hij weigerde de "
+        "man de toegang omdat die te veel gedronken had, en werkte hem met een vuistslag tegen de grond.",
+    )
+    assert result.categories == ("geweld",)
+    result = classify_crime(
+        "Automobilist aangehouden in Zwolle",
+        "De politie hield een automobilist aan die veel te veel gedronken had. Zijn rijbewijs is ingevorderd.",
+    )
+    assert "verkeer" in result.categories
+
+
+def test_injuries_in_similar_incidents_elsewhere_make_no_riot_violent():
+    result = classify_crime(
+        "Celstraffen voor relschoppers die winkels plunderden",
+        "De rechtbank veroordeelde zes relschoppers die winkels plunderden en bushokjes vernielden. Er "
+        "vielen geen gewonden. Bij gelijkaardige incidenten dezelfde avond in Antwerpen raakten twee "
+        "agenten lichtgewond.",
+    )
+    assert result.categories == ("openbare_orde",)

@@ -167,3 +167,9 @@ def test_a_home_town_at_the_start_of_a_headline_is_a_home_town():
     text = "Man uit Ermelo moet zich verantwoorden voor stalking in Harderwijk\nEen man uit Ermelo stalkte zijn ex."
     assert names(text, "nl") == ["Harderwijk"]
     assert names("Een boekhouder uit Harelbeke hielp bij de fraude in Waregem.", "be") == ["Waregem"]
+
+
+def test_a_province_name_is_the_province_not_the_walloon_municipality_of_that_name():
+    text = "In Lommel is een drugslabo ontmanteld. In Limburg worden jaarlijks de meeste labo's opgerold."
+    assert names(text, "be") == ["Lommel"]
+    assert names("Er is ingebroken in een woning in Utrecht.", "nl") == ["Utrecht"]
