@@ -62,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "20"
+CLASSIFIER_VERSION = "21"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -153,6 +153,14 @@ _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase("moordgoed", r"\bmoord(?:goed|gozer|wijf|weer)\w*", -2.0),
     _Phrase("schot op doel", r"\bschot op doel", -2.0),
     _Phrase("kort geding", r"\bkort geding", -2.0),
+    # A trial played by pupils or students judges nobody: "leerlingen speelden een strafzaak na".
+    _Phrase(
+        "strafzaak nagespeeld",
+        r"\b(?:speel|speelt|spelen|speelde|speelden)\b(?: [\w'’-]+){0,6} (?:strafzaak|rechtszaak|proces|"
+        r"terechtzitting|zitting|assisenproces)\b(?: [\w'’-]+){0,6} na\b|\bnagespeelde? (?:strafzaak|rechtszaak|"
+        r"proces|terechtzitting|zitting|assisenproces)\b|\bschijnproces\w*|\boefenrechtbank\w*",
+        -4.0,
+    ),
     # Money "in vastgoed gestoken" was invested, not stabbed with.
     _Phrase(
         "geld in gestoken",
@@ -702,6 +710,24 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
         (_V,),
     ),
+    # Something that went off at a front door or a façade is an explosive attack, in plain words:
+    # "iets ontplofte bij de voordeur".
+    _Phrase(
+        "ontploft bij voordeur",
+        r"\b(?:ontplofte|ontploften|ontploft|explodeerde|explodeerden|geëxplodeerd)\b(?: [\w'’-]+){0,3} "
+        r"(?:bij|aan|tegen|voor) (?:(?:de|een|zijn|haar|hun) )?(?:voordeur|gevel)\b|\b(?:voordeur|gevel)\b"
+        r"(?: [\w'’-]+){0,5} (?:ontploft|ontplofte|geëxplodeerd|explodeerde)\b",
+        2.5,
+        (_W,),
+    ),
+    # Money put "in eigen zak" was embezzled.
+    _Phrase(
+        "in eigen zak",
+        r"\bin (?:zijn |haar |hun )?eigen zak (?:stak|staken|gestoken|steekt|te steken|verdween|verdwenen)\b|"
+        r"\b(?:stak|staken|gestoken|steekt)\b(?: [\w'’-]+){0,6} in (?:zijn |haar |hun )?eigen zak\b",
+        3.0,
+        (_F,),
+    ),
     _Phrase("door rood", r"\bdoor rood", 1.5, (_V,)),
     # Fleeing a police stop: "negeerde een stopteken".
     _Phrase(
@@ -753,7 +779,11 @@ _PHRASES: tuple[_Phrase, ...] = (
         r"\b(?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)\b (?:\w+ ){0,2}(?:afpakte|afpakten|"
         r"afgepakt|afrukte|afrukten|afgerukt|ontrukte|ontrukt|afhandig maakte)\b|\b(?:trok|trokken|rukte|rukten|"
         r"griste|gristen)\b(?: \w+){0,3} (?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)\b"
-        r"(?: \w+){0,3} (?:van|uit|af)\b|\btasjesro\w+|\bhandtasroo\w+",
+        r"(?: \w+){0,3} (?:van|uit|af)\b|\btasjesro\w+|\bhandtasroo\w+|"
+        # "haar tas griste", "rukte aan haar tas", "ging er met haar handtas vandoor".
+        r"\b(?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting) (?:griste|gristen|gegrist)\b|"
+        r"\b(?:rukte|rukten|trok|trokken) aan (?:haar|zijn|de|een) (?:tas|handtas|tasje)\b|"
+        r"\bmet (?:haar|zijn) (?:tas|handtas|tasje|portemonnee) (?:er )?vandoor\b",
         3.0,
         (_O,),
     ),
@@ -1305,6 +1335,7 @@ _NEGATION_WORDS = frozenset(
         "nagespeelde",
         "gesimuleerde",
         "gefingeerde",
+        "verzonnen",
     }
 )
 _NEGATION_WINDOW = 4
@@ -1340,6 +1371,11 @@ _BACKGROUND = re.compile(
     # het slachtoffer" (not its plea about the charge: "vraagt vrijspraak voor het witwassen").
     r"\b(?:de verdediging|(?:zijn|haar|hun) (?:advocaat|advocate|advocaten|raadsman|raadsvrouw))\b "
     r"(?:[\w-]+ ){0,6}(?:wees|wijst|verwees|verwijst) (?:\w+ ){0,4}?(?:op|naar)\b"
+)
+# A poisoning done to someone ("rattengif door zijn soep"), not one suffered (carbon monoxide).
+_POISONED = re.compile(
+    r"\b(?:rattengif|vergif|vergiftigde|vergiftigd (?:door|met)|(?:gif|bestrijdingsmiddel\w*) (?:door|in) "
+    r"(?:zijn|haar|het|de)|gif (?:toe|toegediend|gemengd))\b"
 )
 _DEATH = re.compile(
     # "haar overleden man": a relative who died before the story is no death in it.
@@ -1784,9 +1820,10 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             and (reading.direct.get(k) or reading.indirect.get(k))
             for k in labels
         )
-        if violence_named or reading.direct.get(misdrijf) or reading.indirect.get(misdrijf):
-            # A death after a stabbing or beating, or one the police treat as a crime: "door een
-            # misdrijf om het leven gekomen", "onderzoekt of er sprake is van geweld".
+        poisoned = layout.reported(_POISONED)
+        if violence_named or poisoned or reading.direct.get(misdrijf) or reading.indirect.get(misdrijf):
+            # A death after a stabbing, beating or poisoning, or one the police treat as a crime:
+            # "door een misdrijf om het leven gekomen", "onderzoekt of er sprake is van geweld".
             category_weight[_L] += _CATEGORY_MIN
             primary_weight[_L] += max(primary_weight[_G], _CATEGORY_MIN * _POSITION["lead"])
             raw += 1.0

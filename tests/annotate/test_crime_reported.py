@@ -1647,3 +1647,56 @@ def test_injuries_in_similar_incidents_elsewhere_make_no_riot_violent():
         "agenten lichtgewond.",
     )
     assert result.categories == ("openbare_orde",)
+
+
+def test_pupils_playing_a_trial_about_a_made_up_burglary_is_no_crime_news():
+    result = classify_crime(
+        "Scholieren in Zwolle spelen rechtszaak na met echte rechter",
+        "Onder begeleiding van een rechter en een officier van justitie speelden leerlingen een strafzaak "
+        "na over een verzonnen inbraak in een sporthal. De helft van de klas was verdachte of getuige.",
+    )
+    assert not result.is_crime
+
+
+def test_a_bag_snatched_from_an_old_woman_in_plain_words_is_a_street_robbery():
+    result = classify_crime(
+        "Celstraf voor man die vrouw omverduwde en haar tas griste",
+        "De rechtbank veroordeelde de man tot acht maanden cel. Hij duwde de vrouw tegen de grond en ging "
+        "er met haar handtas vandoor. Ze brak haar pols.",
+    )
+    assert result.primary_category == "overval"
+
+
+def test_a_husband_who_died_of_rat_poison_in_his_soup_was_killed():
+    result = classify_crime(
+        "Vrouw moet naar assisen voor dood van haar man",
+        "De raadkamer heeft de vrouw doorverwezen naar het hof van assisen. Ze zou maandenlang rattengif "
+        "door zijn soep hebben gedaan, tot hij overleed.",
+    )
+    assert result.categories == ("levensdelict",)
+
+
+def test_something_that_went_off_at_a_front_door_is_an_explosive_attack():
+    result = classify_crime(
+        "Twee tieners opgepakt nadat er iets ontplofte bij voordeur in Schiedam",
+        "Bij een woning is vannacht iets ontploft bij de voordeur. Agenten hielden twee jongens aan.",
+    )
+    assert result.categories == ("wapens_explosies",)
+
+
+def test_a_treasurer_who_put_the_club_money_in_his_own_pocket_committed_fraud():
+    result = classify_crime(
+        "Hof: penningmeester die clubkas in eigen zak stak, moet de cel in",
+        "Het gerechtshof veroordeelde de oud-penningmeester tot vier maanden cel. Het OM was in hoger "
+        "beroep gegaan.",
+    )
+    assert result.categories == ("fraude_witwassen",)
+
+
+def test_a_gas_bottle_that_exploded_in_a_house_or_carbon_monoxide_is_no_attack_or_killing():
+    result = classify_crime(
+        "Gasfles ontploft in woning in Meppel",
+        "In een woning in Meppel is een gasfles ontploft. De bewoner overleed aan een "
+        "koolmonoxidevergiftiging. De brandweer onderzoekt de oorzaak.",
+    )
+    assert not result.is_crime and result.categories == ()
