@@ -62,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "21"
+CLASSIFIER_VERSION = "22"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -153,6 +153,13 @@ _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase("moordgoed", r"\bmoord(?:goed|gozer|wijf|weer)\w*", -2.0),
     _Phrase("schot op doel", r"\bschot op doel", -2.0),
     _Phrase("kort geding", r"\bkort geding", -2.0),
+    # Raising the alarm strikes nobody: "nadat een boswachter alarm had geslagen".
+    _Phrase(
+        "alarm geslagen",
+        r"\balarm (?:\w+ ){0,2}(?:geslagen|slaan|sloeg|sloegen|slaat)\b|\b(?:sloeg|sloegen|slaat|slaan) "
+        r"(?:\w+ ){0,3}alarm\b",
+        0.0,
+    ),
     # A trial played by pupils or students judges nobody: "leerlingen speelden een strafzaak na".
     _Phrase(
         "strafzaak nagespeeld",
@@ -1259,7 +1266,9 @@ _FUTURE = re.compile(
     rf"begint|beginnen|start|dient|dienen|vindt [^.]*plaats|vinden [^.]*plaats|op \d{{1,2}} "
     rf"(?:{_MONTHS})|in (?:{_MONTHS})(?! \d{{4}})|over \w+ (?:weken|maanden|dagen)|kan|kunnen|overweegt|"
     rf"overwegen|gaat|gaan|wil|willen|beraadt|beraden|heeft [^.]*de tijd|beslist|"
-    rf"nog niet (?:vastgelegd|vastgesteld|bepaald|bekend|gepland)|nog geen (?:datum|zittingsdatum))\b"
+    rf"nog niet (?:vastgelegd|vastgesteld|bepaald|bekend|gepland)|nog geen (?:datum|zittingsdatum)|"
+    # Awaited: "wachten het proces in vrijheid af", "in afwachting van de rechtszaak".
+    rf"wacht(?:en|te|ten)? [^.]*\baf|in afwachting van|afwachten)\b"
 )
 # A demand made or a trial held, in the past tense: a month named beside it dates the facts.
 _PAST_DEMAND = re.compile(r"\b(?:geëist|gevorderd|eiste|eisten|vorderde|vorderden|stond|stonden)\b")
@@ -1841,8 +1850,11 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
         shooting_weight += _CATEGORY_MIN
         primary_weight[_G] = max(primary_weight[_G], primary_weight[_W])
         evidence.append("rule:schoten+gewonden")
-    if category_weight[_O] >= _CATEGORY_MIN and violent < _CATEGORY_MIN:
-        # A threat is part of a robbery; only blows, binding or injury add geweld.
+    if (
+        category_weight[_O] >= _CATEGORY_MIN or category_weight[_M] >= _CATEGORY_MIN
+    ) and violent < _CATEGORY_MIN:
+        # A threat is part of a robbery, and of the coercion of trafficked people ("daarna bedreigd
+        # en afgezonderd"); only blows, binding or injury add geweld.
         category_weight[_G] = _CATEGORY_MIN if violent > 0 or injury else 0.0
     if category_weight[_L] >= _CATEGORY_MIN:
         # A killing with a knife or by blows is levensdelict + geweld (a knife is no mere threat

@@ -1700,3 +1700,28 @@ def test_a_gas_bottle_that_exploded_in_a_house_or_carbon_monoxide_is_no_attack_o
         "koolmonoxidevergiftiging. De brandweer onderzoekt de oorzaak.",
     )
     assert not result.is_crime and result.categories == ()
+
+
+def test_threats_that_kept_trafficked_women_working_are_the_trafficking_not_violence():
+    result = classify_crime(
+        "Zes jaar cel voor man die vrouwen tot prostitutie dwong",
+        "Het hof veroordeelde de man voor mensenhandel. Hij dwong drie vrouwen tot prostitutie in hotels. "
+        "De vrouwen werden afhankelijk gemaakt en daarna bedreigd.",
+    )
+    assert set(result.categories) == {"mensenhandel", "zeden"}
+    result = classify_crime(
+        "Zes jaar cel voor man die vrouwen tot prostitutie dwong",
+        "Het hof veroordeelde de man voor mensenhandel. Hij dwong drie vrouwen tot prostitutie in hotels. "
+        "Wie weigerde, werd mishandeld.",
+    )
+    assert "geweld" in result.categories
+
+
+def test_a_trial_the_suspects_await_has_not_been_held_and_raising_the_alarm_is_no_blow():
+    result = classify_crime(
+        "Broers gedagvaard voor drugslab in loods",
+        "Het OM heeft twee broers gedagvaard voor een drugslab. De politie viel binnen nadat een boswachter "
+        "alarm had geslagen. De broers wachten het proces in vrijheid af.",
+    )
+    assert result.stage == "vervolging"
+    assert result.categories == ("drugs",)
