@@ -62,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "22"
+CLASSIFIER_VERSION = "23"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -735,6 +735,13 @@ _PHRASES: tuple[_Phrase, ...] = (
         3.0,
         (_F,),
     ),
+    # The separable verb of money laundering: "dat geld waste hij wit via een autohandel".
+    _Phrase(
+        "waste wit",
+        r"\b(?:wast|wassen|waste|wasten)\b(?: [\w'’-]+){0,5} wit\b",
+        3.0,
+        (_F,),
+    ),
     _Phrase("door rood", r"\bdoor rood", 1.5, (_V,)),
     # Fleeing a police stop: "negeerde een stopteken".
     _Phrase(
@@ -1252,7 +1259,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
         # ends the clause, farther from the verb.
         r"\bhield\w* [^.]{0,100}\baan(?=\s*(?:[.,;:!?]|$|voor\b|op verdenking\b|wegens\b))|"
         r"\bhoudt [^.]{0,40}\baan\b(?!(?: [\w-]+){0,3} over\b)|in verzekering gesteld|voorgeleid|aanhoudingsmandaat|"
-        r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,20}gemeld|voorlopige hechtenis|"
+        r"\bmeldt\w* zich\b[^.]{0,40}\bpolitie|\bheeft zich [^.]{0,60}\bgemeld|voorlopige hechtenis|"
         r"opgerold|uitgeleverd|\b(?:aanhouding|hechtenis)\b[^.]{0,30}\bverlengd|"
         # Brought before the investigating or juvenile judge (the README's convention).
         r"\bvoor (?:de )?(?:jeugd|onderzoeks)rechter\b|\bmee naar het (?:politie)?bureau\b|"
@@ -1397,7 +1404,8 @@ _DEATH = re.compile(
 _INJURY = re.compile(
     r"\b(?:gewond|gewonden|zwaargewond|lichtgewond|verwond\w*|hersenschudding|letsel\w*|"
     r"hoofdwond\w*|brandwond\w*|snijwond\w*|schaafwond\w*|kneuzing\w*|gekneusde?|gebroken (?:neus|kaak|jukbeen|arm|been|hand|heup|"
-    r"pols|ribben?)|brak \w+ \w+|"
+    # "brak haar pols", not "de brand brak in oktober uit".
+    r"pols|ribben?)|brak (?:zijn|haar|hun|beide) \w+|"
     r"ziekenhuis)\b"
 )
 _ABDUCTION = re.compile(

@@ -104,7 +104,8 @@ _NL_CUES = re.compile(
     r"\b(?:Openbaar Ministerie|OM|officier van justitie|Nederland|Nederlandse|marechaussee|"
     r"politierechter|gerechtshof|tbs|Nationale Politie)\b"
 )
-_TOKEN = re.compile(r"'s-[A-Z][\w]*(?:-[\w]+)*|[^\W\d_][\w]*(?:[-'][\w]+)*")
+# A name runs on through hyphens and apostrophes, also both at once: "Sint-Job-in-'t-Goor".
+_TOKEN = re.compile(r"'s-[A-Z][\w]*(?:-[\w]+)*|[^\W\d_][\w]*(?:-'?[\w]+|'[\w]+)*")
 _SENTENCE_END_CHARS = set(".!?:;\"“”'\n")
 _DATELINE_AFTER = re.compile(r"^\s*(?:[-–—:]|\(\w+\)\s*[-–—])")
 # Adjectives that do not follow the regular pattern (name + "se", "-en" -> "-se").

@@ -1725,3 +1725,30 @@ def test_a_trial_the_suspects_await_has_not_been_held_and_raising_the_alarm_is_n
     )
     assert result.stage == "vervolging"
     assert result.categories == ("drugs",)
+
+
+def test_a_fire_that_broke_out_is_no_broken_bone():
+    result = classify_crime(
+        "Twee tieners moeten zich verantwoorden voor brand in gymzaal",
+        "Twee jongens moeten zich verantwoorden voor het in brand steken van een gymzaal. De brand brak in "
+        "oktober uit en verwoestte de zaal.",
+    )
+    assert result.categories == ("openbare_orde",)
+
+
+def test_a_driver_who_reported_to_the_police_with_his_lawyer_a_day_later_was_arrested():
+    result = classify_crime(
+        "Bestuurder meldt zich na dodelijk vluchtmisdrijf in Zonhoven",
+        "Een 45-jarige man heeft zich zondagochtend samen met zijn advocaat bij de politie gemeld, een dag "
+        "na het vluchtmisdrijf waarbij een fietser om het leven kwam.",
+    )
+    assert result.stage == "aanhouding"
+
+
+def test_money_that_he_washed_white_through_a_car_dealer_was_laundered():
+    result = classify_crime(
+        "Havenarbeider krijgt acht jaar cel voor uithalen van cocaïne",
+        "De rechtbank veroordeelde de havenarbeider voor de invoer van cocaïne. Dat geld waste hij wit via "
+        "een autohandel van een kennis.",
+    )
+    assert set(result.categories) == {"drugs", "fraude_witwassen"}

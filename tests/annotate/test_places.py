@@ -173,3 +173,9 @@ def test_a_province_name_is_the_province_not_the_walloon_municipality_of_that_na
     text = "In Lommel is een drugslabo ontmanteld. In Limburg worden jaarlijks de meeste labo's opgerold."
     assert names(text, "be") == ["Lommel"]
     assert names("Er is ingebroken in een woning in Utrecht.", "nl") == ["Utrecht"]
+
+
+def test_a_name_with_a_hyphen_and_an_apostrophe_together_is_one_name():
+    assert names("In een loods in Sint-Job-in-'t-Goor is een drugslabo opgerold.", "be") == [
+        "Sint-Job-in-'t-Goor"
+    ]
