@@ -143,20 +143,101 @@ def _occurrences(text: str, literal: str) -> Iterator[int]:
         at = text.find(literal, at + 1)
 
 
-def find_all(pattern: str | re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+@cache
+def starts_at_a_word(pattern: str, flags: int = 0) -> bool:
+    """Whether ``pattern`` opens with ``\\b``, so that a match starting with a word character
+    starts where a word does."""
+    if flags & (re.ASCII | re.LOCALE):
+        return False  # another notion of a word character than the index's
+    parsed = _parsed(pattern, flags)
+    if parsed is None or not len(parsed):
+        return False
+    op, av = parsed[0]
+    return str(op) == "AT" and str(av) == "AT_BOUNDARY"
+
+
+_WORD_START = re.compile(r"\b\w")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class Occurrences:
+    """The word starts of one text, filed once by their first three characters.
+
+    The crime rules try some 150 patterns on an article, nearly all of them ``\\b`` and a word,
+    and most of those words are not in it: searching the whole text for each literal of each
+    pattern was the largest part of the rules' cost on a long report. A literal that begins with
+    a word character can only open such a pattern's match at a word start, so its candidates are
+    the word starts filed under its first three characters.
+
+    The rules blank out (with spaces of the same length) what a phrase matched and go on with the
+    blanked copy, through :meth:`blank`, which notes where each blank ends. A word start of the
+    copy is a word start of the original or the end of a blank, and its first three characters
+    are those it was filed under unless a blank reaches into them, which puts a space there: a
+    literal with a space among its first three characters is searched for in the text at hand.
+    Each candidate is checked in the text at hand, so the offsets are those a search would find
+    at word starts, and :func:`find_all` tries the pattern at each.
+    """
+
+    def __init__(self, text: str, *, indexed: bool = True) -> None:
+        """``indexed=False`` files nothing and searches for every literal: on a short text the
+        index costs more than the searches it saves."""
+        self._indexed = indexed
+        self._by_start: dict[str, list[int]] = {}
+        for match in _WORD_START.finditer(text) if indexed else ():
+            at = match.start()
+            self._by_start.setdefault(text[at : at + 3], []).append(at)
+        self._blank_ends: list[int] = []
+
+    def blank(self, text: str, match: re.Match[str]) -> str:
+        """``text`` (the indexed text or a blanked copy) with ``match`` replaced by spaces."""
+        start, end = match.span()
+        self._blank_ends.append(end)
+        return text[:start] + " " * (end - start) + text[end:]
+
+    def word_starts(self, literal: str, text: str) -> list[int]:
+        """Sorted offsets where ``literal`` occurs in ``text`` (the indexed text or a copy blanked
+        by :meth:`blank`), among them every word start where it does."""
+        if not self._indexed or not _WORD_CHAR.match(literal) or " " in literal[:3]:
+            return list(_occurrences(text, literal))
+        found = [at for at in self._by_start.get(literal[:3], ()) if text.startswith(literal, at)]
+        if self._blank_ends:
+            found.extend(at for at in self._blank_ends if text.startswith(literal, at))
+            found = sorted(set(found))
+        return found
+
+
+@cache
+def _selective_starts(pattern: str, flags: int) -> tuple[tuple[str, ...], bool] | None:
+    """The pattern's leading literals when they are long enough to try one by one, and whether
+    the pattern opens with ``\\b``; None when it has no such literals."""
+    starts = leading_literals(pattern, flags)
+    if starts is None or min(len(s) for s in starts) < MIN_LEADING:
+        return None
+    return tuple(sorted(starts)), starts_at_a_word(pattern, flags)
+
+
+def find_all(
+    pattern: str | re.Pattern[str], text: str, occurrences: Occurrences | None = None
+) -> Iterator[re.Match[str]]:
     """``re.finditer(pattern, text)``, the same matches, tried only where one can start.
 
     When every match starts with one of a few literals (:func:`leading_literals`), the regex is
     tried (``match`` at a position, which sees the text before it for ``\\b`` and look-behinds, as
     a scan does) only where one of them occurs, in text order and past the previous match's end:
     exactly the positions a scan would find a match at. Otherwise, a pattern whose required
-    literals are all absent yields nothing, and any other is scanned.
+    literals are all absent yields nothing, and any other is scanned. With ``occurrences`` (of
+    this text, or of the text it is a blanked copy of), a pattern opening with ``\\b`` looks for
+    its literals among the indexed word starts instead of searching the text.
     """
     compiled = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
-    starts = leading_literals(compiled.pattern, compiled.flags & ~re.UNICODE)
+    selective = _selective_starts(compiled.pattern, compiled.flags & ~re.UNICODE)
     positions: list[int] = []
-    if starts is not None and min(len(s) for s in starts) >= MIN_LEADING:
-        positions = sorted({at for literal in starts for at in _occurrences(text, literal)})
+    if selective is not None:
+        starts, at_word = selective
+        if occurrences is not None and at_word:
+            positions = sorted({at for literal in starts for at in occurrences.word_starts(literal, text)})
+        else:
+            positions = sorted({at for literal in starts for at in _occurrences(text, literal)})
         if not positions:
             return
     if not positions or len(positions) > MAX_TRIES:

@@ -26,7 +26,7 @@ from lxml import etree
 from corpus.analyse import Analysis, analyse_page
 from corpus.annotate import crime
 from corpus.annotate.crime import classify_crime
-from corpus.annotate.literals import find_all, leading_literals, may_match, required_literals
+from corpus.annotate.literals import Occurrences, find_all, leading_literals, may_match, required_literals
 from corpus.devtools.sitegen import GeneratedSite
 from corpus.text import extract, language, pagekind, paywall
 from corpus.text.extract import MAX_DEPTH, checked_extract, deeper_than, parse_html, tree_depth
@@ -58,7 +58,7 @@ def _texts() -> list[tuple[str, str, str]]:
 
 def _without_the_crime_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every pattern scanned over the whole text, negation by a new scan: the rules as written."""
-    monkeypatch.setattr(crime, "find_all", lambda pattern, text: re.finditer(pattern, text))
+    monkeypatch.setattr(crime, "find_all", lambda pattern, text, occurrences=None: re.finditer(pattern, text))
     monkeypatch.setattr(crime, "present_literals", lambda pattern, text: None)
     monkeypatch.setattr(crime._Layout, "negated", _negated_by_scan)
 
@@ -108,6 +108,30 @@ def test_find_all_finds_what_a_scan_finds() -> None:
             assert [(m.start(), m.end()) for m in find_all(pattern, text)] == expected, pattern
             found += len(expected)
     assert found > 500
+
+
+def test_find_all_among_the_indexed_word_starts_finds_what_a_scan_finds_as_the_text_is_blanked() -> None:
+    # As the crime rules do: every phrase blanks what it matched, and the next one reads the copy.
+    patterns = [p.pattern for p in (*crime._METAPHORS, *crime._PHRASES)]
+    patterns += [p.pattern for p in crime._negative_patterns().values()]
+    # A blank that opens a new word ("sloeg|en"), reaches into the three characters a start is
+    # filed under ("de |x"), or leaves a literal with a space among its first three.
+    patterns += [r"\bsloeg", r"\ben\b \w+", r"\bxyz", r"\bde x", r"\bab c", r"\bx\w*", r"\bfoo", r"\ba- "]
+    texts = [crime._lower(f"{title}\n{text}") for title, text, _ in _texts()]
+    texts += ["sloegen en de xylofoon; de x; abc ab c foo", "sloeg sloegen xfoo foo sloegxyz a-foo"]
+    found = blanked = 0
+    for text in texts:
+        occurrences = Occurrences(text)
+        work = text
+        for pattern in patterns:
+            expected = [(m.start(), m.end()) for m in re.finditer(pattern, work)]
+            got = list(find_all(pattern, work, occurrences))
+            assert [(m.start(), m.end()) for m in got] == expected, pattern
+            found += len(expected)
+            for match in got:
+                work = occurrences.blank(work, match)
+                blanked += 1
+    assert found > 500 and blanked > 300
 
 
 def test_leading_literals_on_the_regex_forms() -> None:
