@@ -62,7 +62,7 @@ STAGES: tuple[str, ...] = (
 CRIME_THRESHOLD = 0.5
 # Version of the rules, weights and threshold above and below: raise it with any change that can
 # alter a decision, so every export and snapshot says which classifier labelled its articles.
-CLASSIFIER_VERSION = "23"
+CLASSIFIER_VERSION = "24"
 # score = logistic(raw - _OFFSET): the threshold 0.5 is reached at a raw evidence sum of 4.0,
 # that is one strong crime term plus one supporting term, or several weaker ones.
 _OFFSET = 4.0
@@ -123,7 +123,7 @@ class _Term:
     compound: bool = False  # also match inside compounds ("woninginbraak", "drugslab")
     shooting: bool = False  # its geweld is a shooting's: a lethal shooting is not also geweld
     threat: bool = False  # its geweld is a threat: part of a robbery, it adds no geweld
-    role: str = ""  # "generic" (the word geweld), "firearm", "damage", "shot", "taken": see the conventions
+    role: str = ""  # "generic" (the word geweld), "firearm", "damage", "shot", "taken", "penalty": see the conventions
 
 
 @dataclass(frozen=True)
@@ -1063,7 +1063,8 @@ _TERMS: tuple[_Term, ...] = (
     # verkeer
     _Term("blaastest ademanalyse ademtest", 2.5, (_V,)),
     _Term("spookrijder spookrijders straatrace straatraces hardrijder hardrijders bumperkleven", 3.0, (_V,)),
-    _Term("rijontzegging rijverbod", 3.0, (_V,)),
+    # A driving ban shows a traffic offence was judged, not what the story is about.
+    _Term("rijontzegging rijverbod", 3.0, (_V,), role="penalty"),
     _Term("doorgereden doorreed doorrijder doorrijden vluchtmisdrijf", 3.0, (_V,)),
     _Term("doodreed doodgereden doodrijden", 3.0, (_V,)),
     _Term("geflitst", 2.0, (_V,)),
@@ -1107,6 +1108,8 @@ _NEGATIVE: dict[str, tuple[float, float, str]] = {
         r"voorstelling|première|documentaire|podcast|kijkcijfers|boek|tentoonstelling|"
         r"museum|acteurs|personages|plot|makers|publiek|true crime|"
         r"hitlijsten|entertainment|misdaadserie|thrillerserie|politieserie|dramaserie|detectiveserie|"
+        # Filming a series: "opnames voor een nieuwe politiereeks", shots with "losse flodders".
+        r"opnames voor|losse flodders|op (?:de )?televisie|"
         r"tv-serie|televisieserie|regisseur|regisseuse|scenarist|streamingdienst|filmploeg|filmset|"
         r"figurant\w*|draaidag\w*|producent|productiehuis|filmproductie|tv-productie|filmopnames|tv-opnames|"
         r"opnameploeg|\w+delige (?:reeks|serie)|verzonnen verhaal|volledig verzonnen|fictie(?:reeks|serie|film|s)?|\w*quiz\w*|escaperoom\w*|moorddiner\w*|moordspel\w*|rollenspel\w*|in kostuum|"
@@ -1813,7 +1816,8 @@ def classify_crime(title: str, text: str, url: str = "") -> CrimeResult:
             if role:
                 role_weight[category, role] = role_weight.get((category, role), 0.0) + weights[key]
             factor = 1.0 if rank == 0 else _SECONDARY
-            primary_parts.setdefault(category, []).append(weights[key] * factor * reading.position[key])
+            if role != "penalty":  # a penalty names no offence for the primary category
+                primary_parts.setdefault(category, []).append(weights[key] * factor * reading.position[key])
             first_seen[category] = min(first_seen[category], reading.first[key])
             if category == _G and threat:
                 threat_weight += weights[key]

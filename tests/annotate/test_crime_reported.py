@@ -1752,3 +1752,23 @@ def test_money_that_he_washed_white_through_a_car_dealer_was_laundered():
         "een autohandel van een kennis.",
     )
     assert set(result.categories) == {"drugs", "fraude_witwassen"}
+
+
+def test_a_driving_ban_among_the_penalties_does_not_make_road_rage_with_blows_a_traffic_story():
+    result = classify_crime(
+        "Werkstraf voor automobilist die andere bestuurder sloeg na verkeersruzie in Leusden",
+        "De politierechter veroordeelde de automobilist tot een werkstraf en een voorwaardelijke "
+        "rijontzegging. Hij sneed de man af en sloeg hem door het open raam in het gezicht.",
+    )
+    assert result.primary_category == "geweld"
+    assert set(result.categories) == {"geweld", "verkeer"}
+
+
+def test_filming_a_police_series_on_the_market_square_is_no_crime_news():
+    result = classify_crime(
+        "Opnames nieuwe politiereeks leggen Grote Markt stil",
+        "Combi's met zwaailichten en een gijzeling in een juwelierszaak: het ging om opnames voor een "
+        "nieuwe politiereeks die volgend jaar op televisie komt. In de reeks jaagt een team op een bende die "
+        "juweliers overvalt. Voor de gespeelde schietpartij werden losse flodders gebruikt.",
+    )
+    assert not result.is_crime
