@@ -146,6 +146,20 @@ _C, _M, _R, _V = "cybercrime", "mensenhandel", "openbare_orde", "verkeer"
 # Rooms where people undress (a hidden camera there is voyeurism).
 _UNDRESS = r"(?:\w*kleedkamer\w*|kleedhok\w*|\w*toilet\w*|douche\w*|badkamer)"
 
+# A trial by name: "strafzaak", "assisenproces".
+_TRIAL = r"(?:strafzaak|rechtszaak|proces|terechtzitting|zitting|assisenproces)"
+# Died of something: "om het leven gekomen bij een", "overleed aan zijn".
+_DIED_OF = (
+    r"\b(?:overleden|overleed|om het leven gekomen|bezweken|bezweek|stierf|sterft|overlijdt)\b "
+    r"(?:na|aan|door|bij) (?:een |de |zijn |haar |hun )?(?:zware |ernstige )?"
+)
+# What a street robber snatches.
+_SNATCHED = r"(?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)"
+# Someone driving, or the vehicle: the traffic context of drinking.
+_AT_THE_WHEEL = (
+    r"(?:stuur|reed|reden|rijden|rijdt|bestuurder|automobilist|chauffeur|auto|wagen|voertuig|fietser)"
+)
+
 # Metaphors and idioms are blanked first and count against crime.
 _METAPHORS: tuple[_Phrase, ...] = (
     _Phrase("moordende", r"\bmoordend(?:e)? \w+", -2.0),
@@ -163,9 +177,8 @@ _METAPHORS: tuple[_Phrase, ...] = (
     # A trial played by pupils or students judges nobody: "leerlingen speelden een strafzaak na".
     _Phrase(
         "strafzaak nagespeeld",
-        r"\b(?:speel|speelt|spelen|speelde|speelden)\b(?: [\w'’-]+){0,6} (?:strafzaak|rechtszaak|proces|"
-        r"terechtzitting|zitting|assisenproces)\b(?: [\w'’-]+){0,6} na\b|\bnagespeelde? (?:strafzaak|rechtszaak|"
-        r"proces|terechtzitting|zitting|assisenproces)\b|\bschijnproces\w*|\boefenrechtbank\w*",
+        rf"\b(?:speel|speelt|spelen|speelde|speelden)\b(?: [\w'’-]+){{0,6}} {_TRIAL}\b(?: [\w'’-]+){{0,6}} na\b|"
+        rf"\bnagespeelde? {_TRIAL}\b|\bschijnproces\w*|\boefenrechtbank\w*",
         -4.0,
     ),
     # Money "in vastgoed gestoken" was invested, not stabbed with.
@@ -432,10 +445,8 @@ _PHRASES: tuple[_Phrase, ...] = (
     # "overleden na steekpartij", "bezweek aan zijn steekwonden".
     _Phrase(
         "overleden na steekpartij",
-        r"\b(?:overleden|overleed|om het leven gekomen|bezweken|bezweek|stierf|sterft|"
-        r"overlijdt)\b (?:na|aan|door|bij) (?:een |de |zijn |haar |hun )?(?:zware |ernstige )?"
-        r"(?:steekpartij|messteek|messteken|steekwond|steekwonden|"
-        r"mishandeling|geweldpleging|vechtpartij|knokpartij|steekincident)\b",
+        rf"{_DIED_OF}(?:steekpartij|messteek|messteken|steekwond|steekwonden|mishandeling|geweldpleging|"
+        r"vechtpartij|knokpartij|steekincident)\b",
         3.0,
         (_L, _G),
     ),
@@ -443,9 +454,7 @@ _PHRASES: tuple[_Phrase, ...] = (
     # een schietpartij".
     _Phrase(
         "overleden na schietpartij",
-        r"\b(?:overleden|overleed|om het leven gekomen|bezweken|bezweek|stierf|sterft|"
-        r"overlijdt)\b (?:na|aan|door|bij) (?:een |de |zijn |haar |hun )?(?:zware |ernstige )?"
-        r"(?:schietpartij|schotwond|schotwonden|schietincident)\b",
+        rf"{_DIED_OF}(?:schietpartij|schotwond|schotwonden|schietincident)\b",
         3.0,
         (_L, _W),
         shooting=True,
@@ -708,10 +717,9 @@ _PHRASES: tuple[_Phrase, ...] = (
         "te veel alcohol",
         # Too much to drink is a traffic offence only with a driver in the sentence: a doorman
         # who turned away a guest who "te veel gedronken had" reports no drunk driving.
-        r"\b(?:(?:te veel|teveel) (?:alcohol|gedronken)\b(?=[^.]{0,80}\b(?:stuur|reed|reden|rijden|rijdt|"
-        r"bestuurder|automobilist|chauffeur|auto|wagen|voertuig|fietser)\b)|(?:stuur|reed|reden|rijden|rijdt|"
-        r"bestuurder|automobilist|chauffeur|auto|wagen|voertuig|fietser)\b[^.]{0,80}\b(?:te veel|teveel) "
-        r"(?:alcohol|gedronken))|\b\d+(?:,\d+)? promille\b|\bdronken achter het stuur|"
+        rf"\b(?:(?:te veel|teveel) (?:alcohol|gedronken)\b(?=[^.]{{0,80}}\b{_AT_THE_WHEEL}\b)|"
+        rf"{_AT_THE_WHEEL}\b[^.]{{0,80}}\b(?:te veel|teveel) (?:alcohol|gedronken))|\b\d+(?:,\d+)? promille\b|"
+        r"\bdronken achter het stuur|"
         r"\b(?:reed|rijden|rijdt) (?:\w+ )?dronken\b|\bdronken "
         r"(?:bestuurder|automobilist|chauffeur|fietser|man achter het stuur)",
         3.0,
@@ -790,12 +798,11 @@ _PHRASES: tuple[_Phrase, ...] = (
     # A bag or phone pulled off someone: street robbery (straatroof), in plain words.
     _Phrase(
         "tas afgepakt",
-        r"\b(?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)\b (?:\w+ ){0,2}(?:afpakte|afpakten|"
-        r"afgepakt|afrukte|afrukten|afgerukt|ontrukte|ontrukt|afhandig maakte)\b|\b(?:trok|trokken|rukte|rukten|"
-        r"griste|gristen)\b(?: \w+){0,3} (?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting)\b"
+        rf"\b{_SNATCHED}\b (?:\w+ ){{0,2}}(?:afpakte|afpakten|afgepakt|afrukte|afrukten|afgerukt|ontrukte|ontrukt|"
+        rf"afhandig maakte)\b|\b(?:trok|trokken|rukte|rukten|griste|gristen)\b(?: \w+){{0,3}} {_SNATCHED}\b"
         r"(?: \w+){0,3} (?:van|uit|af)\b|\btasjesro\w+|\bhandtasroo\w+|"
         # "haar tas griste", "rukte aan haar tas", "ging er met haar handtas vandoor".
-        r"\b(?:tas|handtas|tasje|portemonnee|telefoon|gsm|ketting|halsketting) (?:griste|gristen|gegrist)\b|"
+        rf"\b{_SNATCHED} (?:griste|gristen|gegrist)\b|"
         r"\b(?:rukte|rukten|trok|trokken) aan (?:haar|zijn|de|een) (?:tas|handtas|tasje)\b|"
         r"\bmet (?:haar|zijn) (?:tas|handtas|tasje|portemonnee) (?:er )?vandoor\b",
         3.0,

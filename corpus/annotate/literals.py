@@ -144,7 +144,7 @@ def _occurrences(text: str, literal: str) -> Iterator[int]:
 
 
 @cache
-def starts_at_a_word(pattern: str, flags: int = 0) -> bool:
+def _starts_at_a_word(pattern: str, flags: int = 0) -> bool:
     """Whether ``pattern`` opens with ``\\b``, so that a match starting with a word character
     starts where a word does."""
     if flags & (re.ASCII | re.LOCALE):
@@ -213,7 +213,7 @@ def _selective_starts(pattern: str, flags: int) -> tuple[tuple[str, ...], bool] 
     starts = leading_literals(pattern, flags)
     if starts is None or min(len(s) for s in starts) < MIN_LEADING:
         return None
-    return tuple(sorted(starts)), starts_at_a_word(pattern, flags)
+    return tuple(sorted(starts)), _starts_at_a_word(pattern, flags)
 
 
 def find_all(

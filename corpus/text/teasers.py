@@ -50,11 +50,17 @@ _TEASER = re.compile(
 )
 
 
+def _may_hold_teasers(text: str) -> bool:
+    """Whether a label occurs at all: a substring search per label costs less than the
+    pattern's walk of the text."""
+    lower = text.lower()
+    return any(label in lower for label in _LABELS)
+
+
 def teaser_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each teaser in ``text``, in order."""
-    lower = text.lower()
-    if not any(label in lower for label in _LABELS):
-        return []  # a substring search per label costs less than the pattern's walk of the text
+    if not _may_hold_teasers(text):
+        return []
     return [(m.start(), m.end()) for m in _TEASER.finditer(text)]
 
 
@@ -76,7 +82,7 @@ def blank_teasers(text: str) -> str:
 def drop_teasers(text: str) -> str:
     """``text`` without its teasers; a line that held only a teaser goes, and nothing is removed
     when it would leave the text empty."""
-    if not teaser_spans(text):
+    if not _may_hold_teasers(text):
         return text
     kept: list[str] = []
     for line in text.split("\n"):
